@@ -1,0 +1,198 @@
+import { gemm, gemmScratchFloats } from '../tensor/gemm/index.js';
+import type { MT19937 } from '../tensor/random.js';
+import { RowViews } from '../tensor/row-views.js';
+import type { ParamGrad } from '../optim/optimizer.js';
+import { getActivation, type Activation, type ActivationName } from './activations.js';
+import type { Alloc, Layer, LayerConfig } from './layer.js';
+
+export interface DenseOptions {
+  activation?: ActivationName | 'linear' | null;
+  /** Keras's input_shape: [features]. Only the first layer needs it. */
+  inputShape?: [number] | number[];
+  /** Keras's input_dim, the same thing as a number. */
+  inputDim?: number;
+  useBias?: boolean;
+  name?: string;
+}
+
+/**
+ * Dense: a fully connected layer, Y = f(X·W + b).
+ *
+ *   X: [batch, nIn]   W (kernel): [nIn, nOut] row-major   b: [nOut]   Y: [batch, nOut]
+ *
+ * Forward:   Z = X·W, then Y = f(Z + b) in the same pass (bias add and activation fused).
+ * Backward:  dZ = dY ⊙ f'(Y)      (fused with db += Σrows dZ)
+ *            dW += Xᵀ·dZ          (gemm with Aᵀ, no transpose materialised)
+ *            dX  = dZ·Wᵀ          (gemm with Bᵀ)
+ * Forward caches its input X and output Y; backward reads them and nothing else.
+ * X, Y, dY and dX are exactly [rows, ·]: views of the first rows of full-batch buffers.
+ *
+ * Kernels start from glorot_uniform, U(±sqrt(6/(nIn+nOut))); biases start at zero.
+ */
+export class Dense implements Layer {
+  readonly className = 'Dense';
+  name: string;
+  readonly units: number;
+  readonly useBias: boolean;
+  /** The activation the user asked for (what toJSON and summary report). */
+  readonly activation: Activation;
+  /**
+   * The activation forward actually applies. A loss that fuses the output activation
+   * (sigmoid + binary cross-entropy on logits) sets this to linear, so Y holds logits.
+   */
+  private applied: Activation;
+  private nIn: number | undefined;
+
+  private W: Float32Array = new Float32Array(0); //  [nIn, nOut]
+  private b: Float32Array = new Float32Array(0); //  [nOut]
+  private dW: Float32Array = new Float32Array(0); // [nIn, nOut]
+  private db: Float32Array = new Float32Array(0); // [nOut]
+  private Y = new RowViews(new Float32Array(0), 0); //  [batch, nOut] forward output, cached for backward
+  private dX = new RowViews(new Float32Array(0), 0); // [batch, nIn]
+  private X: Float32Array = new Float32Array(0); // [rows, nIn] the last forward input (not owned)
+  private scratch: Float32Array = new Float32Array(0);
+
+  constructor(units: number, options: DenseOptions = {}) {
+    if (!Number.isInteger(units) || units < 1) {
+      throw new RangeError(`Dense: units must be a positive integer, got ${units}`);
+    }
+    this.units = units;
+    this.activation = getActivation(options.activation, `Dense(${units})`);
+    this.applied = this.activation;
+    this.useBias = options.useBias ?? true;
+    this.name = options.name ?? '';
+    const dim = options.inputShape !== undefined ? shapeToDim(options.inputShape) : options.inputDim;
+    if (dim !== undefined) {
+      if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`Dense: inputShape must be [a positive integer], got [${dim}]`);
+      this.nIn = dim;
+    }
+  }
+
+  get inputDim(): number | undefined {
+    return this.nIn;
+  }
+
+  get outputDim(): number {
+    return this.units;
+  }
+
+  get paramCount(): number {
+    return this.requireIn() * this.units + (this.useBias ? this.units : 0);
+  }
+
+  /** True when forward leaves pre-activation logits for a loss that applies the activation itself. */
+  get emitsLogits(): boolean {
+    return this.applied !== this.activation;
+  }
+
+  /** Called by the model when the loss fuses this layer's activation (see losses.ts). */
+  setEmitLogits(on: boolean): void {
+    this.applied = on ? getActivation('linear') : this.activation;
+  }
+
+  build(inputDim: number): void {
+    if (this.nIn !== undefined && this.nIn !== inputDim) {
+      throw new RangeError(`${this.name || 'Dense'}: declared input shape [${this.nIn}] but receives [${inputDim}]`);
+    }
+    this.nIn = inputDim;
+  }
+
+  bindParams(params: Alloc, grads: Alloc): void {
+    const n = this.requireIn() * this.units;
+    this.W = params(n);
+    this.dW = grads(n);
+    // Without a bias, b stays a constant zero vector and db a sink nobody reads, so
+    // forward and backward need no special case.
+    this.b = this.useBias ? params(this.units) : new Float32Array(this.units);
+    this.db = this.useBias ? grads(this.units) : new Float32Array(this.units);
+  }
+
+  initialize(rng: MT19937): void {
+    const limit = Math.sqrt(6 / (this.requireIn() + this.units));
+    for (let i = 0; i < this.W.length; i++) this.W[i] = limit * (2 * rng.random() - 1);
+    this.b.fill(0);
+  }
+
+  workspaceFloats(batch: number): number {
+    return batch * (this.units + this.requireIn());
+  }
+
+  scratchFloats(batch: number): number {
+    const nIn = this.requireIn();
+    const n = this.units;
+    return Math.max(gemmScratchFloats(batch, n, nIn), gemmScratchFloats(nIn, n, batch), gemmScratchFloats(batch, nIn, n));
+  }
+
+  bindWorkspace(alloc: Alloc, batch: number, gemmScratch: Float32Array): void {
+    this.Y = new RowViews(alloc(batch * this.units), this.units);
+    this.dX = new RowViews(alloc(batch * this.requireIn()), this.requireIn());
+    this.scratch = gemmScratch;
+  }
+
+  forward(X: Float32Array, rows: number): Float32Array {
+    const nIn = this.requireIn();
+    const Y = this.Y.get(rows);
+    this.X = X;
+    gemm(false, false, rows, this.units, nIn, X, this.W, 0, Y, this.scratch); // Z = X·W
+    this.applied.biasForward(Y, this.b, rows, this.units); // Y = f(Z + b)
+    return Y;
+  }
+
+  backward(dY: Float32Array, rows: number, needDX: boolean): Float32Array | null {
+    const nIn = this.requireIn();
+    const n = this.units;
+    // dZ = dY ⊙ f'(Y), in place; db += Σrows dZ
+    this.applied.backward(this.Y.get(rows), dY, this.db, rows, n);
+    gemm(true, false, nIn, n, rows, this.X, dY, 1, this.dW, this.scratch); // dW += Xᵀ·dZ
+    if (!needDX) return null;
+    const dX = this.dX.get(rows);
+    gemm(false, true, rows, nIn, n, dY, this.W, 0, dX, this.scratch); // dX = dZ·Wᵀ
+    return dX;
+  }
+
+  params(): ParamGrad[] {
+    const list: ParamGrad[] = [{ name: `${this.name}/kernel`, param: this.W, grad: this.dW }];
+    if (this.useBias) list.push({ name: `${this.name}/bias`, param: this.b, grad: this.db });
+    return list;
+  }
+
+  paramShapes(): number[][] {
+    const shapes = [[this.requireIn(), this.units]];
+    if (this.useBias) shapes.push([this.units]);
+    return shapes;
+  }
+
+  toJSON(): LayerConfig {
+    return {
+      className: this.className,
+      name: this.name,
+      units: this.units,
+      activation: this.activation.name,
+      useBias: this.useBias,
+      inputDim: this.nIn,
+    };
+  }
+
+  static fromJSON(config: LayerConfig): Dense {
+    return new Dense(config.units as number, {
+      activation: config.activation as ActivationName,
+      useBias: config.useBias as boolean | undefined,
+      inputDim: config.inputDim as number | undefined,
+      name: config.name,
+    });
+  }
+
+  private requireIn(): number {
+    if (this.nIn === undefined) {
+      throw new Error(`${this.name || 'Dense'}: input size unknown; give the first layer inputShape: [features], or call fit/predict first`);
+    }
+    return this.nIn;
+  }
+}
+
+function shapeToDim(shape: number[]): number {
+  if (!Array.isArray(shape) || shape.length !== 1) {
+    throw new RangeError(`Dense: inputShape must be [features], got ${JSON.stringify(shape)}`);
+  }
+  return shape[0];
+}

@@ -1,0 +1,50 @@
+import { Matrix } from '../tensor/matrix.js';
+
+/** What fit, predict and evaluate accept as features. */
+export type MatrixLike = Matrix | ArrayLike<ArrayLike<number>>;
+/** What they accept as targets: a Matrix [n, k], nested arrays, or a flat array for k = 1. */
+export type TargetsLike = Matrix | ArrayLike<ArrayLike<number>> | Float32Array | ArrayLike<number>;
+
+/** Features as a Matrix (no copy when it already is one), checked for NaN and ±Inf. */
+export function toFeatures(X: MatrixLike, name: string): Matrix {
+  const m = X instanceof Matrix ? X : Array.isArray(X) || isArrayLikeOfArrays(X) ? Matrix.from(X) : null;
+  if (m === null) throw new TypeError(`${name}: expected a Matrix or number[][]`);
+  checkFinite(m, name);
+  return m;
+}
+
+/** Targets as a Matrix [rows, k]; a flat array becomes [rows, 1]. */
+export function toTargets(y: TargetsLike, rows: number, name: string): Matrix {
+  let m: Matrix;
+  if (y instanceof Matrix) m = y;
+  else if (y instanceof Float32Array || (y.length > 0 && typeof (y as ArrayLike<unknown>)[0] === 'number') || y.length === 0) {
+    m = new Matrix(y.length, 1, y instanceof Float32Array ? y : Float32Array.from(y as ArrayLike<number>));
+  } else m = Matrix.from(y as ArrayLike<ArrayLike<number>>);
+  if (m.rows !== rows) throw new RangeError(`${name}: has ${m.rows} rows but X has ${rows} (shapes [${m.rows}, ${m.cols}] and [${rows}, …])`);
+  checkFinite(m, name);
+  return m;
+}
+
+/** Throws on the first 0/1 violation, naming the row and value (binary cross-entropy needs labels in {0, 1}). */
+export function checkBinary(y: Matrix, name: string): void {
+  const d = y.data;
+  for (let i = 0; i < d.length; i++) {
+    if (d[i] !== 0 && d[i] !== 1) {
+      throw new RangeError(`${name}: binary_crossentropy needs labels 0 or 1, but row ${Math.floor(i / y.cols)} has ${d[i]}`);
+    }
+  }
+}
+
+function checkFinite(m: Matrix, name: string): void {
+  const d = m.data;
+  for (let i = 0; i < d.length; i++) {
+    if (!Number.isFinite(d[i])) {
+      throw new RangeError(`${name}: row ${Math.floor(i / m.cols)}, column ${i % m.cols} is ${d[i]} (NaN and Inf are not allowed)`);
+    }
+  }
+}
+
+function isArrayLikeOfArrays(x: unknown): x is ArrayLike<ArrayLike<number>> {
+  const a = x as ArrayLike<unknown>;
+  return typeof a === 'object' && a !== null && typeof a.length === 'number' && (a.length === 0 || typeof a[0] === 'object');
+}

@@ -1,0 +1,98 @@
+import { checkHyper, type Optimizer, type ParamGrad } from './optimizer.js';
+
+export interface AdamOptions {
+  learningRate?: number;
+  beta1?: number;
+  beta2?: number;
+  epsilon?: number;
+  /**
+   * Where ε goes.
+   * - 'keras' (default, Keras/TF): alpha = lr·sqrt(1−β2ᵗ)/(1−β1ᵗ);  w −= alpha·m / (sqrt(v) + ε)
+   * - 'corrected' (tfjs, PyTorch):  w −= lr·m̂ / (sqrt(v̂) + ε), with m̂ = m/(1−β1ᵗ), v̂ = v/(1−β2ᵗ)
+   * The two differ only in how ε is scaled; over 100 steps weights drift apart by ~1e-3.
+   */
+  epsilonForm?: 'keras' | 'corrected';
+}
+
+/**
+ * Adam (Kingma & Ba), one update per step over every parameter:
+ *   t += 1                      (once per step, never once per parameter)
+ *   m = β1·m + (1−β1)·g
+ *   v = β2·v + (1−β2)·g²
+ *   w −= (see epsilonForm)
+ * Defaults are Keras's: lr 0.001, β1 0.9, β2 0.999, ε 1e-7.
+ *
+ * @example
+ * const opt = new Adam({ learningRate: 0.1 });
+ * const p = { name: 'w', param: new Float32Array([1]), grad: new Float32Array([2]) };
+ * opt.bind([p], (n) => new Float32Array(n));
+ * opt.step(); // p.param[0] ≈ 0.9: the first Adam step moves each weight by about lr
+ */
+export class Adam implements Optimizer {
+  readonly name = 'adam';
+  readonly learningRate: number;
+  readonly beta1: number;
+  readonly beta2: number;
+  readonly epsilon: number;
+  readonly epsilonForm: 'keras' | 'corrected';
+  private params: ParamGrad[] = [];
+  private m: Float32Array[] = [];
+  private v: Float32Array[] = [];
+  private t = 0;
+
+  constructor(options: AdamOptions = {}) {
+    this.learningRate = checkHyper('Adam', 'learningRate', options.learningRate ?? 0.001, 0, Infinity);
+    this.beta1 = checkHyper('Adam', 'beta1', options.beta1 ?? 0.9, 0, 1);
+    this.beta2 = checkHyper('Adam', 'beta2', options.beta2 ?? 0.999, 0, 1);
+    this.epsilon = checkHyper('Adam', 'epsilon', options.epsilon ?? 1e-7, 0, Infinity);
+    const form = options.epsilonForm ?? 'keras';
+    if (form !== 'keras' && form !== 'corrected') {
+      throw new RangeError(`Adam: epsilonForm must be 'keras' or 'corrected', got '${String(form)}'`);
+    }
+    this.epsilonForm = form;
+  }
+
+  get iterations(): number {
+    return this.t;
+  }
+
+  stateFloats(paramCount: number): number {
+    return 2 * paramCount;
+  }
+
+  bind(params: ParamGrad[], alloc: (n: number) => Float32Array): void {
+    this.params = params;
+    this.m = params.map((p) => alloc(p.param.length));
+    this.v = params.map((p) => alloc(p.param.length));
+  }
+
+  step(): void {
+    this.t += 1;
+    const { beta1: b1, beta2: b2, epsilon: eps, learningRate: lr } = this;
+    const bc1 = 1 - Math.pow(b1, this.t);
+    const bc2 = 1 - Math.pow(b2, this.t);
+    const keras = this.epsilonForm === 'keras';
+    // keras:     w −= alpha·m/(sqrt(v)+ε),            alpha = lr·sqrt(bc2)/bc1
+    // corrected: w −= (lr/bc1)·m/(sqrt(v)/sqrt(bc2)+ε) = lr·m̂/(sqrt(v̂)+ε)
+    const alpha = keras ? (lr * Math.sqrt(bc2)) / bc1 : lr / bc1;
+    const vScale = keras ? 1 : 1 / Math.sqrt(bc2);
+    for (let k = 0; k < this.params.length; k++) {
+      const { param: w, grad: g } = this.params[k];
+      const m = this.m[k];
+      const v = this.v[k];
+      for (let i = 0; i < w.length; i++) {
+        const gi = g[i];
+        const mi = b1 * m[i] + (1 - b1) * gi;
+        const vi = b2 * v[i] + (1 - b2) * gi * gi;
+        m[i] = mi;
+        v[i] = vi;
+        w[i] -= (alpha * mi) / (Math.sqrt(vi) * vScale + eps);
+      }
+    }
+  }
+
+  getConfig(): Record<string, unknown> {
+    const { learningRate, beta1, beta2, epsilon, epsilonForm } = this;
+    return { name: this.name, learningRate, beta1, beta2, epsilon, epsilonForm };
+  }
+}
