@@ -1,0 +1,5 @@
+#!/usr/bin/env node
+// The compiled CLI lives in dist/ (built by `npm run build`, which `npm ci` runs via "prepare").
+import { main } from '../dist/cli/main.js';
+
+process.exitCode = main(process.argv.slice(2));

@@ -1,0 +1,51 @@
+/** A small, strict option parser for the CLI: every option is declared, typed and checked. */
+import { parseArgs } from 'node:util';
+
+export type OptionType = 'string' | 'number' | 'int' | 'boolean';
+export interface OptionSpec {
+  type: OptionType;
+  help: string;
+  /** Shown in help; applied by the command, not here. */
+  default?: string | number | boolean;
+}
+export type Spec = Record<string, OptionSpec>;
+export type Parsed = Record<string, string | number | boolean | undefined>;
+
+/** A usage error: the CLI prints it with the command's help hint and exits 2. */
+export class UsageError extends Error {}
+
+/** Parses `--kebab-case value` options into camelCase keys; unknown options and bad numbers are UsageErrors. */
+export function parseOptions(command: string, argv: string[], spec: Spec): Parsed {
+  const options: Record<string, { type: 'string' | 'boolean' }> = {};
+  for (const [name, s] of Object.entries(spec)) options[name] = { type: s.type === 'boolean' ? 'boolean' : 'string' };
+  let values: Record<string, string | boolean | undefined>;
+  try {
+    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }) as { values: Record<string, string | boolean | undefined> });
+  } catch (e) {
+    throw new UsageError(`${command}: ${(e as Error).message.replace(/\. To specify a positional argument.*$/s, '')}`);
+  }
+  const out: Parsed = {};
+  for (const [name, s] of Object.entries(spec)) {
+    const raw = values[name];
+    const key = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
+    if (raw === undefined) continue;
+    if (s.type === 'number' || s.type === 'int') {
+      const v = Number(raw);
+      if (raw === '' || !Number.isFinite(v) || (s.type === 'int' && !Number.isInteger(v))) {
+        throw new UsageError(`${command}: --${name} must be ${s.type === 'int' ? 'an integer' : 'a number'}, got '${String(raw)}'`);
+      }
+      out[key] = v;
+    } else out[key] = raw;
+  }
+  return out;
+}
+
+/** The help text for a command's options. */
+export function helpText(usage: string, spec: Spec): string {
+  const lines = [`usage: ${usage}`, '', 'options:'];
+  for (const [name, s] of Object.entries(spec)) {
+    const flag = `--${name}${s.type === 'boolean' ? '' : ` <${s.type === 'string' ? 'value' : s.type}>`}`;
+    lines.push(`  ${flag.padEnd(28)}${s.help}${s.default !== undefined ? ` (default ${String(s.default)})` : ''}`);
+  }
+  return lines.join('\n');
+}

@@ -1,0 +1,41 @@
+#!/usr/bin/env node
+/** The densely command line: `densely <command> [options]`. */
+import { UsageError } from './args.js';
+import { processIo, type Io } from './io.js';
+import { predict, PREDICT_USAGE } from './predict.js';
+import { train, TRAIN_USAGE } from './train.js';
+
+const COMMANDS: Record<string, (argv: string[], io: Io) => number> = { train, predict };
+
+const HELP = `densely — a zero-dependency neural-network engine
+
+usage:
+  ${TRAIN_USAGE}
+  ${PREDICT_USAGE}
+
+Run 'densely <command> --help' for a command's options.`;
+
+/** Runs one command; returns the exit code. Errors become one clear line on stderr, never a stack trace. */
+export function main(argv: string[], io: Io = processIo): number {
+  const [command, ...rest] = argv;
+  if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
+    io.out(HELP);
+    return command === undefined ? 2 : 0;
+  }
+  const run = COMMANDS[command];
+  if (!run) {
+    io.err(`densely: unknown command '${command}' (expected ${Object.keys(COMMANDS).join(', ')}; see densely --help)`);
+    return 2;
+  }
+  try {
+    return run(rest, io);
+  } catch (e) {
+    if (e instanceof UsageError) {
+      io.err(`densely ${e.message}\nsee 'densely ${command} --help'`);
+      return 2;
+    }
+    io.err(`densely ${command}: ${(e as Error).message}`);
+    if (process.env.DENSELY_DEBUG) io.err((e as Error).stack ?? '');
+    return 1;
+  }
+}

@@ -1,0 +1,14 @@
+/**
+ * densely: a zero-dependency neural-network engine. This entry runs unchanged in Node and
+ * in browsers; Node-only file helpers are in 'densely/node'.
+ */
+export { Matrix } from './tensor/matrix.js';
+export { Arena } from './tensor/arena.js';
+export { MT19937 } from './tensor/random.js';
+export { gemm, gemmScratchFloats } from './tensor/gemm/index.js';
+
+export * from './nn/index.js';
+export * from './optim/index.js';
+
+export { readNpy, writeNpy, npyToMatrixData, NpyError, type NpyArray, type NpyDtype, type NpyData } from './data/npy.js';
+export { splitIndices, trainTestSplit, type SplitOptions } from './data/split.js';
