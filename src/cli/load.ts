@@ -32,7 +32,8 @@ export function loadNpyLabelled(dataPath: string, labelsPath?: string): Labelled
     X = table;
   } else {
     if (table.cols < 2) throw new Error(`${dataPath}: needs at least 2 columns (features, then the label), got shape [${table.rows}, ${table.cols}]`);
-    ({ X, y } = splitLastColumn(table));
+    X = table.sliceColumns(0, -1);
+    y = table.sliceColumns(-1);
   }
   if (X.rows === 0) throw new Error(`${dataPath}: has no rows`);
   checkFiniteCells(X, dataPath);
@@ -43,17 +44,6 @@ export function loadNpyLabelled(dataPath: string, labelsPath?: string): Labelled
     featureNames = meta.features;
   }
   return { X, y, featureNames, source: dataPath };
-}
-
-function splitLastColumn(m: Matrix): { X: Matrix; y: Matrix } {
-  const d = m.cols - 1;
-  const X = new Matrix(m.rows, d);
-  const y = new Matrix(m.rows, 1);
-  for (let r = 0; r < m.rows; r++) {
-    X.data.set(m.data.subarray(r * m.cols, r * m.cols + d), r * d);
-    y.data[r] = m.data[r * m.cols + d];
-  }
-  return { X, y };
 }
 
 /** NaN or Inf anywhere: an error naming the file, the first bad cell and how many rows are affected. */

@@ -76,6 +76,19 @@ export class Matrix {
     return out;
   }
 
+  /**
+   * Columns [start, end) as a new Matrix (a copy), with numpy's negative indices:
+   * `m.sliceColumns(0, -1)` is `data[:, :-1]` and `m.sliceColumns(-1)` is `data[:, -1:]`.
+   */
+  sliceColumns(start: number, end: number = this.cols): Matrix {
+    const s = start < 0 ? Math.max(this.cols + start, 0) : Math.min(start, this.cols);
+    const e = end < 0 ? Math.max(this.cols + end, 0) : Math.min(end, this.cols);
+    const w = Math.max(e - s, 0);
+    const out = new Matrix(this.rows, w);
+    for (let r = 0; r < this.rows; r++) out.data.set(this.data.subarray(r * this.cols + s, r * this.cols + s + w), r * w);
+    return out;
+  }
+
   /** Nested arrays, for printing and tests. */
   toArray(): number[][] {
     const out: number[][] = [];
