@@ -88,6 +88,16 @@ describe('densely train', () => {
     expect(JSON.parse(r.out).features).toBe(6);
   });
 
+  it('trains on a real float64 Fortran-order dataset with int64 or bool labels in their own files (NumPy-written)', () => {
+    const fx = join(__dirname, '..', 'fixtures', 'npy', 'more');
+    for (const labels of ['labels_i8.npy', 'labels_b1.npy']) {
+      const r = run('train', '--data', join(fx, 'dataset_f8_fortran.npy'), '--labels', join(fx, labels), '--epochs', '1', '--json');
+      expect(r.code, r.err).toBe(0);
+      const j = JSON.parse(r.out);
+      expect([j.rows, j.features, j.testRows]).toEqual([200, 7, 40]);
+    }
+  });
+
   it('saves a model that predict uses to write <f4 [n, 1] probabilities', () => {
     const model = join(dir, 'model.json');
     expect(run('train', '--data', data, '--epochs', '2', '--save', model, '--json').code).toBe(0);
