@@ -49,3 +49,12 @@ export function helpText(usage: string, spec: Spec): string {
   }
   return lines.join('\n');
 }
+
+/** A comma-separated option as a list (undefined when absent). */
+export function listOption(v: unknown): string[] | undefined {
+  if (v === undefined) return undefined;
+  return String(v)
+    .split(',')
+    .map((s) => s.trim())
+    .filter((s) => s.length > 0);
+}

@@ -3,15 +3,17 @@
 import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
 import { predict, PREDICT_USAGE } from './predict.js';
+import { prepare, PREPARE_USAGE } from './prepare.js';
 import { train, TRAIN_USAGE } from './train.js';
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => number> = { train, predict };
+const COMMANDS: Record<string, (argv: string[], io: Io) => number> = { train, predict, prepare };
 
 const HELP = `densely — a zero-dependency neural-network engine
 
 usage:
   ${TRAIN_USAGE}
   ${PREDICT_USAGE}
+  ${PREPARE_USAGE}
 
 Run 'densely <command> --help' for a command's options.`;
 

@@ -5,6 +5,7 @@
  */
 import { Sequential, type SequentialJSON } from '../nn/sequential.js';
 import { readFileBytes, writeFileAtomic } from '../data/node-io.js';
+import type { Preprocessing } from './dataset.js';
 
 export interface ModelFile {
   format: 'densely-model';
@@ -12,7 +13,7 @@ export interface ModelFile {
   /** Feature names in column order, when known. */
   featureNames?: string[];
   /** How raw inputs become the model's features (null: inputs are used as they are). */
-  preprocessing: Record<string, unknown> | null;
+  preprocessing: Preprocessing | null;
   /** What produced it: options and test figures, for the record. */
   training?: Record<string, unknown>;
   model: SequentialJSON;

@@ -1,20 +1,20 @@
 /** `densely predict`: score rows with a saved model and write the probabilities as .npy. */
 import { writeNpy } from '../data/npy.js';
+import { writeFileAtomic } from '../data/node-io.js';
 import { helpText, parseOptions, UsageError, type Spec } from './args.js';
-import { loadNpyMatrix, writeFileAtomic } from '../data/node-io.js';
-import { checkFiniteCells } from './load.js';
-import { loadModelFile } from './model-file.js';
+import { loadPredictFeatures } from './dataset.js';
 import type { Io } from './io.js';
+import { loadModelFile } from './model-file.js';
 
 export const PREDICT_SPEC: Spec = {
   model: { type: 'string', help: 'a model saved by densely train --save' },
-  data: { type: 'string', help: 'features .npy, one row per sample, the columns the model was trained on' },
+  data: { type: 'string', help: 'rows to score: raw CSV (prepared as in training) or .npy features' },
   out: { type: 'string', help: 'where to write the probabilities, <f4 .npy of shape [n, 1]' },
   'batch-size': { type: 'int', help: 'rows per forward pass', default: 32 },
   help: { type: 'boolean', help: 'show this help' },
 };
 
-export const PREDICT_USAGE = 'densely predict --model model.json --data X.npy --out preds.npy';
+export const PREDICT_USAGE = 'densely predict --model model.json --data X.npy|rows.csv --out preds.npy';
 
 export function predict(argv: string[], io: Io): number {
   const o = parseOptions('predict', argv, PREDICT_SPEC);
@@ -25,12 +25,9 @@ export function predict(argv: string[], io: Io): number {
   for (const required of ['model', 'data', 'out'] as const) {
     if (!o[required]) throw new UsageError(`predict: --${required} is required (${PREDICT_USAGE})`);
   }
-  const { model } = loadModelFile(o.model as string);
-  const X = loadNpyMatrix(o.data as string);
-  if (X.cols !== model.inputSize) {
-    throw new Error(`${o.data as string}: has ${X.cols} columns (shape [${X.rows}, ${X.cols}]) but the model expects ${model.inputSize} features`);
-  }
-  checkFiniteCells(X, o.data as string);
+  const { file, model } = loadModelFile(o.model as string);
+  const { X, warnings } = loadPredictFeatures(o.data as string, file.preprocessing, model.inputSize as number);
+  for (const w of warnings) io.err(`densely: warning: ${w}`);
   const p = model.predict(X, { batchSize: (o.batchSize as number | undefined) ?? 32 });
   writeFileAtomic(o.out as string, writeNpy({ dtype: 'f4', shape: [p.rows, p.cols], data: p.data }));
   io.err(`densely: wrote ${p.rows} probabilities to ${o.out as string}`);

@@ -3,27 +3,34 @@ import { Dense } from '../nn/dense.js';
 import { rocAuc } from '../nn/metrics.js';
 import { Sequential } from '../nn/sequential.js';
 import { Adam } from '../optim/adam.js';
-import { splitIndices } from '../data/split.js';
-import { helpText, parseOptions, UsageError, type Spec } from './args.js';
-import { DEFAULT_DATA, loadNpyLabelled } from './load.js';
-import { saveModelFile } from './model-file.js';
+import type { Matrix } from '../tensor/matrix.js';
+import { helpText, listOption, parseOptions, UsageError, type Spec } from './args.js';
+import { loadTrainingData } from './dataset.js';
 import type { Io } from './io.js';
+import { saveModelFile } from './model-file.js';
 
 export const TRAIN_SPEC: Spec = {
-  data: { type: 'string', help: 'features .npy (label = last column unless --labels); .gz is fine', default: 'the embedded bank data' },
-  labels: { type: 'string', help: 'labels .npy, one per row of --data' },
+  data: { type: 'string', help: '.npy (label = last column unless --labels) or CSV (.csv, .gz ok)', default: 'the embedded bank data' },
+  labels: { type: 'string', help: '.npy labels, one per row of --data (int, bool or float 0/1)' },
+  label: { type: 'string', help: "CSV: the label column (yes/no, true/false or 1/0)", default: "'y', else the last column" },
+  drop: { type: 'string', help: 'CSV: columns to leave out, comma-separated (e.g. duration)' },
+  delimiter: { type: 'string', help: "CSV: ',' ';' or 'tab'", default: 'sniffed' },
+  standardize: { type: 'boolean', help: '.npy: z-score the features with the training rows\' mean and std (CSV numerics always are)' },
+  impute: { type: 'string', help: "'mean': fill missing/NaN/Inf numeric cells with the training mean (default: an error)" },
+  'class-weight': { type: 'string', help: "'balanced' (n / (2·count)) or explicit weights like 0:1,1:7.5" },
+  stratify: { type: 'boolean', help: 'keep the class ratio in both parts of the split (sklearn stratify=y)' },
   epochs: { type: 'int', help: 'passes over the training rows', default: 10 },
   'batch-size': { type: 'int', help: 'rows per step', default: 32 },
-  'test-size': { type: 'number', help: 'held-out fraction (or count, if ≥ 1), as sklearn test_size', default: 0.2 },
+  'test-size': { type: 'number', help: 'held-out fraction (or count, if a whole number ≥ 1), as sklearn test_size', default: 0.2 },
   'random-state': { type: 'int', help: 'seed of the sklearn-identical split', default: 42 },
   seed: { type: 'int', help: 'seed for weight initialisation and shuffling', default: 42 },
   'learning-rate': { type: 'number', help: "Adam's learning rate", default: 0.001 },
-  save: { type: 'string', help: 'write the trained model (JSON) here, atomically' },
+  save: { type: 'string', help: 'write the trained model (JSON, with its data preparation) here, atomically' },
   json: { type: 'boolean', help: 'print one JSON object instead of progress lines' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
-export const TRAIN_USAGE = 'densely train [options]';
+export const TRAIN_USAGE = 'densely train [--data F.npy|F.csv] [options]';
 
 export function train(argv: string[], io: Io): number {
   const o = parseOptions('train', argv, TRAIN_SPEC);
@@ -41,14 +48,24 @@ export function train(argv: string[], io: Io): number {
   if (batchSize < 1) throw new UsageError(`train: --batch-size must be at least 1, got ${batchSize}`);
   if (!(learningRate > 0)) throw new UsageError(`train: --learning-rate must be positive, got ${learningRate}`);
   if (o.labels && !o.data) throw new UsageError('train: --labels needs --data');
+  if (o.impute !== undefined && o.impute !== 'mean') throw new UsageError(`train: --impute takes 'mean', got '${String(o.impute)}'`);
   const json = o.json === true;
 
-  const data = loadNpyLabelled((o.data as string | undefined) ?? DEFAULT_DATA, o.labels as string | undefined);
-  const { train: trainIdx, test: testIdx } = splitIndices(data.X.rows, { testSize, randomState });
-  const XTrain = data.X.takeRows(trainIdx);
-  const yTrain = data.y.takeRows(trainIdx);
-  const XTest = data.X.takeRows(testIdx);
-  const yTest = data.y.takeRows(testIdx);
+  const data = loadTrainingData({
+    data: o.data as string | undefined,
+    labels: o.labels as string | undefined,
+    label: o.label as string | undefined,
+    drop: listOption(o.drop),
+    delimiter: delimiterOption(o.delimiter),
+    standardize: o.standardize === true,
+    impute: o.impute === 'mean' ? 'mean' : 'none',
+    testSize,
+    randomState,
+    stratify: o.stratify === true,
+  });
+  for (const w of data.warnings) io.err(`densely: warning: ${w}`);
+  const { XTrain, yTrain, XTest, yTest } = data;
+  const classWeight = o.classWeight === undefined ? undefined : parseClassWeight(String(o.classWeight), yTrain);
 
   const model = new Sequential(
     [
@@ -59,28 +76,27 @@ export function train(argv: string[], io: Io): number {
     { seed },
   );
   model.compile({ optimizer: new Adam({ learningRate }), loss: 'binary_crossentropy', metrics: ['accuracy'] });
-  if (!json) io.out(`densely: ${data.X.rows} rows × ${data.X.cols} features from ${data.source}; train ${XTrain.rows}, test ${XTest.rows}`);
+  if (!json) io.out(`densely: ${data.rows} rows × ${XTrain.cols} features from ${data.source}; train ${XTrain.rows}, test ${XTest.rows}`);
 
   const started = performance.now();
-  const history = model.fit(XTrain, yTrain, { epochs, batchSize, seed, verbose: json ? 0 : 1, print: io.out });
+  const history = model.fit(XTrain, yTrain, { epochs, batchSize, seed, classWeight, verbose: json ? 0 : 1, print: io.out });
   const fitSeconds = (performance.now() - started) / 1000;
   const steps = epochs * Math.ceil(XTrain.rows / batchSize);
 
   const test = model.evaluate(XTest, yTest);
-  const probabilities = model.predict(XTest);
-  const auc = rocAuc(probabilities.data, yTest.data);
+  const auc = rocAuc(model.predict(XTest).data, yTest.data);
 
   if (o.save) {
     saveModelFile(o.save as string, model, {
       featureNames: data.featureNames,
-      preprocessing: null,
-      training: { data: data.source, epochs, batchSize, testSize, randomState, seed, learningRate, test: { ...test, auc } },
+      preprocessing: data.preprocessing,
+      training: { data: data.source, epochs, batchSize, testSize, randomState, seed, learningRate, classWeight, test: { ...test, auc } },
     });
   }
 
   const result = {
-    rows: data.X.rows,
-    features: data.X.cols,
+    rows: data.rows,
+    features: XTrain.cols,
     trainRows: XTrain.rows,
     testRows: XTest.rows,
     epochs,
@@ -98,4 +114,37 @@ export function train(argv: string[], io: Io): number {
     if (o.save) io.out(`saved model to ${o.save as string}`);
   }
   return 0;
+}
+
+/** 'tab' (or '\t') → a tab; ',' and ';' as they are. */
+export function delimiterOption(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  const s = String(v);
+  if (s === 'tab' || s === '\\t' || s === '\t') return '\t';
+  if (s === ',' || s === ';') return s;
+  throw new UsageError(`--delimiter must be ',', ';' or 'tab', got '${s}'`);
+}
+
+/**
+ * Keras class_weight from the CLI: 'balanced' is sklearn's n_samples / (n_classes · count),
+ * counted on the training labels; otherwise 'class:weight' pairs.
+ */
+export function parseClassWeight(spec: string, yTrain: Matrix): Record<number, number> {
+  if (spec === 'balanced') {
+    let pos = 0;
+    for (let i = 0; i < yTrain.rows; i++) pos += yTrain.data[i];
+    const n = yTrain.rows;
+    if (pos === 0 || pos === n) throw new Error(`--class-weight balanced: the training labels have one class only`);
+    return { 0: n / (2 * (n - pos)), 1: n / (2 * pos) };
+  }
+  const out: Record<number, number> = {};
+  for (const pair of spec.split(',')) {
+    const m = /^\s*([01])\s*:\s*([0-9.eE+-]+)\s*$/.exec(pair);
+    const w = m ? Number(m[2]) : NaN;
+    if (!m || !Number.isFinite(w) || w < 0) {
+      throw new UsageError(`train: --class-weight must be 'balanced' or pairs like 0:1,1:7.5, got '${spec}'`);
+    }
+    out[Number(m[1])] = w;
+  }
+  return out;
 }

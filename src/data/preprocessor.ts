@@ -302,7 +302,7 @@ export class Preprocessor {
         if (bad > 0) {
           throw new Error(
             `${name}: numeric column '${col.name}' has a missing or non-finite value in ${plural(bad, 'row')} ` +
-              `(first at line ${col.firstBadLine}); fix the data, drop the column, or use impute: 'mean'`,
+              `(first at line ${col.firstBadLine}); fix the data, drop the column, or impute it (impute: 'mean', --impute mean)`,
           );
         }
       }
@@ -679,4 +679,26 @@ export function prepareCsv(source: ChunkSource, options: PrepareOptions = {}): P
   const preprocessor = Preprocessor.fit(source, scan, fitOptions);
   const t = preprocessor.transform(source, { delimiter: scan.delimiter, source: scan.source, rowCount: scan.rows, order });
   return { ...t, featureNames: preprocessor.featureNames.slice(), preprocessor, scan, nTrain };
+}
+
+/**
+ * One pass that reads only the label column as 1/0, [rows] (for a stratified split, which
+ * needs the labels before anything is fitted).
+ */
+export function readLabels(source: ChunkSource, scan: CsvScan): Float32Array {
+  if (scan.label === null || scan.labelFamily === null) throw new Error(`${scan.source}: no label column to read`);
+  const index = scan.header.indexOf(scan.label);
+  const family = scan.labelFamily;
+  const y = new Float32Array(scan.rows);
+  forEachCsvRow(
+    source,
+    {
+      onHeader: (header) => checkSameHeader(header, scan),
+      onRow: (fields, row) => {
+        y[row] = labelValue(fields[index], family);
+      },
+    },
+    { delimiter: scan.delimiter, source: scan.source },
+  );
+  return y;
 }

@@ -148,3 +148,80 @@ export function trainTestSplit(
   const { train, test } = splitIndices(X.rows, opts);
   return { XTrain: X.takeRows(train), XTest: X.takeRows(test), yTrain: y.takeRows(train), yTest: y.takeRows(test) };
 }
+
+/**
+ * Row indices of sklearn's `train_test_split(..., stratify=y)` (StratifiedShuffleSplit), for
+ * class labels y (any numbers; each class needs at least 2 rows). One RandomState(seed) drives:
+ * 1. n_i = approximateMode(classCounts, nTrain): each class's share of nTrain, floored, with the
+ *    remaining rows given to the classes with the largest remainders (ties broken by rng.choice);
+ *    t_i = approximateMode(classCounts − n_i, nTest) likewise;
+ * 2. per class, in sorted class order: perm = rng.permutation(count); that class's rows (in
+ *    file order) taken in perm order; the first n_i go to train, the next t_i to test;
+ * 3. train = rng.permutation(train), test = rng.permutation(test).
+ * So both parts keep the class ratio to within one row per class, reproducibly.
+ *
+ * @example
+ * stratifiedSplitIndices([0, 0, 0, 0, 1, 1, 1, 1], { testSize: 0.5 }).test.length; // 4: two of each class
+ */
+export function stratifiedSplitIndices(y: ArrayLike<number>, opts: SplitOptions = {}): { train: Int32Array; test: Int32Array } {
+  const n = y.length;
+  const { nTrain, nTest } = splitSizes(n, opts.testSize, opts.trainSize);
+  if (opts.shuffle === false) throw new RangeError('stratifiedSplitIndices: stratified splits need shuffle (as in sklearn)');
+  const seed = opts.randomState ?? DEFAULT_RANDOM_STATE;
+  const classes = Array.from(new Set(Array.from(y))).sort((a, b) => a - b);
+  const members = classes.map(() => [] as number[]);
+  const classOf = new Map(classes.map((c, i) => [c, i]));
+  for (let r = 0; r < n; r++) members[classOf.get(y[r])!].push(r); // stable: file order within a class
+  const counts = members.map((m) => m.length);
+  const smallest = Math.min(...counts);
+  if (smallest < 2) {
+    throw new RangeError(`stratify: the least populated class in y has only ${smallest} member, which is too few; each class needs at least 2`);
+  }
+  if (nTrain < classes.length) throw new RangeError(`stratify: the train size ${nTrain} should be at least the number of classes ${classes.length}`);
+  if (nTest < classes.length) throw new RangeError(`stratify: the test size ${nTest} should be at least the number of classes ${classes.length}`);
+  const rng = new MT19937(seed);
+  const nI = approximateMode(counts, nTrain, rng);
+  const tI = approximateMode(
+    counts.map((c, i) => c - nI[i]),
+    nTest,
+    rng,
+  );
+  const train: number[] = [];
+  const test: number[] = [];
+  members.forEach((rows, i) => {
+    const perm = rng.permutation(rows.length);
+    for (let k = 0; k < nI[i]; k++) train.push(rows[perm[k]]);
+    for (let k = nI[i]; k < nI[i] + tI[i]; k++) test.push(rows[perm[k]]);
+  });
+  const trainArr = Int32Array.from(train);
+  const testArr = Int32Array.from(test);
+  rng.shuffle(trainArr);
+  rng.shuffle(testArr);
+  return { train: trainArr, test: testArr };
+}
+
+/**
+ * sklearn's `_approximate_mode(class_counts, n_draws, rng)`: how many of n_draws rows each class
+ * gets, proportional to its count, floored; the rows still needed go to the largest remainders,
+ * and among equal remainders to `rng.choice(candidates, k, replace=False)` (legacy: the first k of
+ * a permutation).
+ */
+function approximateMode(counts: number[], draws: number, rng: MT19937): number[] {
+  const total = counts.reduce((s, c) => s + c, 0);
+  const continuous = counts.map((c) => (c / total) * draws);
+  const floored = continuous.map(Math.floor);
+  let need = draws - floored.reduce((s, f) => s + f, 0);
+  if (need > 0) {
+    const remainder = continuous.map((c, i) => c - floored[i]);
+    const values = Array.from(new Set(remainder)).sort((a, b) => b - a);
+    for (const value of values) {
+      const inds = remainder.flatMap((r, i) => (r === value ? [i] : []));
+      const take = Math.min(inds.length, need);
+      const perm = rng.permutation(inds.length);
+      for (let k = 0; k < take; k++) floored[inds[perm[k]]] += 1;
+      need -= take;
+      if (need === 0) break;
+    }
+  }
+  return floored;
+}

@@ -77,6 +77,8 @@ export interface StandardizerJSON {
   std: number[];
   impute: Impute;
   names: string[] | null;
+  /** false: only fill missing cells with the mean, leave the rest as they are (absent means true). */
+  scale?: boolean;
 }
 
 export interface StandardizeFitOptions {
@@ -85,6 +87,8 @@ export interface StandardizeFitOptions {
   impute?: Impute;
   /** Column names for error messages (default `column <i>`). */
   names?: string[];
+  /** false: an imputer only (NaN/Inf → training mean, other cells unchanged). Default true. */
+  scale?: boolean;
 }
 
 function colName(names: string[] | null, c: number): string {
@@ -104,8 +108,10 @@ export class Standardizer {
   readonly std: Float64Array;
   readonly impute: Impute;
   readonly names: string[] | null;
+  /** false: transform only fills NaN/Inf with the mean (needs impute 'mean'); true: z-scores. */
+  readonly scale: boolean;
 
-  constructor(mean: ArrayLike<number>, std: ArrayLike<number>, impute: Impute = 'none', names: string[] | null = null) {
+  constructor(mean: ArrayLike<number>, std: ArrayLike<number>, impute: Impute = 'none', names: string[] | null = null, scale = true) {
     if (mean.length !== std.length) throw new RangeError(`Standardizer: ${mean.length} means but ${std.length} stds`);
     if (names && names.length !== mean.length) {
       throw new RangeError(`Standardizer: ${names.length} names for ${mean.length} columns`);
@@ -114,6 +120,7 @@ export class Standardizer {
     this.std = Float64Array.from(std);
     this.impute = impute;
     this.names = names;
+    this.scale = scale;
   }
 
   get cols(): number {
@@ -150,7 +157,7 @@ export class Standardizer {
       if (bad[c] > 0 && impute !== 'mean') {
         throw new Error(
           `column ${colName(names, c)} has NaN or infinite values in ${bad[c]} training row${bad[c] === 1 ? '' : 's'}; ` +
-            `fix the data or use impute: 'mean'`,
+            `fix the data or impute it (impute: 'mean', --impute mean)`,
         );
       }
       if (m[c].n === 0) {
@@ -159,7 +166,7 @@ export class Standardizer {
       mean[c] = m[c].mean;
       std[c] = scaleFor(m[c].m2 / nTrain, m[c].mean, nTrain);
     }
-    return new Standardizer(mean, std, impute, names);
+    return new Standardizer(mean, std, impute, names, options.scale ?? true);
   }
 
   /**
@@ -181,7 +188,7 @@ export class Standardizer {
         const c = bad.findIndex((b) => b > 0);
         throw new Error(
           `column ${colName(this.names, c)} has NaN or infinite values in ${bad[c]} row${bad[c] === 1 ? '' : 's'}; ` +
-            `fix the data or use impute: 'mean'`,
+            `fix the data or impute it (impute: 'mean', --impute mean)`,
         );
       }
     }
@@ -191,7 +198,8 @@ export class Standardizer {
       const o = r * cols;
       for (let c = 0; c < cols; c++) {
         const x = X[o + c];
-        X[o + c] = x - x === 0 ? (x - mean[c]) / std[c] : 0;
+        if (this.scale) X[o + c] = x - x === 0 ? (x - mean[c]) / std[c] : 0;
+        else if (x - x !== 0) X[o + c] = mean[c];
       }
     }
     return X;
@@ -205,6 +213,7 @@ export class Standardizer {
       std: Array.from(this.std),
       impute: this.impute,
       names: this.names ? this.names.slice() : null,
+      scale: this.scale,
     };
   }
 
@@ -217,6 +226,6 @@ export class Standardizer {
       throw new Error(`Standardizer.fromJSON: 'mean' and 'std' must be arrays of finite numbers (std > 0)`);
     }
     if (o.impute !== 'none' && o.impute !== 'mean') throw new Error(`Standardizer.fromJSON: bad 'impute' ${JSON.stringify(o.impute)}`);
-    return new Standardizer(o.mean, o.std, o.impute, o.names ?? null);
+    return new Standardizer(o.mean, o.std, o.impute, o.names ?? null, o.scale ?? true);
   }
 }

@@ -7,7 +7,7 @@ import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import { readNpy, writeNpy } from '../../src/data/npy.js';
 import { loadNpyMatrix } from '../../src/data/node-io.js';
-import { DEFAULT_DATA } from '../../src/cli/load.js';
+import { DEFAULT_DATA } from '../../src/cli/dataset.js';
 
 const root = join(__dirname, '..', '..');
 
@@ -125,7 +125,7 @@ describe('densely train', () => {
     const cases: [string[], RegExp][] = [
       [['train', '--data', join(dir, 'missing.npy')], /missing\.npy: no such file/],
       [['train', '--data', bad], /bad\.npy: .*magic/i],
-      [['train', '--data', nan], /nan\.npy: row 1, column 0 is NaN; 1 row\(s\)/],
+      [['train', '--data', nan], /nan\.npy: column 0 has NaN or Inf in 1 row\(s\)/],
       [['train', '--data', three], /three\.npy \(label = last column\): labels must be 0 or 1.*0, 1, 2/],
       [['train', '--epochs', 'ten'], /--epochs must be an integer, got 'ten'/],
       [['train', '--bogus'], /Unknown option '--bogus'/],

@@ -249,7 +249,7 @@ describe('errors and missing values', () => {
   it('missing numeric values: an error naming the column and row count, unless impute: mean', () => {
     const src = fileChunks(fixture('missing-numeric.csv'));
     expect(() => prepareCsv(src)).toThrow(
-      /numeric column 'balance' has a missing or non-finite value in 2 rows \(first at line 3\); fix the data, drop the column, or use impute: 'mean'/,
+      /numeric column 'balance' has a missing or non-finite value in 2 rows \(first at line 3\); fix the data, drop the column, or impute it \(impute: 'mean', --impute mean\)/,
     );
     const p = prepareCsv(src, { impute: 'mean' });
     // Training mean of 100 and 300 is 200; imputed cells count in the variance with zero deviation:
@@ -331,7 +331,7 @@ describe('Standardizer (plain numeric matrices)', () => {
     const X = data();
     X[4] = NaN;
     X[10] = Infinity;
-    expect(() => Standardizer.fit(X, 3, { names: ['a', 'b', 'c'] })).toThrow("column 'b' has NaN or infinite values in 2 training rows; fix the data or use impute: 'mean'");
+    expect(() => Standardizer.fit(X, 3, { names: ['a', 'b', 'c'] })).toThrow("column 'b' has NaN or infinite values in 2 training rows; fix the data or impute it (impute: 'mean', --impute mean)");
     const s = Standardizer.fit(X, 3, { impute: 'mean', names: ['a', 'b', 'c'] });
     expect(s.mean[1]).toBe(20);
     s.transform(X);
@@ -339,6 +339,6 @@ describe('Standardizer (plain numeric matrices)', () => {
     const strict = Standardizer.fit(data(), 3);
     const Y = data();
     Y[2] = NaN;
-    expect(() => strict.transform(Y)).toThrow("column 2 has NaN or infinite values in 1 row; fix the data or use impute: 'mean'");
+    expect(() => strict.transform(Y)).toThrow("column 2 has NaN or infinite values in 1 row; fix the data or impute it (impute: 'mean', --impute mean)");
   });
 });

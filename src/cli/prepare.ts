@@ -1,0 +1,56 @@
+/**
+ * `densely prepare`: raw CSV → the prepared .npy a Keras pipeline loads (features, then the
+ * label as the last column, <f4), plus the feature names beside it as JSON. Fitted on ALL rows,
+ * as the NumPy script that made marketing_data.npy was.
+ */
+import { writeNpy } from '../data/npy.js';
+import { fileChunks } from '../data/files.js';
+import { writeFileAtomic } from '../data/node-io.js';
+import { prepareCsv } from '../data/preprocessor.js';
+import { helpText, listOption, parseOptions, UsageError, type Spec } from './args.js';
+import type { Io } from './io.js';
+import { delimiterOption } from './train.js';
+
+export const PREPARE_SPEC: Spec = {
+  data: { type: 'string', help: 'the raw CSV (.gz ok)' },
+  out: { type: 'string', help: 'the .npy to write; the feature names go to <out>.json' },
+  label: { type: 'string', help: 'the label column', default: "'y', else the last column" },
+  drop: { type: 'string', help: 'columns to leave out, comma-separated (e.g. duration)' },
+  delimiter: { type: 'string', help: "',' ';' or 'tab'", default: 'sniffed' },
+  impute: { type: 'string', help: "'mean': fill missing numeric cells with the column mean" },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+export const PREPARE_USAGE = 'densely prepare --data bank-full.csv [--drop duration] --out marketing_data.npy';
+
+export function prepare(argv: string[], io: Io): number {
+  const o = parseOptions('prepare', argv, PREPARE_SPEC);
+  if (o.help) {
+    io.out(helpText(PREPARE_USAGE, PREPARE_SPEC));
+    return 0;
+  }
+  for (const required of ['data', 'out'] as const) {
+    if (!o[required]) throw new UsageError(`prepare: --${required} is required (${PREPARE_USAGE})`);
+  }
+  if (o.impute !== undefined && o.impute !== 'mean') throw new UsageError(`prepare: --impute takes 'mean', got '${String(o.impute)}'`);
+  const p = prepareCsv(fileChunks(o.data as string), {
+    label: o.label as string | undefined,
+    drop: listOption(o.drop),
+    delimiter: delimiterOption(o.delimiter),
+    impute: o.impute === 'mean' ? 'mean' : 'none',
+  });
+  for (const w of p.warnings) io.err(`densely: warning: ${w}`);
+  if (!p.y) throw new Error(`${o.data as string}: no label column`);
+  const width = p.cols + 1;
+  const table = new Float32Array(p.rows * width);
+  for (let r = 0; r < p.rows; r++) {
+    table.set(p.X.subarray(r * p.cols, (r + 1) * p.cols), r * width);
+    table[r * width + p.cols] = p.y[r];
+  }
+  const out = o.out as string;
+  writeFileAtomic(out, writeNpy({ dtype: 'f4', shape: [p.rows, width], data: table }));
+  const meta = { features: p.featureNames, label: p.preprocessor.label?.name ?? null, shape: [p.rows, width] };
+  writeFileAtomic(`${out}.json`, `${JSON.stringify(meta, null, 1)}\n`);
+  io.err(`densely: wrote ${p.rows} × ${width} (${p.cols} features + label) to ${out}, names to ${out}.json`);
+  return 0;
+}
