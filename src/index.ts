@@ -12,3 +12,7 @@ export * from './optim/index.js';
 
 export { readNpy, writeNpy, npyToMatrixData, NpyError, type NpyArray, type NpyDtype, type NpyData } from './data/npy.js';
 export { splitIndices, trainTestSplit, type SplitOptions } from './data/split.js';
+export { stratifiedSplitIndices } from './data/split.js';
+export { CsvParser, CsvError, parseCsv, forEachCsvRow, sniffDelimiter, type ChunkSource, type CsvOptions } from './data/csv.js';
+export { Preprocessor, prepareCsv, scanCsv, readLabels, type PreprocessorJSON, type CsvScan, type Prepared } from './data/preprocessor.js';
+export { Standardizer, type StandardizerJSON } from './data/standardize.js';
