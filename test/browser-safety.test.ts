@@ -1,0 +1,86 @@
+/**
+ * densely's main entry must run unchanged in a browser: nothing reachable from src/index.ts may
+ * import a `node:` module (or a bare Node builtin), and nothing under src/ may import a package
+ * at all (zero runtime dependencies). Checked by walking the real import graph of the sources.
+ */
+import { readFileSync, readdirSync, statSync } from 'node:fs';
+import { dirname, join, relative, resolve } from 'node:path';
+import { describe, expect, it } from 'vitest';
+
+const src = join(__dirname, '..', 'src');
+const IMPORT = /(?:^|\n)\s*(?:import|export)\s[^'"]*?from\s+['"]([^'"]+)['"]|import\(\s*['"]([^'"]+)['"]\s*\)/g;
+
+function importsOf(file: string): string[] {
+  const text = readFileSync(file, 'utf8');
+  return [...text.matchAll(IMPORT)].map((m) => m[1] ?? m[2]);
+}
+
+function toFile(from: string, spec: string): string {
+  return resolve(dirname(from), spec).replace(/\.js$/, '.ts');
+}
+
+function allSources(dir: string): string[] {
+  return readdirSync(dir).flatMap((f) => {
+    const p = join(dir, f);
+    return statSync(p).isDirectory() ? allSources(p) : p.endsWith('.ts') ? [p] : [];
+  });
+}
+
+describe('browser safety and zero dependencies', () => {
+  it('nothing reachable from src/index.ts imports node:* or a package', () => {
+    const seen = new Set<string>();
+    const offenders: string[] = [];
+    const visit = (file: string) => {
+      if (seen.has(file)) return;
+      seen.add(file);
+      for (const spec of importsOf(file)) {
+        if (spec.startsWith('.')) visit(toFile(file, spec));
+        else offenders.push(`${relative(src, file)} imports '${spec}'`);
+      }
+    };
+    visit(join(src, 'index.ts'));
+    expect(seen.size).toBeGreaterThan(15); // the walk really followed the graph
+    expect(offenders).toEqual([]);
+  });
+
+  it('only src/data Node helpers and src/cli import node:*, and no file imports a package', () => {
+    const nodeAllowed = /^(data\/(node-io|files)\.ts|cli\/.*|node\.ts)$/;
+    const problems: string[] = [];
+    for (const file of allSources(src)) {
+      const rel = relative(src, file);
+      for (const spec of importsOf(file)) {
+        if (spec.startsWith('.')) continue;
+        if (!spec.startsWith('node:')) problems.push(`${rel} imports package '${spec}'`);
+        else if (!nodeAllowed.test(rel)) problems.push(`${rel} imports '${spec}'`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('imports only go downward: tensor imports nothing else, optim only tensor, nn no data/cli, nothing imports cli', () => {
+    const allowed: Record<string, string[]> = {
+      tensor: ['tensor'],
+      optim: ['optim', 'tensor'],
+      nn: ['nn', 'tensor', 'optim'],
+      data: ['data', 'tensor'],
+      cli: ['cli', 'data', 'nn', 'optim', 'tensor'],
+    };
+    const problems: string[] = [];
+    for (const file of allSources(src)) {
+      const rel = relative(src, file);
+      const layer = rel.split('/')[0];
+      if (!(layer in allowed)) continue; // index.ts / node.ts are entry points
+      for (const spec of importsOf(file)) {
+        if (!spec.startsWith('.')) continue;
+        const target = relative(src, toFile(file, spec)).split('/')[0];
+        if (!allowed[layer].includes(target)) problems.push(`${rel} → ${target}`);
+      }
+    }
+    expect(problems).toEqual([]);
+  });
+
+  it('package.json has no runtime dependencies', () => {
+    const pkg = JSON.parse(readFileSync(join(__dirname, '..', 'package.json'), 'utf8'));
+    expect(pkg.dependencies ?? {}).toEqual({});
+  });
+});
