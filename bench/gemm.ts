@@ -6,6 +6,16 @@
  * Run: `npx tsx bench/gemm.ts` (about 1.5 minutes; prints markdown tables).
  * Single-threaded, plain TypeScript. GFLOPS = 2·M·N·K / seconds per call / 1e9, where seconds
  * per call is benchmark.js's fastest sample (each sample is the mean of a timed cycle of calls).
+ *
+ * Caveat, measured on Node 20: once anything in the process detaches an ArrayBuffer, V8
+ * invalidates its "ArrayBufferDetaching" protector for good, and every typed-array access in
+ * optimized code then carries an extra check: these kernels run 15–40% slower (packed 6.0 → 5.3
+ * GFLOPS at 32×64×64, loop-order 1.73 → 1.26). Under tsx, loading a CommonJS package such as
+ * benchmark.js does that (see `node --trace-protector-invalidation`); so does growing a
+ * WebAssembly.Memory. For undisturbed numbers, bundle and run with plain node:
+ *
+ *   npx esbuild bench/gemm.ts --bundle --platform=node --format=esm --external:benchmark \
+ *     --outfile=tmp/gemm-bench.mjs && node tmp/gemm-bench.mjs
  */
 import Benchmark from 'benchmark';
 import { pathToFileURL } from 'node:url';
@@ -271,6 +281,9 @@ export function gemmMlpTable(rows: GemmMlpRow[]): string {
 
 if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
   const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  if (process.execArgv.some((a) => a.includes('tsx'))) {
+    log('note: under tsx these numbers are 15–40% low; see the caveat at the top of bench/gemm.ts');
+  }
   console.log(`GEMM ladder, Node ${process.version}, single thread, beta = 0, NN\n`);
   console.log(gemmTable(await benchGemm({ log })));
   console.log('\nEvery GEMM of one MLP training step (51 → 64 → 64 → 1), µs per call\n');

@@ -168,11 +168,11 @@ describe.each(rungs)('%s', (name, fn) => {
       [65, 130, 17],
       [130, 65, 33],
       [17, 33, 130],
-      [129, 131, 65], // M, N past PACKING_MIN_MN: gemm packs
+      [129, 131, 65],
       [7, BLOCKED_NB + 5, BLOCKED_KB + 3], // past blocked's column and depth blocks
-      [32, 64, 51], // the MLP's shapes
+      [32, 64, 51], // the MLP's shapes (gemm packs these)
       [51, 64, 32],
-      [32, 1, 64],
+      [32, 1, 64], // (and not this one)
     ];
     let seed = 1000;
     for (const [M, N, K] of shapes) checkAgainstNaive(fn, tA, tB, M, N, K, seed++);
@@ -232,7 +232,7 @@ describe('argument errors', () => {
     expect(() => gemmPacked(...args, new Float32Array(need))).not.toThrow();
   });
 
-  it('gemm throws when the scratch is too small for a packed shape, and needs none for small shapes', () => {
+  it('gemm throws when the scratch is too small for a packed shape, and needs none for thin shapes', () => {
     const [M, N, K] = [200, 200, 64];
     const need = gemmScratchFloats(M, N, K);
     expect(need).toBe(packedScratchFloats(M, N, K));
@@ -240,10 +240,19 @@ describe('argument errors', () => {
     expect(() => gemm(...args, new Float32Array(need - 1))).toThrow(
       new RangeError(`gemm: scratch has ${need - 1} floats, M=200, N=200, K=64 needs ${need} (use gemmScratchFloats)`),
     );
-    expect(gemmScratchFloats(32, 64, 51)).toBe(0);
+    expect(gemmScratchFloats(32, 1, 64)).toBe(0); // N = 1 goes unpacked
+    expect(gemmScratchFloats(32, 64, 51)).toBe(4959); // the documented example
     const C = new Float32Array(4);
     gemm(false, false, 2, 2, 2, Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6, 7, 8), 0, C, new Float32Array(0));
     expect(Array.from(C)).toEqual([19, 22, 43, 50]);
+  });
+
+  it('gemm packs the MLP hidden layers but not thin, short or tiny products', () => {
+    expect(usesPacking(32, 64, 51)).toBe(true);
+    expect(usesPacking(51, 64, 32)).toBe(true);
+    expect(usesPacking(32, 1, 64)).toBe(false); // N = 1
+    expect(usesPacking(32, 64, 1)).toBe(false); // K = 1
+    expect(usesPacking(33, 33, 33)).toBe(false); // so the small random shapes above test gemmSmall's path
   });
 
   it('packedScratchFloats is 0 for empty problems and matches its documented example', () => {

@@ -4,11 +4,11 @@ import { checkGemmArgs } from './check.js';
 // block fits the cache level its loop targets (the sizes in brackets are float32 bytes).
 //
 // Why 3×4 and not the textbook 4×4: V8 keeps doubles in the 16 XMM registers, and a 4×4 tile
-// needs 16 accumulators + 8 operands, so the JIT spills accumulators to the stack in the inner
-// loop. 3×4 needs 12 + 7 and spills less. Measured with bench/gemm.ts (Node 20, 512³): a 4×4
-// kernel ran at ~6.2 GFLOPS, 3×4 (and 4×3) at ~6.7. Unrolling the p loop made both slower.
-// The block sizes matter much less here than in C (within noise from KC 128..512, MC 64..256),
-// because scalar JS is bound by arithmetic, not by memory.
+// needs 16 accumulators + 8 operands, so the JIT spills accumulators to the stack inside the loop.
+// 3×4 needs 12 + 7 and spills less. Measured on the micro-kernel alone (Node 20, kc = 256):
+// 4×4 ran at ~6.5 GFLOPS, 3×4 and 4×3 at ~7.1; 2×4, 4×8, 8×4 and 6×4 were slower, and so was
+// unrolling the p loop. The block sizes matter much less here than in C (within noise for
+// KC 128..512, MC 64..256), because scalar JS is bound by arithmetic, not by memory.
 /** Rows of the register tile: one packed A micro-panel is MR rows × kc. */
 export const MR = 3;
 /** Columns of the register tile: one packed B micro-panel is kc × NR. */
@@ -151,10 +151,21 @@ function packA(
     const base = off + ir * kc;
     const i0 = ic + ir;
     if (!transA) {
-      // op(A)[i,p] = A[i·K + p]: each row of the panel is contiguous in A.
-      for (let r = 0; r < mr; r++) {
-        let src = (i0 + r) * K + pc;
-        for (let d = base + r, end = base + r + kc * MR; d < end; d += MR) S[d] = A[src++];
+      // op(A)[i,p] = A[i·K + p]: each row of the panel is contiguous in A. Walk the MR rows side
+      // by side, one p at a time, so the writes are contiguous (written out for MR = 3).
+      const s0 = i0 * K + pc;
+      if (mr === MR) {
+        const s1 = s0 + K, s2 = s1 + K;
+        for (let p = 0, d = base; p < kc; p++, d += MR) {
+          S[d] = A[s0 + p];
+          S[d + 1] = A[s1 + p];
+          S[d + 2] = A[s2 + p];
+        }
+      } else {
+        for (let r = 0; r < mr; r++) {
+          let src = s0 + r * K;
+          for (let d = base + r, end = base + r + kc * MR; d < end; d += MR) S[d] = A[src++];
+        }
       }
     } else {
       // op(A)[i,p] = A[p·M + i]: the MR values for one p are contiguous in A.
@@ -211,10 +222,22 @@ function packB(
         for (let p = 0; p < kc; p++, src += N, d += NR) for (let c = 0; c < nr; c++) S[d + c] = B[src + c];
       }
     } else {
-      // op(B)[p,j] = B[j·K + p]: each column of the panel is contiguous in B.
-      for (let c = 0; c < nr; c++) {
-        let src = (j0 + c) * K + pc;
-        for (let d = base + c, end = base + c + kc * NR; d < end; d += NR) S[d] = B[src++];
+      // op(B)[p,j] = B[j·K + p]: each column of the panel is contiguous in B. Walk the NR columns
+      // side by side, one p at a time, so the writes are contiguous (written out for NR = 4).
+      const s0 = j0 * K + pc;
+      if (nr === NR) {
+        const s1 = s0 + K, s2 = s1 + K, s3 = s2 + K;
+        for (let p = 0, d = base; p < kc; p++, d += NR) {
+          S[d] = B[s0 + p];
+          S[d + 1] = B[s1 + p];
+          S[d + 2] = B[s2 + p];
+          S[d + 3] = B[s3 + p];
+        }
+      } else {
+        for (let c = 0; c < nr; c++) {
+          let src = s0 + c * K;
+          for (let d = base + c, end = base + c + kc * NR; d < end; d += NR) S[d] = B[src++];
+        }
       }
     }
     // Zero-pad the missing columns of the last micro-panel.
@@ -223,7 +246,7 @@ function packB(
 }
 
 /**
- * The 3×4 micro-kernel: C[ci + r·ldc + c] (+)= Σp Ap[ia + p·MR + r] · Bp[ib + p·NR + c], r < 3, c < 4.
+ * The 3×4 (MR×NR) micro-kernel: C[ci + r·ldc + c] (+)= Σp Ap[ia + 3p + r] · Bp[ib + 4p + c], r < 3, c < 4.
  * The 12 sums live in local variables; each step of p loads 3 values of A and 4 of B and does 12
  * multiply-adds. It never sees a transpose or an edge.
  */
@@ -241,7 +264,9 @@ function microKernel(
   let c00 = 0, c01 = 0, c02 = 0, c03 = 0;
   let c10 = 0, c11 = 0, c12 = 0, c13 = 0;
   let c20 = 0, c21 = 0, c22 = 0, c23 = 0;
-  for (const end = ia + kc * MR; ia < end; ia += MR, ib += NR) {
+  // 3 and 4 are MR and NR written as literals: V8 reads an exported constant from its module cell
+  // at every use, and in this loop that cost ~14% (measured at 512³ and at 32×64×64).
+  for (const end = ia + kc * 3; ia < end; ia += 3, ib += 4) {
     const a0 = Ap[ia], a1 = Ap[ia + 1], a2 = Ap[ia + 2];
     const b0 = Bp[ib], b1 = Bp[ib + 1], b2 = Bp[ib + 2], b3 = Bp[ib + 3];
     c00 += a0 * b0; c01 += a0 * b1; c02 += a0 * b2; c03 += a0 * b3;
