@@ -5,6 +5,9 @@ export type OptionType = 'string' | 'number' | 'int' | 'boolean';
 export interface OptionSpec {
   type: OptionType;
   help: string;
+  /** For numbers: the smallest and largest accepted values. */
+  min?: number;
+  max?: number;
   /** Shown in help; applied by the command, not here. */
   default?: string | number | boolean;
 }
@@ -30,9 +33,13 @@ export function parseOptions(command: string, argv: string[], spec: Spec): Parse
     const key = name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase());
     if (raw === undefined) continue;
     if (s.type === 'number' || s.type === 'int') {
-      const v = Number(raw);
-      if (raw === '' || !Number.isFinite(v) || (s.type === 'int' && !Number.isInteger(v))) {
+      // decimal only: Number() would also take '0x20', '' and ' '
+      const v = /^[+-]?(\d+\.?\d*|\.\d+)([eE][+-]?\d+)?$/.test(String(raw)) ? Number(raw) : NaN;
+      if (!Number.isFinite(v) || (s.type === 'int' && !Number.isInteger(v))) {
         throw new UsageError(`${command}: --${name} must be ${s.type === 'int' ? 'an integer' : 'a number'}, got '${String(raw)}'`);
+      }
+      if ((s.min !== undefined && v < s.min) || (s.max !== undefined && v > s.max)) {
+        throw new UsageError(`${command}: --${name} must be between ${s.min ?? '-∞'} and ${s.max ?? '∞'}, got ${v}`);
       }
       out[key] = v;
     } else out[key] = raw;

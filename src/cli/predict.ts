@@ -10,7 +10,7 @@ export const PREDICT_SPEC: Spec = {
   model: { type: 'string', help: 'a model saved by densely train --save' },
   data: { type: 'string', help: 'rows to score: raw CSV (prepared as in training) or .npy features' },
   out: { type: 'string', help: 'where to write the probabilities, <f4 .npy of shape [n, 1]' },
-  'batch-size': { type: 'int', help: 'rows per forward pass', default: 32 },
+  'batch-size': { type: 'int', help: 'rows per forward pass', default: 32, min: 1 },
   help: { type: 'boolean', help: 'show this help' },
 };
 

@@ -19,11 +19,11 @@ export const TRAIN_SPEC: Spec = {
   impute: { type: 'string', help: "'mean': fill missing/NaN/Inf numeric cells with the training mean (default: an error)" },
   'class-weight': { type: 'string', help: "'balanced' (n / (2·count)) or explicit weights like 0:1,1:7.5" },
   stratify: { type: 'boolean', help: 'keep the class ratio in both parts of the split (sklearn stratify=y)' },
-  epochs: { type: 'int', help: 'passes over the training rows', default: 10 },
-  'batch-size': { type: 'int', help: 'rows per step', default: 32 },
+  epochs: { type: 'int', help: 'passes over the training rows', default: 10, min: 1 },
+  'batch-size': { type: 'int', help: 'rows per step', default: 32, min: 1 },
   'test-size': { type: 'number', help: 'held-out fraction (or count, if a whole number ≥ 1), as sklearn test_size', default: 0.2 },
-  'random-state': { type: 'int', help: 'seed of the sklearn-identical split', default: 42 },
-  seed: { type: 'int', help: 'seed for weight initialisation and shuffling', default: 42 },
+  'random-state': { type: 'int', help: 'seed of the sklearn-identical split', default: 42, min: 0, max: 0xffffffff },
+  seed: { type: 'int', help: 'seed for weight initialisation and shuffling', default: 42, min: 0, max: 0xffffffff },
   'learning-rate': { type: 'number', help: "Adam's learning rate", default: 0.001 },
   save: { type: 'string', help: 'write the trained model (JSON, with its data preparation) here, atomically' },
   json: { type: 'boolean', help: 'print one JSON object instead of progress lines' },
@@ -44,8 +44,6 @@ export function train(argv: string[], io: Io): number {
   const randomState = (o.randomState as number | undefined) ?? 42;
   const seed = (o.seed as number | undefined) ?? 42;
   const learningRate = (o.learningRate as number | undefined) ?? 0.001;
-  if (epochs < 1) throw new UsageError(`train: --epochs must be at least 1, got ${epochs}`);
-  if (batchSize < 1) throw new UsageError(`train: --batch-size must be at least 1, got ${batchSize}`);
   if (!(learningRate > 0)) throw new UsageError(`train: --learning-rate must be positive, got ${learningRate}`);
   if (o.labels && !o.data) throw new UsageError('train: --labels needs --data');
   if (o.impute !== undefined && o.impute !== 'mean') throw new UsageError(`train: --impute takes 'mean', got '${String(o.impute)}'`);
@@ -139,12 +137,14 @@ export function parseClassWeight(spec: string, yTrain: Matrix): Record<number, n
   }
   const out: Record<number, number> = {};
   for (const pair of spec.split(',')) {
-    const m = /^\s*([01])\s*:\s*([0-9.eE+-]+)\s*$/.exec(pair);
-    const w = m ? Number(m[2]) : NaN;
-    if (!m || !Number.isFinite(w) || w < 0) {
-      throw new UsageError(`train: --class-weight must be 'balanced' or pairs like 0:1,1:7.5, got '${spec}'`);
-    }
-    out[Number(m[1])] = w;
+    const m = /^\s*([01])\s*:\s*(\d+\.?\d*([eE][+-]?\d+)?)\s*$/.exec(pair);
+    if (!m) throw new UsageError(`train: --class-weight must be 'balanced' or both classes' weights like 0:1,1:7.5, got '${spec}'`);
+    const cls = Number(m[1]);
+    if (out[cls] !== undefined) throw new UsageError(`train: --class-weight gives class ${cls} twice in '${spec}'`);
+    out[cls] = Number(m[2]);
+  }
+  if (out[0] === undefined || out[1] === undefined) {
+    throw new UsageError(`train: --class-weight needs a weight for both classes, like 0:1,1:7.5, got '${spec}'`);
   }
   return out;
 }

@@ -15,6 +15,12 @@ export function toFeatures(X: MatrixLike, name: string): Matrix {
 
 /** Targets as a Matrix [rows, k]; a flat array becomes [rows, 1]. */
 export function toTargets(y: TargetsLike, rows: number, name: string): Matrix {
+  if (!(y instanceof Matrix) && !ArrayBuffer.isView(y)) {
+    const first = (y as ArrayLike<unknown>)[0];
+    if (y.length > 0 && typeof first !== 'number' && !(typeof first === 'object' && first !== null)) {
+      throw new TypeError(`${name}: labels must be numbers (0 or 1 for binary cross-entropy), got ${typeof first} ${JSON.stringify(first)} at row 0`);
+    }
+  }
   let m: Matrix;
   if (y instanceof Matrix) m = y;
   else if (y instanceof Float32Array || (y.length > 0 && typeof (y as ArrayLike<unknown>)[0] === 'number') || y.length === 0) {

@@ -37,8 +37,8 @@ export interface FitOptions {
   /** Hold out the LAST fraction of the rows (taken before any shuffling), as Keras does. */
   validationSplit?: number;
   validationData?: [MatrixLike, TargetsLike];
-  /** 0 = silent, 1 = a Keras progress line per epoch. Default 1. */
-  verbose?: 0 | 1;
+  /** 0 = silent; 1 or 2 = a Keras progress line per epoch (both print the final line only). Default 1. */
+  verbose?: 0 | 1 | 2;
   callbacks?: Callback[];
   /** Keras class_weight: per-class weights for the loss and the metrics, e.g. {0: 1, 1: 7.5}. */
   classWeight?: Record<number, number>;
@@ -91,6 +91,8 @@ export class Sequential {
   private output: Float32Array = new Float32Array(0);
 
   private optimizer: Optimizer | null = null;
+  /** Shuffles training rows; lives as long as the model so successive fits continue its stream. */
+  private shuffleRng: MT19937 | null = null;
   private loss: Loss | null = null;
   private metrics: Metric[] = [];
   /** The output activation the loss absorbed (sigmoid under binary cross-entropy), applied by predict. */
@@ -149,12 +151,16 @@ export class Sequential {
     if (this.layers.length === 0) throw new Error(`${this.name}: add layers before compile`);
     this.loss = getLoss(options.loss);
     this.metrics = (options.metrics ?? []).map(getMetric);
-    this.optimizer = getOptimizer(options.optimizer ?? 'adam');
     const last = this.lastLayer();
     const fuse = last instanceof Dense && this.loss.fuses(last.activation.name);
     if (last instanceof Dense) last.setEmitLogits(fuse);
     this.fusedActivation = fuse ? (last as Dense).activation : null;
-    if (this.built) this.layout(this.capacity, false); // a new optimizer starts with fresh state
+    // Recompiling with the same optimizer instance keeps its moments and step count (as Keras
+    // keeps an optimizer's variables); a new optimizer starts fresh.
+    const optimizer = getOptimizer(options.optimizer ?? 'adam');
+    const sameOptimizer = optimizer === this.optimizer;
+    this.optimizer = optimizer;
+    if (this.built) this.layout(this.capacity, sameOptimizer);
   }
 
   /**
@@ -166,6 +172,7 @@ export class Sequential {
     let Xm = toFeatures(X, 'fit: X');
     let ym = toTargets(y, Xm.rows, 'fit: y');
     this.checkShapes(Xm, ym, 'fit');
+    if (Xm.rows === 0) throw new RangeError('fit: X has 0 rows; there is nothing to train on');
     if (loss.binaryTargets) checkBinary(ym, 'fit: y');
 
     const epochs = positiveInt(options.epochs ?? 1, 'fit: epochs', true);
@@ -175,10 +182,12 @@ export class Sequential {
       const vX = toFeatures(options.validationData[0], 'fit: validationData X');
       const vy = toTargets(options.validationData[1], vX.rows, 'fit: validationData y');
       this.checkShapes(vX, vy, 'fit: validationData');
+      if (vX.rows === 0) throw new RangeError('fit: validationData has 0 rows');
+      if (loss.binaryTargets) checkBinary(vy, 'fit: validationData y');
       validation = [vX, vy];
-    } else if (options.validationSplit !== undefined && options.validationSplit > 0) {
+    } else if (options.validationSplit !== undefined && options.validationSplit !== 0) {
       const f = options.validationSplit;
-      if (!(f < 1)) throw new RangeError(`fit: validationSplit must be in [0, 1), got ${f}`);
+      if (!(f > 0 && f < 1)) throw new RangeError(`fit: validationSplit must be in [0, 1), got ${f}`);
       const splitAt = Math.floor(Xm.rows * (1 - f));
       if (splitAt === 0 || splitAt === Xm.rows) {
         throw new RangeError(`fit: validationSplit ${f} of ${Xm.rows} rows leaves an empty training or validation set`);
@@ -189,23 +198,23 @@ export class Sequential {
     }
     const classWeight = options.classWeight ? checkClassWeight(options.classWeight, ym) : null;
 
-    this.ensureCapacity(Math.min(batchSize, Math.max(Xm.rows, 1)));
+    // plan the arena once for training and validation batches, so nothing grows mid-fit
+    this.ensureCapacity(Math.min(batchSize, Math.max(Xm.rows, validation ? validation[0].rows : 0)));
     const n = Xm.rows;
     const d = Xm.cols;
     const k = ym.cols;
     const steps = Math.ceil(n / batchSize);
     const order = new Int32Array(n);
     for (let i = 0; i < n; i++) order[i] = i;
-    const rng = new MT19937(options.seed ?? this.seed);
+    // one shuffling generator per model, so fit(epochs: 1) twice equals fit(epochs: 2)
+    if (options.seed !== undefined || this.shuffleRng === null) this.shuffleRng = new MT19937(options.seed ?? this.seed);
+    const rng = this.shuffleRng;
     const history = new History();
     const callbacks: Callback[] = [history];
-    if ((options.verbose ?? 1) === 1) callbacks.push(new ProgbarLogger(epochs, steps, options.print ?? console.log));
+    if ((options.verbose ?? 1) !== 0) callbacks.push(new ProgbarLogger(epochs, steps, options.print ?? console.log));
     callbacks.push(...(options.callbacks ?? []));
     const batchHooks = callbacks.some((c) => c.onBatchBegin || c.onBatchEnd);
     const fused = this.fusedActivation !== null;
-    const Xb = this.Xb.buffer;
-    const yb = this.yb.buffer;
-    const wb = this.wb.buffer;
     const metricSums = new Float64Array(this.metrics.length);
     const batchMetrics = new Float64Array(this.metrics.length);
 
@@ -213,7 +222,11 @@ export class Sequential {
     for (const c of callbacks) c.onTrainBegin?.({});
     for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
       for (const c of callbacks) c.onEpochBegin?.(epoch, {});
-      if (options.shuffle ?? true) rng.shuffle(order);
+      if (options.shuffle ?? true) {
+        // a fresh permutation each epoch (as Keras draws one), not a reshuffle of the last
+        for (let i = 0; i < n; i++) order[i] = i;
+        rng.shuffle(order);
+      }
       let lossSum = 0;
       let weightSum = 0;
       metricSums.fill(0);
@@ -221,12 +234,16 @@ export class Sequential {
         const start = step * batchSize;
         const rows = Math.min(batchSize, n - start);
         if (batchHooks) for (const c of callbacks) c.onBatchBegin?.(step, { batch: step, size: rows });
-        // gather the batch into the workspace: Xb [rows, d], yb [rows, k], wb [rows]
+        // gather the batch into the workspace: Xb [rows, d], yb [rows, k], wb [rows]. The
+        // buffers are read here, not before the loop: a callback's predict may grow the arena.
+        const Xb = this.Xb.buffer;
+        const yb = this.yb.buffer;
+        const wb = this.wb.buffer;
         for (let i = 0; i < rows; i++) {
           const r = order[start + i];
           for (let j = 0; j < d; j++) Xb[i * d + j] = Xm.data[r * d + j]; // a loop, not subarray: no view objects per step
           for (let j = 0; j < k; j++) yb[i * k + j] = ym.data[r * k + j];
-          if (classWeight) wb[i] = classWeight[ym.data[r * k]] ?? 1;
+          if (classWeight) wb[i] = classWeight[ym.data[r * k]];
         }
         const w = classWeight ? this.wb.get(rows) : null;
         const batchLoss = this.forwardBackward(loss, rows, w);
@@ -286,6 +303,7 @@ export class Sequential {
     const Xm = toFeatures(X, 'evaluate: X');
     const ym = toTargets(y, Xm.rows, 'evaluate: y');
     this.checkShapes(Xm, ym, 'evaluate');
+    if (Xm.rows === 0) throw new RangeError('evaluate: X has 0 rows');
     if (loss.binaryTargets) checkBinary(ym, 'evaluate: y');
     const batchSize = positiveInt(options.batchSize ?? 32, 'evaluate: batchSize');
     const k = ym.cols;
@@ -297,8 +315,8 @@ export class Sequential {
       lossSum += loss.forwardBackward(a, yv, null, rows, k, fused, this.dOut.get(rows));
       for (let m = 0; m < this.metrics.length; m++) sums[m] += this.metrics[m].sum(a, yv, null, rows, k, fused);
     });
-    const logs: Logs = { loss: lossSum / Math.max(Xm.rows, 1) };
-    for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = sums[m] / Math.max(Xm.rows, 1);
+    const logs: Logs = { loss: lossSum / Xm.rows };
+    for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = sums[m] / Xm.rows;
     return logs;
   }
 
@@ -319,6 +337,11 @@ export class Sequential {
       const p = this.paramList[i];
       if (w.length !== p.param.length) {
         throw new RangeError(`setWeights: ${p.name} has shape [${shapes[i].join(', ')}] (${p.param.length} values), got ${w.length} values`);
+      }
+      for (let j = 0; j < w.length; j++) {
+        if (typeof w[j] !== 'number' || !Number.isFinite(w[j])) {
+          throw new RangeError(`setWeights: ${p.name}[${j}] is ${JSON.stringify(w[j])}; weights must be finite numbers`);
+        }
       }
     });
     weights.forEach((w, i) => this.paramList[i].param.set(w));
@@ -361,13 +384,21 @@ export class Sequential {
   static fromJSON(json: SequentialJSON, source = 'model'): Sequential {
     if (!json || json.format !== 'densely-sequential') throw new Error(`${source}: not a densely model (format is ${JSON.stringify(json?.format)})`);
     if (json.version !== 1) throw new Error(`${source}: unsupported model version ${json.version}`);
+    if (!Array.isArray(json.layers) || json.layers.length === 0) throw new Error(`${source}: 'layers' must be a non-empty list`);
+    if (!Array.isArray(json.weights) || !json.weights.every((w) => w && Array.isArray(w.values))) {
+      throw new Error(`${source}: 'weights' must be a list of {name, shape, values}`);
+    }
     const layers = json.layers.map((config) => {
       if (config.className !== 'Dense') throw new Error(`${source}: unknown layer class '${config.className}'`);
       return Dense.fromJSON(config);
     });
     const model = new Sequential(layers, { name: json.name, seed: json.seed });
     if (model.inputSize === undefined) throw new Error(`${source}: the first layer has no inputDim`);
-    model.setWeights(json.weights.map((w) => w.values));
+    try {
+      model.setWeights(json.weights.map((w) => w.values));
+    } catch (e) {
+      throw new Error(`${source}: ${(e as Error).message}`);
+    }
     return model;
   }
 
@@ -504,7 +535,15 @@ function positiveInt(value: number, name: string, allowZero = false): number {
 function checkClassWeight(weights: Record<number, number>, y: Matrix): Record<number, number> {
   if (y.cols !== 1) throw new RangeError(`fit: classWeight needs one output column, y has ${y.cols}`);
   for (const [cls, w] of Object.entries(weights)) {
-    if (!Number.isFinite(w) || w < 0) throw new RangeError(`fit: classWeight[${cls}] must be a non-negative number, got ${w}`);
+    if (!/^\d+$/.test(cls)) throw new RangeError(`fit: classWeight keys must be class indices 0, 1, …, got '${cls}'`);
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new RangeError(`fit: classWeight[${cls}] must be a non-negative number, got ${w}`);
   }
+  const present = new Set(y.data);
+  for (const cls of present) {
+    if (weights[cls] === undefined) {
+      throw new RangeError(`fit: classWeight has no weight for class ${cls} (it has ${Object.keys(weights).join(', ')}); give every class in y a weight`);
+    }
+  }
+  if (![...present].some((cls) => weights[cls] > 0)) throw new RangeError('fit: classWeight gives every class in y a weight of 0');
   return weights;
 }

@@ -42,8 +42,8 @@ export class Adam implements Optimizer {
 
   constructor(options: AdamOptions = {}) {
     this.learningRate = checkHyper('Adam', 'learningRate', options.learningRate ?? 0.001, 0, Infinity);
-    this.beta1 = checkHyper('Adam', 'beta1', options.beta1 ?? 0.9, 0, 1);
-    this.beta2 = checkHyper('Adam', 'beta2', options.beta2 ?? 0.999, 0, 1);
+    this.beta1 = checkHyper('Adam', 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);
+    this.beta2 = checkHyper('Adam', 'beta2', options.beta2 ?? 0.999, 0, 1, false, true);
     this.epsilon = checkHyper('Adam', 'epsilon', options.epsilon ?? 1e-7, 0, Infinity);
     const form = options.epsilonForm ?? 'keras';
     if (form !== 'keras' && form !== 'corrected') {

@@ -29,8 +29,8 @@ export interface Optimizer {
 }
 
 /** Checks a hyperparameter and names it when it is wrong. */
-export function checkHyper(owner: string, name: string, value: number, lo: number, hi: number, loOpen = false): number {
-  const ok = Number.isFinite(value) && (loOpen ? value > lo : value >= lo) && value <= hi;
-  if (!ok) throw new RangeError(`${owner}: ${name} must be in ${loOpen ? '(' : '['}${lo}, ${hi}], got ${value}`);
+export function checkHyper(owner: string, name: string, value: number, lo: number, hi: number, loOpen = false, hiOpen = false): number {
+  const ok = Number.isFinite(value) && (loOpen ? value > lo : value >= lo) && (hiOpen ? value < hi : value <= hi);
+  if (!ok) throw new RangeError(`${owner}: ${name} must be in ${loOpen ? '(' : '['}${lo}, ${hi}${hiOpen ? ')' : ']'}, got ${value}`);
   return value;
 }

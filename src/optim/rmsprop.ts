@@ -8,14 +8,14 @@ export interface RMSpropOptions {
 
 /**
  * RMSprop, Keras's form (no momentum, not centered):
- *   v = ρ·v + (1−ρ)·g²;  w −= lr·g / (sqrt(v) + ε)
+ *   v = ρ·v + (1−ρ)·g²;  w −= lr·g / sqrt(v + ε)      (ε inside the root, as Keras and TF do)
  * Defaults are Keras's: lr 0.001, ρ 0.9, ε 1e-7.
  *
  * @example
  * const opt = new RMSprop({ learningRate: 0.1 });
  * const p = { name: 'w', param: new Float32Array([1]), grad: new Float32Array([2]) };
  * opt.bind([p], (n) => new Float32Array(n));
- * opt.step(); // v = 0.4, so p.param[0] ≈ 1 − 0.1·2/sqrt(0.4) ≈ 0.684
+ * opt.step(); // v = 0.4, so p.param[0] ≈ 1 − 0.1·2/sqrt(0.4 + 1e-7) ≈ 0.684
  */
 export class RMSprop implements Optimizer {
   readonly name = 'rmsprop';
@@ -55,7 +55,7 @@ export class RMSprop implements Optimizer {
         const gi = g[i];
         const vi = rho * v[i] + (1 - rho) * gi * gi;
         v[i] = vi;
-        w[i] -= (lr * gi) / (Math.sqrt(vi) + eps);
+        w[i] -= (lr * gi) / Math.sqrt(vi + eps);
       }
     }
   }

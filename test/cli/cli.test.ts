@@ -186,3 +186,21 @@ describe('the installed bin', () => {
     expect(r.stderr).not.toMatch(/\n\s+at /);
   });
 });
+
+describe('option checking', () => {
+  it('rejects out-of-range seeds, hex numbers, batch size 0 and half-given class weights as usage errors (exit 2)', () => {
+    const cases: [string[], RegExp][] = [
+      [['train', '--seed', '4294967296'], /--seed must be between 0 and 4294967295, got 4294967296/],
+      [['train', '--batch-size', '0x20'], /--batch-size must be an integer, got '0x20'/],
+      [['train', '--epochs', '0'], /--epochs must be between 1 and ∞, got 0/],
+      [['predict', '--batch-size', '0', '--model', 'm', '--data', 'd', '--out', 'o'], /--batch-size must be between 1/],
+      [['train', '--class-weight', '1:5'], /needs a weight for both classes/],
+      [['train', '--class-weight', '0:1,1:5,1:2'], /gives class 1 twice/],
+    ];
+    for (const [argv, message] of cases) {
+      const r = run(...argv);
+      expect(r.code, argv.join(' ')).toBe(2);
+      expect(r.err).toMatch(message);
+    }
+  });
+});

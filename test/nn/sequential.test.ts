@@ -3,6 +3,7 @@ import { Dense } from '../../src/nn/dense.js';
 import { Sequential } from '../../src/nn/sequential.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { Adam } from '../../src/optim/adam.js';
+
 import { Matrix } from '../../src/tensor/matrix.js';
 import { checkGradient, randomArray, randomLabels, worstRatio } from './helpers.js';
 
@@ -235,5 +236,69 @@ describe('predict, weights, JSON and summary', () => {
     expect(text).toMatch(/dense_1 \(Dense\)\s+\(None, 64\)\s+4160/);
     expect(text).toMatch(/dense_2 \(Dense\)\s+\(None, 1\)\s+65/);
     expect(text).toContain('Total params: 7,489');
+  });
+});
+
+describe('review regressions', () => {
+  const compiled = (seed = 42) => {
+    const m = mlp(3, seed);
+    m.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
+    return m;
+  };
+
+  it('a larger arena mid-fit (validation rows, or predict in a callback) does not change training', () => {
+    const { X, y } = data(10, 3, 12);
+    const v = data(40, 3, 13);
+    const reference = compiled();
+    reference.fit(X, y, { epochs: 3, verbose: 0, shuffle: false });
+    const withValidation = compiled();
+    withValidation.fit(X, y, { epochs: 3, verbose: 0, shuffle: false, validationData: [v.X, v.y] });
+    const withPredict = compiled();
+    withPredict.fit(X, y, { epochs: 3, verbose: 0, shuffle: false, callbacks: [{ onEpochEnd: () => void withPredict.predict(v.X, { batchSize: 1000 }) }] });
+    const ref = reference.getWeights();
+    for (const other of [withValidation, withPredict]) other.getWeights().forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(ref[i])));
+  });
+
+  it('fit(epochs: 1) twice continues the shuffle stream: equal to fit(epochs: 2)', () => {
+    const { X, y } = data(100, 3, 14);
+    const twice = compiled();
+    twice.fit(X, y, { epochs: 1, verbose: 0 });
+    twice.fit(X, y, { epochs: 1, verbose: 0 });
+    const once = compiled();
+    once.fit(X, y, { epochs: 2, verbose: 0 });
+    once.getWeights().forEach((w, i) => expect(Array.from(twice.getWeights()[i])).toEqual(Array.from(w)));
+  });
+
+  it('recompiling with the same optimizer keeps its state; a new optimizer starts fresh', () => {
+    const { X, y } = data(64, 3, 15);
+    const opt = new Adam();
+    const a = mlp(3);
+    a.compile({ optimizer: opt, loss: 'binary_crossentropy' });
+    a.fit(X, y, { epochs: 1, verbose: 0, shuffle: false });
+    a.compile({ optimizer: opt, loss: 'binary_crossentropy' });
+    a.fit(X, y, { epochs: 1, verbose: 0, shuffle: false });
+    const b = mlp(3);
+    b.compile({ optimizer: new Adam(), loss: 'binary_crossentropy' });
+    b.fit(X, y, { epochs: 2, verbose: 0, shuffle: false });
+    b.getWeights().forEach((w, i) => expect(Array.from(a.getWeights()[i])).toEqual(Array.from(w)));
+    expect(opt.iterations).toBe(4);
+  });
+
+  it('rejects empty data, bad validation labels (before training), bad class weights and bad weights', () => {
+    const m = compiled();
+    const { X, y } = data(20, 3, 16);
+    expect(() => m.fit(new Matrix(0, 3), new Float32Array(0))).toThrow(/X has 0 rows/);
+    expect(() => m.evaluate(new Matrix(0, 3), new Float32Array(0))).toThrow(/X has 0 rows/);
+    const before = m.getWeights();
+    expect(() => m.fit(X, y, { verbose: 0, validationData: [X, y.map(() => 2)] })).toThrow(/validationData y: .*row 0 has 2/);
+    m.getWeights().forEach((w, i) => expect(Array.from(w)).toEqual(Array.from(before[i]))); // untouched
+    expect(() => m.fit(X, y, { verbose: 0, validationSplit: -0.1 })).toThrow(/validationSplit must be in \[0, 1\), got -0.1/);
+    expect(() => m.fit(X, y, { verbose: 0, classWeight: { 1: 5 } })).toThrow(/no weight for class 0/);
+    expect(() => m.fit(X, y, { verbose: 0, classWeight: { 0: 0, 1: 0 } })).toThrow(/weight of 0/);
+    expect(() => m.fit(X, y, { verbose: 0, classWeight: { yes: 3 } as never })).toThrow(/keys must be class indices/);
+    const w = m.getWeights();
+    w[1][2] = NaN;
+    expect(() => m.setWeights(w)).toThrow(/dense\/bias\[2\] is null; weights must be finite/);
+    expect(() => m.fit(X, ['a', 'b'] as never)).toThrow(/labels must be numbers/);
   });
 });

@@ -49,7 +49,8 @@ describe('Adam', () => {
   });
 
   it('rejects bad hyperparameters by name', () => {
-    expect(() => new Adam({ beta1: 1.5 })).toThrow(/beta1 must be in \[0, 1\], got 1.5/);
+    expect(() => new Adam({ beta1: 1.5 })).toThrow(/beta1 must be in \[0, 1\), got 1.5/);
+    expect(() => new Adam({ beta2: 1 })).toThrow(/beta2 must be in \[0, 1\), got 1/);
     expect(() => new Adam({ epsilonForm: 'x' as never })).toThrow(/epsilonForm/);
   });
 });
@@ -68,7 +69,11 @@ describe('SGD and RMSprop', () => {
     expect(one(new SGD({ learningRate: 0.1, momentum: 0.9, nesterov: true }), 1, [1])[0]).toBeCloseTo(0.81, 6);
   });
 
-  it('RMSprop: v = ρv + (1−ρ)g², w −= lr·g/(sqrt(v)+ε)', () => {
-    expect(one(new RMSprop({ learningRate: 0.1 }), 1, [2])[0]).toBeCloseTo(1 - 0.2 / (Math.sqrt(0.4) + 1e-7), 6);
+  it('RMSprop: v = ρv + (1−ρ)g², w −= lr·g/sqrt(v+ε) (ε inside the root, as Keras)', () => {
+    expect(one(new RMSprop({ learningRate: 0.1 }), 1, [2])[0]).toBeCloseTo(1 - 0.2 / Math.sqrt(0.4 + 1e-7), 6);
+    // with a tiny gradient the two placements of ε differ tenfold; Keras moves by lr·g/sqrt(0.1·g² + ε)
+    const g = 1e-4;
+    const moved = 1 - one(new RMSprop({ learningRate: 0.1 }), 1, [g])[0];
+    expect(moved).toBeCloseTo((0.1 * g) / Math.sqrt(0.1 * g * g + 1e-7), 5);
   });
 });
