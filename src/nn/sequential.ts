@@ -1,6 +1,7 @@
 import { Arena } from '../tensor/arena.js';
 import { Matrix } from '../tensor/matrix.js';
 import { MT19937 } from '../tensor/random.js';
+import { gatherRows } from '../tensor/gather.js';
 import { RowViews } from '../tensor/row-views.js';
 import type { Optimizer, ParamGrad } from '../optim/optimizer.js';
 import { getOptimizer } from '../optim/index.js';
@@ -236,14 +237,11 @@ export class Sequential {
         if (batchHooks) for (const c of callbacks) c.onBatchBegin?.(step, { batch: step, size: rows });
         // gather the batch into the workspace: Xb [rows, d], yb [rows, k], wb [rows]. The
         // buffers are read here, not before the loop: a callback's predict may grow the arena.
-        const Xb = this.Xb.buffer;
-        const yb = this.yb.buffer;
-        const wb = this.wb.buffer;
-        for (let i = 0; i < rows; i++) {
-          const r = order[start + i];
-          for (let j = 0; j < d; j++) Xb[i * d + j] = Xm.data[r * d + j]; // a loop, not subarray: no view objects per step
-          for (let j = 0; j < k; j++) yb[i * k + j] = ym.data[r * k + j];
-          if (classWeight) wb[i] = classWeight[ym.data[r * k]];
+        gatherRows(Xm.data, d, order, start, rows, this.Xb.buffer);
+        gatherRows(ym.data, k, order, start, rows, this.yb.buffer);
+        if (classWeight) {
+          const wb = this.wb.buffer;
+          for (let i = 0; i < rows; i++) wb[i] = classWeight[ym.data[order[start + i] * k]];
         }
         const w = classWeight ? this.wb.get(rows) : null;
         const batchLoss = this.forwardBackward(loss, rows, w);

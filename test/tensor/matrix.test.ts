@@ -2,6 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Arena } from '../../src/tensor/arena.js';
 import { Matrix } from '../../src/tensor/matrix.js';
 import { RowViews } from '../../src/tensor/row-views.js';
+import { gatherRows } from '../../src/tensor/gather.js';
 
 describe('Matrix', () => {
   it('is row-major and checks shapes', () => {
@@ -74,5 +75,13 @@ describe('Arena and RowViews', () => {
     expect(v.get(3).length).toBe(6);
     expect(v.get(3)).toBe(v.get(3));
     expect(() => v.get(5)).toThrow(/5 rows of 2 do not fit/);
+  });
+});
+
+describe('gatherRows', () => {
+  it('copies the indexed rows, in index order, from a start offset', () => {
+    const dst = new Float32Array(6).fill(-1);
+    gatherRows(Float32Array.of(1, 2, 3, 4, 5, 6), 2, Int32Array.of(9, 2, 0), 1, 2, dst);
+    expect(Array.from(dst)).toEqual([5, 6, 1, 2, -1, -1]);
   });
 });
