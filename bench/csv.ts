@@ -1,12 +1,16 @@
 /**
  * CSV parsing and preparation benchmark: densely side by side with papaparse.
  *
- *   npx tsx bench/csv.ts            # bank file + the generated 2,000,000 × 20 file (~300 MB)
- *   npx tsx bench/csv.ts --small    # bank file only
+ *   node tmp/bench/csv.mjs            # bank file + the generated 2,000,000 × 20 file (~300 MB)
+ *   node tmp/bench/csv.mjs --small    # bank file only (what --quick runs)
+ *
+ * (tmp/bench/*.mjs are built by `node bench/build.mjs`; under `npx tsx bench/csv.ts` densely reads
+ * low, see bench/harness.ts.)
  *
  * Speed (benchmark.js): both parsers get the whole decompressed text as one string and keep every
  * row, `parseCsv(text, { delimiter })` vs `Papa.parse(text, { delimiter })`. densely's streaming
- * form (`forEachCsvRow`, rows not kept) is listed too. MB/s counts UTF-16 characters / 1e6 (the
+ * form (`forEachCsvRow`, rows not kept) is listed too. Each contender runs in its own child
+ * process, so one's garbage is not collected on the other's clock. MB/s counts UTF-16 characters / 1e6 (the
  * files are ASCII, so that is bytes).
  *
  * Memory: densely's full `prepareCsv` (scan + fit + transform, reading the file in 1 MB chunks)
@@ -20,14 +24,14 @@ import Papa from 'papaparse';
 import { execFileSync } from 'node:child_process';
 import { closeSync, existsSync, openSync, readFileSync, renameSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
+import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { forEachCsvRow, parseCsv, type Chunk, type ChunkSource } from '../src/data/csv.js';
 import { fileChunks } from '../src/data/files.js';
 import { prepareCsv } from '../src/data/preprocessor.js';
+import { defaultOptions, isMain, ROOT, runChild, sectionMain, type BenchOptions, type Section } from './harness.js';
 
-const BANK = fileURLToPath(new URL('../data/bank-full.csv.gz', import.meta.url));
+const BANK = join(ROOT, 'data', 'bank-full.csv.gz');
 export const BIG_ROWS = 2_000_000;
 const BIG_PATH = join(tmpdir(), 'densely-bench-2m-x20-v2.csv');
 
@@ -131,6 +135,11 @@ export function bigCsvPath(): string {
   return BIG_PATH;
 }
 
+/** A whole file as text, gunzipped when it ends in .gz. */
+function readText(path: string): string {
+  return (path.endsWith('.gz') ? gunzipSync(readFileSync(path)) : readFileSync(path)).toString('utf8');
+}
+
 /** The first `rows` data rows of a file with no quoted line breaks (the generated one). */
 function firstRows(source: ChunkSource, rows: number): ChunkSource {
   return Object.assign(
@@ -166,7 +175,7 @@ interface Measured {
 
 /** Runs a benchmark.js suite of the given contenders on `text`, in this process. */
 function suite(label: string, text: string, delimiter: string, names: readonly Contender[], big: boolean): Record<string, Measured> {
-  const opts = big ? { minSamples: 3, maxTime: 1, initCount: 1 } : { minSamples: 10, maxTime: 3 };
+  const opts = big ? { minSamples: 5, maxTime: 1, initCount: 1 } : { minSamples: 10, maxTime: 3 };
   const fns: Record<Contender, () => void> = {
     'densely parseCsv': () => {
       sink += parseCsv(text, { delimiter }).rows.length;
@@ -195,22 +204,12 @@ let sink = 0;
  * densely vs papaparse on `text`. For the big file each contender runs in its own child process,
  * so one's garbage (gigabytes of row arrays) is not collected on the other's clock.
  */
-function speed(file: string, input: { text: string } | { path: string }, delimiter: string): SpeedRow {
-  let m: Record<string, Measured>;
-  let mb: number;
-  if ('text' in input) {
-    mb = input.text.length / 1e6;
-    m = suite(file, input.text, delimiter, CONTENDERS, false);
-  } else {
-    mb = statSync(input.path).size / 1e6; // ASCII: bytes = characters
-    m = {};
-    for (const name of CONTENDERS) {
-      const out = execFileSync(process.execPath, [...process.execArgv, fileURLToPath(import.meta.url), '--speed-child', input.path, delimiter, name], {
-        maxBuffer: 1 << 20,
-        stdio: ['ignore', 'pipe', 'inherit'],
-      });
-      m[name] = JSON.parse(out.toString()) as Measured;
-    }
+async function speed(file: string, path: string, delimiter: string): Promise<SpeedRow> {
+  const mb = (path.endsWith('.gz') ? readText(path).length : statSync(path).size) / 1e6; // ASCII: bytes = characters
+  const m: Record<string, Measured> = {};
+  for (const name of CONTENDERS) {
+    const label = `csv speed ${name}, ${file.split(' ')[0]}`;
+    m[name] = (await runChild<Measured>('csv', ['--speed-child', path, delimiter, name], { label, measuresDensely: name !== 'papaparse', echoStderr: true })).json;
   }
   const d = m['densely parseCsv'];
   const p = m['papaparse'];
@@ -252,22 +251,19 @@ function memoryChild(path: string, rows: number): void {
   peakRss = Math.max(peakRss, m.rss, process.resourceUsage().maxRSS * 1024);
   peakHeap = Math.max(peakHeap, m.heapUsed);
   process.stdout.write(
-    JSON.stringify({ rows: p.rows, features: p.cols, matrixBytes: p.X.byteLength + (p.y?.byteLength ?? 0), peakRss, peakHeap, seconds }),
+    `${JSON.stringify({ rows: p.rows, features: p.cols, matrixBytes: p.X.byteLength + (p.y?.byteLength ?? 0), peakRss, peakHeap, seconds })}\n`,
   );
 }
 
+/** Peak RSS of an idle node started the way the memory children are (bundled: plain node). */
 function idleRss(): number {
-  const out = execFileSync(process.execPath, [...process.execArgv, '-e', 'process.stdout.write(String(process.resourceUsage().maxRSS*1024))']);
+  const out = execFileSync(process.execPath, [...process.execArgv.filter((a) => a !== '--trace-protector-invalidation'), '-e', 'process.stdout.write(String(process.resourceUsage().maxRSS*1024))']);
   return Number(out.toString());
 }
 
-function memory(path: string, rows: number, idle: number): MemoryRow {
-  const self = fileURLToPath(import.meta.url);
-  const out = execFileSync(process.execPath, [...process.execArgv, self, '--memory-child', path, String(rows)], {
-    maxBuffer: 1 << 20,
-    stdio: ['ignore', 'pipe', 'inherit'],
-  });
-  const j = JSON.parse(out.toString()) as { rows: number; features: number; matrixBytes: number; peakRss: number; peakHeap: number; seconds: number };
+async function memory(path: string, rows: number, idle: number): Promise<MemoryRow> {
+  type Out = { rows: number; features: number; matrixBytes: number; peakRss: number; peakHeap: number; seconds: number };
+  const j = (await runChild<Out>('csv', ['--memory-child', path, String(rows)], { label: `csv prepare ${rows.toLocaleString('en')} rows`, measuresDensely: true, echoStderr: true })).json;
   return {
     table: 'memory',
     rows: j.rows,
@@ -284,13 +280,12 @@ function memory(path: string, rows: number, idle: number): MemoryRow {
 export async function benchCsv(opts: { big?: boolean } = {}): Promise<CsvBenchRow[]> {
   const big = opts.big ?? true;
   const out: CsvBenchRow[] = [];
-  const bank = gunzipSync(readFileSync(BANK)).toString('utf8');
-  out.push(speed('bank-full.csv (45,211 × 17)', { text: bank }, ';'));
+  out.push(await speed('bank-full.csv (45,211 × 17)', BANK, ';'));
   if (big) {
     const path = bigCsvPath();
-    out.push(speed('generated (2,000,000 × 20)', { path }, ','));
+    out.push(await speed('generated (2,000,000 × 20)', path, ','));
     const idle = idleRss();
-    for (const rows of [10_000, 100_000, 1_000_000, BIG_ROWS]) out.push(memory(path, rows, idle));
+    for (const rows of [10_000, 100_000, 1_000_000, BIG_ROWS]) out.push(await memory(path, rows, idle));
   }
   return out;
 }
@@ -324,14 +319,26 @@ export function csvMarkdown(rows: CsvBenchRow[]): string {
   return lines.join('\n');
 }
 
-if (process.argv[1] && fileURLToPath(import.meta.url) === process.argv[1]) {
+/** The report's section (quick: the bank file only). */
+export async function csvSection(opts: BenchOptions = defaultOptions()): Promise<Section> {
+  const rows = await benchCsv({ big: !opts.quick });
+  const intro =
+    'densely `parseCsv` (rows kept) and `forEachCsvRow` (streaming, rows not kept) vs `Papa.parse`, each given the whole text as one string; ' +
+    'benchmark.js mean rate ± margin of error (fastest sample in brackets); MB = characters ÷ 1e6 (ASCII). Each contender runs in its own process. Then densely\'s full `prepareCsv` (scan, fit, transform, 1 MB chunks) on the first ' +
+    'N rows of the generated file, one process per size: peak memory against the float32 matrix it returns.';
+  return { title: 'CSV parsing and preparation', markdown: `${intro}\n\n${csvMarkdown(rows)}` };
+}
+
+if (isMain('csv')) {
   const args = process.argv.slice(2);
   if (args[0] === '--memory-child') {
     memoryChild(args[1], Number(args[2]));
   } else if (args[0] === '--speed-child') {
-    const text = readFileSync(args[1], 'utf8');
-    const m = suite('generated (2,000,000 × 20)', text, args[2], [args[3] as Contender], true);
-    process.stdout.write(JSON.stringify(m[args[3]]));
+    const text = readText(args[1]);
+    const m = suite(basename(args[1]), text, args[2], [args[3] as Contender], text.length > 50e6);
+    process.stdout.write(`${JSON.stringify(m[args[3]])}\n`);
+  } else if (args.includes('--section')) {
+    await sectionMain('csv', csvSection);
   } else {
     const rows = await benchCsv({ big: !args.includes('--small') });
     console.log(csvMarkdown(rows));

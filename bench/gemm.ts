@@ -3,7 +3,8 @@
  * rung's speed-up over rung 0 (naive) and over the rung below it; then µs per call for every GEMM
  * in one training step of the Keras marketing MLP (51 → 64 → 64 → 1) at batch 32 and 256.
  *
- * Run: `npx tsx bench/gemm.ts` (about 1.5 minutes; prints markdown tables).
+ * Run: `node bench/build.mjs && node tmp/bench/gemm.mjs` (about 1.5 minutes; prints markdown
+ * tables). `npm run bench` runs the ladder table alone, in this file's own process.
  * Single-threaded, plain TypeScript. GFLOPS = 2·M·N·K / seconds per call / 1e9, where seconds
  * per call is benchmark.js's fastest sample (each sample is the mean of a timed cycle of calls).
  *
@@ -12,13 +13,10 @@
  * optimized code then carries an extra check: these kernels run 15–40% slower (packed 6.0 → 5.3
  * GFLOPS at 32×64×64, loop-order 1.73 → 1.26). Under tsx, loading a CommonJS package such as
  * benchmark.js does that (see `node --trace-protector-invalidation`); so does growing a
- * WebAssembly.Memory. For undisturbed numbers, bundle and run with plain node:
- *
- *   npx esbuild bench/gemm.ts --bundle --platform=node --format=esm --external:benchmark \
- *     --outfile=tmp/gemm-bench.mjs && node tmp/gemm-bench.mjs
+ * WebAssembly.Memory. Hence the bundle under plain node (bench/build.mjs, bench/harness.ts):
+ * `npx tsx bench/gemm.ts` still works, but reads low.
  */
 import Benchmark from 'benchmark';
-import { pathToFileURL } from 'node:url';
 import {
   gemm,
   gemmBlocked,
@@ -29,6 +27,7 @@ import {
   gemmSmall,
   packedScratchFloats,
 } from '../src/tensor/gemm/index.js';
+import { BUNDLED, defaultOptions, isMain, mdTable, num, ratio, sectionMain, type BenchOptions, type Goal, type Section } from './harness.js';
 
 export interface GemmBenchRow {
   /** "M×K×N", e.g. "32×50×64": A is [M, K], B is [K, N]. */
@@ -279,11 +278,40 @@ export function gemmMlpTable(rows: GemmMlpRow[]): string {
   return lines.join('\n');
 }
 
-if (process.argv[1] !== undefined && import.meta.url === pathToFileURL(process.argv[1]).href) {
-  const log = (line: string): void => void process.stderr.write(`${line}\n`);
-  if (process.execArgv.some((a) => a.includes('tsx'))) {
-    log('note: under tsx these numbers are 15–40% low; see the caveat at the top of bench/gemm.ts');
+const PACKED = RUNGS[3].rung;
+const GEMM = RUNGS[5].rung;
+
+/** The report's section: the ladder (quick: without 1024³), and the GEMM goals. */
+export async function gemmSection(opts: BenchOptions = defaultOptions()): Promise<Section> {
+  const shapes = opts.quick ? SHAPES.filter(([M]) => M < 1024) : SHAPES;
+  const rows = await benchGemm({ shapes, log: (line) => opts.log(`gemm: ${line}`) });
+  const at512 = rows.find((r) => r.shape === '512×512×512' && r.rung === PACKED);
+  const goals: Goal[] = [];
+  if (at512) goals.push({ goal: 'GEMM rung 3 (packed) GFLOPS at 512³', target: '≥ 5', measured: num(at512.gflops, 2), met: at512.gflops >= 5 });
+  for (const rung of [PACKED, GEMM]) {
+    const of = rows.filter((r) => r.rung === rung);
+    if (of.length === 0) continue;
+    const worst = of.reduce((a, b) => (b.vsNaive < a.vsNaive ? b : a));
+    goals.push({ goal: `GEMM ${rung} ÷ naive, minimum over shapes`, target: '≥ 3×', measured: `${ratio(worst.vsNaive)} (at ${worst.shape})`, met: worst.vsNaive >= 3 });
   }
+  const markdown = [
+    `Single thread, beta = 0, NN, float32; GFLOPS = 2·M·N·K ÷ seconds per call, from benchmark.js's fastest sample. ` +
+      `Shapes are M×K×N: the MLP's batch-32 forward products, then square. "÷ rung below" compares each rung with the one it improves on ` +
+      `(3′ branches off 2 like 3; "gemm" is compared with 3). Own process${BUNDLED ? ', plain node (bundled)' : ', under tsx (reads low)'}.`,
+    '',
+    mdTable(
+      ['M×K×N', 'rung', 'GFLOPS', '÷ naive', '÷ rung below'],
+      rows.map((r) => [r.shape, r.rung, num(r.gflops, 2), ratio(r.vsNaive), ratio(r.vsBelow)]),
+      ['l', 'l', 'r', 'r', 'r'],
+    ),
+  ].join('\n');
+  return { title: 'GEMM ladder (GFLOPS)', markdown, goals };
+}
+
+if (isMain('gemm') && process.argv.includes('--section')) await sectionMain('gemm', gemmSection);
+else if (isMain('gemm')) {
+  const log = (line: string): void => void process.stderr.write(`${line}\n`);
+  if (!BUNDLED) log('note: under tsx these numbers are 15–40% low; see the caveat at the top of bench/gemm.ts');
   console.log(`GEMM ladder, Node ${process.version}, single thread, beta = 0, NN\n`);
   console.log(gemmTable(await benchGemm({ log })));
   console.log('\nEvery GEMM of one MLP training step (51 → 64 → 64 → 1), µs per call\n');

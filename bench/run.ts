@@ -1,28 +1,36 @@
 /**
  * `npm run bench`: every benchmark, in order, into ONE markdown report.
  *
- *   gemm      bench/gemm.ts      the GEMM ladder, GFLOPS per rung (another file; skipped if absent)
+ *   gemm      bench/gemm.ts      the GEMM ladder, GFLOPS per rung
  *   step      bench/step.ts      µs per training step vs tfjs cpu/wasm, heap over 10,000 steps
  *   pipeline  bench/pipeline.ts  the whole bank pipeline per system in its own process, CLI peak RSS
  *   scaling   bench/scaling.ts   samples/s and peak RSS at 10k, 100k, 1M rows
- *   csv       bench/csv.ts       CSV parsing (another file; skipped if absent)
+ *   csv       bench/csv.ts       CSV parsing vs papaparse, prepare memory
  *
- *   npx tsx bench/run.ts [--quick] [--only gemm,step,pipeline,scaling,csv]
+ *   npm run bench [-- --quick] [-- --only gemm,step,pipeline,scaling,csv]
+ *   = node bench/build.mjs && node tmp/bench/run.mjs [--quick] [--only …]
+ *
+ * Each section runs in its own child process (`tmp/bench/<section>.mjs --section`, which prints
+ * its section as one JSON line), and the step, pipeline and scaling sections start one more
+ * process per system and size, so nothing measured shares a process with tfjs, or with
+ * anything else that could disturb it. Everything runs under plain node from esbuild bundles:
+ * under tsx, loading a CommonJS package invalidates V8's ArrayBufferDetaching protector and
+ * slows densely's typed-array kernels by 15–40% (see bench/harness.ts). Every child runs with
+ * --trace-protector-invalidation, and the report ends with what each process did to it.
  *
  * The report goes to stdout and to bench/results/latest.md (written to a temp file, then
  * renamed). Progress goes to stderr. Every ratio in it comes from numbers measured in this run.
  */
-import { existsSync, mkdirSync, renameSync, writeFileSync } from 'node:fs';
+import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
-import { fileURLToPath } from 'node:url';
-import { benchPipeline, mdTable, num, ratio, ROOT, type BenchOptions, type Section } from './pipeline.js';
-import { benchScaling } from './scaling.js';
-import { benchStep } from './step.js';
+import { BUNDLED, childChecks, mdTable, num, ROOT, runChild, type Goal, type ProcessCheck, type Section } from './harness.js';
 
 const SECTIONS = ['gemm', 'step', 'pipeline', 'scaling', 'csv'] as const;
 type SectionName = (typeof SECTIONS)[number];
+/** Sections whose own process times densely (the others only start and read children). */
+const MEASURES_IN_PROCESS: ReadonlySet<SectionName> = new Set(['gemm']);
 
 function parseCli(argv: string[]): { quick: boolean; only: Set<SectionName> } {
   let only: Set<SectionName> = new Set(SECTIONS);
@@ -39,105 +47,108 @@ function parseCli(argv: string[]): { quick: boolean; only: Set<SectionName> } {
       }
       only = new Set(names as SectionName[]);
     } else if (a === '--help' || a === '-h') {
-      process.stdout.write(`usage: npx tsx bench/run.ts [--quick] [--only ${SECTIONS.join(',')}]\n`);
+      process.stdout.write(`usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}]\n`);
       process.exit(0);
     } else throw new Error(`unknown argument '${a}' (expected --quick or --only a,b)`);
   }
   return { quick, only };
 }
 
-/** Imports a bench module written by someone else, or returns null when its file is absent. */
-async function optionalModule(file: string): Promise<Record<string, unknown> | null> {
-  const path = fileURLToPath(new URL(file.replace(/\.js$/, '.ts'), import.meta.url));
-  if (!existsSync(path)) return null;
-  const url: string = new URL(file, import.meta.url).href;
-  return (await import(url)) as Record<string, unknown>;
-}
-
-interface GemmRow {
-  shape: string;
-  rung: string;
-  gflops: number;
-  vsNaive: number;
-  vsBelow: number;
-}
-
-async function gemmSection(): Promise<Section> {
-  const title = 'GEMM ladder (GFLOPS)';
-  const mod = await optionalModule('./gemm.js');
-  if (!mod || typeof mod.benchGemm !== 'function') return { title, markdown: 'gemm bench missing (bench/gemm.ts does not exist or exports no benchGemm).' };
-  const rows = (await (mod.benchGemm as () => Promise<GemmRow[]>)()) ?? [];
-  return {
-    title,
-    markdown: mdTable(
-      ['shape', 'rung', 'GFLOPS', '÷ naive', '÷ rung below'],
-      rows.map((r) => [r.shape, r.rung, num(r.gflops, 2), ratio(r.vsNaive), ratio(r.vsBelow)]),
-    ),
-  };
-}
-
-/** Renders whatever benchCsv returns: a Section, markdown text, or a list of flat records. */
-async function csvSection(): Promise<Section> {
-  const title = 'CSV';
-  const mod = await optionalModule('./csv.js');
-  if (!mod || typeof mod.benchCsv !== 'function') return { title, markdown: 'csv bench missing (bench/csv.ts does not exist or exports no benchCsv).' };
-  const out: unknown = await (mod.benchCsv as () => Promise<unknown>)();
-  if (typeof out === 'string') return { title, markdown: out };
-  if (out && typeof out === 'object' && 'markdown' in out) {
-    const s = out as Partial<Section>;
-    return { title: s.title ?? title, markdown: String(s.markdown) };
+function versionOf(pkg: string): string {
+  try {
+    return (createRequire(join(ROOT, 'package.json'))(`${pkg}/package.json`) as { version: string }).version;
+  } catch {
+    return 'not installed';
   }
-  if (Array.isArray(out) && out.length > 0 && typeof out[0] === 'object') {
-    const keys = [...new Set(out.flatMap((r) => Object.keys(r as object)))];
-    const cell = (v: unknown) => (typeof v === 'number' ? (Number.isInteger(v) ? num(v) : num(v, Math.abs(v) >= 100 ? 0 : 2)) : String(v ?? ''));
-    return { title, markdown: mdTable(keys, out.map((r) => keys.map((k) => cell((r as Record<string, unknown>)[k])))) };
-  }
-  return { title, markdown: `\`\`\`json\n${JSON.stringify(out, null, 2)}\n\`\`\`` };
 }
 
-function header(argv: string[], quick: boolean, tfjsVersion: string): string {
+function header(argv: string[], quick: boolean): string {
   const cpus = os.cpus();
   const machine = `${cpus[0]?.model.trim() ?? 'unknown CPU'}, ${cpus.length} cores, ${num(os.totalmem() / 2 ** 30, 1)} GiB RAM, ${os.platform()} ${os.release()} ${os.arch()}`;
+  const args = argv.length ? ` ${argv.join(' ')}` : '';
+  const command = BUNDLED ? `npm run bench${args ? ` --${args}` : ''}` : `npx tsx bench/run.ts${args}`;
+  const mode = BUNDLED
+    ? `esbuild ${versionOf('esbuild')} bundles (tmp/bench/*.mjs) under plain \`node\`, each system in its own process`
+    : '**tsx: densely\'s numbers read 15–40% low here** (see bench/README.md); quote `npm run bench` instead';
   return [
     '# densely benchmark report',
     '',
     `- date: ${new Date().toISOString()}`,
     `- machine: ${machine}`,
-    `- runtime: Node ${process.version}, tfjs ${tfjsVersion}`,
-    `- command: \`npx tsx bench/run.ts${argv.length ? ` ${argv.join(' ')}` : ''}\`${quick ? ' (quick: a smoke run, not figures to quote)' : ''}`,
+    `- runtime: Node ${process.version}, tfjs ${versionOf('@tensorflow/tfjs')} (tfjs-backend-wasm ${versionOf('@tensorflow/tfjs-backend-wasm')}), benchmark.js ${versionOf('benchmark')}, papaparse ${versionOf('papaparse')}`,
+    `- mode: ${mode}`,
+    `- command: \`${command}\`${quick ? ' (quick: a smoke run, not figures to quote)' : ''}`,
     '',
-    'One run on a shared, noisy machine: read the ratios, which all come from numbers measured in this same run, rather than the absolute times.',
+    'One run on a shared machine: read the ratios, which all come from numbers measured in this same run, rather than the absolute times.',
+  ].join('\n');
+}
+
+function goalsTable(goals: Goal[]): string {
+  if (goals.length === 0) return 'No goal was measured in this run.';
+  const mark = (met: boolean | null) => (met === null ? '– (quick run)' : met ? '✓' : '✗');
+  return mdTable(['goal', 'target', 'measured', 'met'], goals.map((g) => [g.goal, g.target, g.measured, mark(g.met)]), ['l', 'r', 'r', 'l']);
+}
+
+function protectorTable(checks: ProcessCheck[]): string {
+  const densely = checks.filter((c) => c.measuresDensely);
+  const broken = densely.filter((c) => c.invalidated.includes('ArrayBufferDetaching'));
+  const verdict =
+    densely.length === 0
+      ? 'No process timed densely.'
+      : broken.length === 0
+        ? `**The ArrayBufferDetaching protector stayed intact in all ${densely.length} processes that time densely.**`
+        : `**✗ The ArrayBufferDetaching protector was invalidated in ${broken.length} of the ${densely.length} processes that time densely** (${broken.map((c) => c.process).join(', ')}): their numbers read low.`;
+  return [
+    'Every child ran with `node --trace-protector-invalidation`; a protector named here was invalidated in that process (V8 prints it when it happens). ' +
+      'Once ArrayBufferDetaching is gone, every typed-array access in optimized code carries an extra check, for the rest of the process. ' +
+      'The tfjs processes are listed for completeness: each is alone in its process, so what it does there cannot touch densely.',
+    '',
+    verdict,
+    '',
+    mdTable(
+      ['process', 'times densely', 'protectors invalidated'],
+      checks.map((c) => [c.process, c.measuresDensely ? 'yes' : 'no', c.invalidated.length ? c.invalidated.join(', ') : 'none']),
+      ['l', 'l', 'l'],
+    ),
   ].join('\n');
 }
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
   const { quick, only } = parseCli(argv);
-  const opts: BenchOptions = { quick, log: (line) => process.stderr.write(`${line}\n`) };
-  const tfjsVersion = (createRequire(import.meta.url)('@tensorflow/tfjs/package.json') as { version: string }).version;
-  const runners: Record<SectionName, () => Promise<Section>> = {
-    gemm: gemmSection,
-    step: () => benchStep(opts),
-    pipeline: () => benchPipeline(opts),
-    scaling: () => benchScaling(opts),
-    csv: csvSection,
-  };
-  const parts = [header(argv, quick, tfjsVersion)];
+  const log = (line: string) => process.stderr.write(`${line}\n`);
+  const parts = [header(argv, quick)];
+  const bodies: string[] = [];
+  const goals: Goal[] = [];
+  const checks: ProcessCheck[] = [];
   const started = performance.now();
   for (const name of SECTIONS) {
     if (!only.has(name)) continue;
-    opts.log(`== ${name} ==`);
+    log(`== ${name} ==`);
     const t0 = performance.now();
     let section: Section;
     try {
-      section = await runners[name]();
+      const { json } = await runChild<Section>(name, ['--section', ...(quick ? ['--quick'] : [])], {
+        label: MEASURES_IN_PROCESS.has(name) ? `${name} (section; measures in process)` : `${name} (section; starts the children below)`,
+        measuresDensely: MEASURES_IN_PROCESS.has(name),
+        echoStderr: true,
+        timeoutMs: 30 * 60_000,
+      });
+      section = json;
     } catch (e) {
       section = { title: name, markdown: `failed: ${(e as Error).message}` };
-      opts.log(`${name} failed: ${(e as Error).stack ?? (e as Error).message}`);
+      log(`${name} failed: ${(e as Error).stack ?? (e as Error).message}`);
     }
+    const own = childChecks.at(-1);
+    if (own) checks.push(own);
+    checks.push(...(section.processes ?? []));
+    goals.push(...(section.goals ?? []));
     const seconds = (performance.now() - t0) / 1000;
-    parts.push(`## ${section.title}\n\n${section.markdown}\n\n_(section took ${num(seconds, 0)} s)_`);
+    bodies.push(`## ${section.title}\n\n${section.markdown}\n\n_(section took ${num(seconds, 0)} s)_`);
   }
+  parts.push(`## Goals\n\n${goalsTable(goals)}\n\nEach figure is measured below, in this run.`);
+  parts.push(...bodies);
+  parts.push(`## Processes and V8's ArrayBufferDetaching protector\n\n${protectorTable(checks)}`);
   parts.push(`_Total: ${num((performance.now() - started) / 1000, 0)} s._`);
   const report = `${parts.join('\n\n')}\n`;
   process.stdout.write(report);
@@ -148,7 +159,7 @@ async function main(): Promise<void> {
   const tmp = join(dir, `.latest.md.${process.pid}.tmp`);
   writeFileSync(tmp, report);
   renameSync(tmp, target);
-  opts.log(`report written to ${target}`);
+  log(`report written to ${target}`);
 }
 
 try {

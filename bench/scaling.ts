@@ -5,14 +5,17 @@
  * Samples/s should be flat: a step costs the same whatever the row count, and nothing but the
  * data itself grows with it. Each child first warms the JIT up on a separate small model.
  *
- *   npx tsx bench/scaling.ts [--quick]          the table (quick: 10k and 100k rows)
- *   npx tsx bench/scaling.ts --child 1000000    one size, one JSON line (what the table runs)
+ *   node tmp/bench/scaling.mjs [--quick]          the table (quick: 10k and 100k rows)
+ *   node tmp/bench/scaling.mjs --child 1000000    one size, one JSON line (what the table runs)
+ *
+ * (tmp/bench/*.mjs are built by `node bench/build.mjs`; `npx tsx bench/scaling.ts` works too, but
+ * under-reports: see bench/harness.ts.)
  */
 import { Dense } from '../src/nn/dense.js';
 import { Sequential } from '../src/nn/sequential.js';
 import { Adam } from '../src/optim/adam.js';
 import { Matrix } from '../src/tensor/matrix.js';
-import { defaultOptions, isMain, mdTable, num, ratio, runChild, type BenchOptions, type Section } from './pipeline.js';
+import { defaultOptions, isMain, mdTable, num, ratio, runChild, sectionMain, type BenchOptions, type Section } from './harness.js';
 
 export const FEATURES = 50;
 export const POSITIVE_RATE = 0.12;
@@ -115,7 +118,7 @@ export async function benchScaling(opts: BenchOptions = defaultOptions()): Promi
   for (const rows of sizes) {
     opts.log(`scaling: ${num(rows)} rows, 1 epoch (own process)…`);
     try {
-      const { json } = await runChild<ScalingResult>('bench/scaling.ts', ['--child', String(rows)]);
+      const { json } = await runChild<ScalingResult>('scaling', ['--child', String(rows)], { label: `scaling ${num(rows)} rows`, measuresDensely: true });
       results.push(json);
       opts.log(`scaling: ${num(rows)} rows: ${num(json.samplesPerSecond)} samples/s, peak RSS ${num(json.peakRssMB)} MB`);
     } catch (e) {
@@ -148,11 +151,5 @@ export async function benchScaling(opts: BenchOptions = defaultOptions()): Promi
   return { title: 'Scaling with rows (densely)', markdown: lines.join('\n') };
 }
 
-if (isMain(import.meta.url)) {
-  const i = process.argv.indexOf('--child');
-  if (i >= 0) child(Number(process.argv[i + 1]));
-  else {
-    const section = await benchScaling();
-    process.stdout.write(`## ${section.title}\n\n${section.markdown}\n`);
-  }
-}
+if (isMain('scaling') && process.argv.includes('--child')) child(Number(process.argv[process.argv.indexOf('--child') + 1]));
+else await sectionMain('scaling', benchScaling);

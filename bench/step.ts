@@ -1,171 +1,29 @@
 /**
  * The cost of one training step of the pipeline's MLP (50 → 64 relu → 64 relu → 1 sigmoid,
- * Adam, binary cross-entropy) at batch 32 and batch 256, measured with benchmark.js, side by
- * side with TensorFlow.js (cpu and wasm backends) in the same process:
+ * Adam, binary cross-entropy) at batch 32 and batch 256, measured with benchmark.js, next to
+ * TensorFlow.js on its cpu and wasm backends. Every (system, batch) pair runs in its OWN child
+ * process, so no system disturbs another (tfjs-wasm's WebAssembly.Memory.grow, for one, detaches
+ * ArrayBuffers and would slow every typed-array kernel in its process):
  *
- *   densely    one benchmark.js call = `model.fit` for one epoch of 200 batches of 32 (25 of 256),
- *              verbose 0, so a step includes the shuffle and the batch gather; µs/step = call time / steps.
- *   tfjs-*     one benchmark.js call = `model.trainOnBatch(xs, ys)` on a fixed batch (deferred,
- *              since it returns a promise): no shuffle and no gather, which favours tfjs.
+ *   densely    bench/peers/densely-step.ts: one benchmark.js call = `model.fit` for one epoch of
+ *              200 batches of 32 (25 of 256), verbose 0, so a step includes the shuffle and the
+ *              batch gather; µs/step = call time ÷ steps.
+ *   tfjs-*     bench/peers/tfjs-step.ts: one benchmark.js call = `model.trainOnBatch(xs, ys)` on a
+ *              fixed batch (deferred, since it returns a promise): no shuffle and no gather, which
+ *              favours tfjs.
  *
- * Then the heap over 10,000 densely steps, in a child run with --expose-gc: heapUsed after a
- * warm-up fit (5,000 steps) and gc, then after one fit of 10,000 steps (no callbacks, verbose 0), with the
- * number of garbage collections that happened during it. Both should be ~0: a step allocates
- * nothing.
+ * Then the heap over 10,000 densely steps, in bench/peers/densely-heap.ts run with --expose-gc.
  *
- *   npx tsx bench/step.ts [--quick]
- *   node --expose-gc --import tsx bench/step.ts --child heap   (one JSON line; the table runs it)
+ *   node bench/build.mjs && node tmp/bench/step.mjs [--quick]
  */
-import { PerformanceObserver } from 'node:perf_hooks';
-import Benchmark from 'benchmark';
-// tfjs is imported dynamically, only where it runs: the heap child must not load it, since
-// merely having it loaded changes how much short-lived garbage V8 makes in densely's loop.
-import { defaultOptions, isMain, mdTable, num, ratio, runChild, type BenchOptions, type Section } from './pipeline.js';
-import { FEATURES, pipelineModel, syntheticBank } from './scaling.js';
+import { createRequire } from 'node:module';
+import { defaultOptions, mdTable, num, ratio, runChild, sectionMain, type BenchOptions, type Goal, type Section } from './harness.js';
+import type { HeapResult } from './peers/densely-heap.js';
+import type { StepRow } from './peers/step-common.js';
+import { FEATURES } from './scaling.js';
 
-interface StepRow {
-  batch: number;
-  system: string;
-  usPerStep: number;
-  rme: number;
-  samples: number;
-  samplesPerSecond: number;
-}
-
-/** Runs one benchmark.js benchmark to completion; rejects with its error. */
-function measure(name: string, fn: ((deferred: Benchmark.Deferred) => void) | (() => void), options: { defer: boolean; maxTime: number }): Promise<Benchmark> {
-  return new Promise((resolvePromise, reject) => {
-    const bench: Benchmark = new Benchmark(name, {
-      fn: fn as () => void,
-      defer: options.defer,
-      maxTime: options.maxTime,
-      minSamples: 5,
-      onComplete: () => {
-        const err = (bench as unknown as { error?: unknown }).error;
-        if (err) reject(err instanceof Error ? err : new Error(String(err)));
-        else resolvePromise(bench);
-      },
-    });
-    bench.run({ async: true });
-  });
-}
-
-async function densely(batch: number, steps: number, maxTime: number): Promise<StepRow> {
-  const { X, y } = syntheticBank(batch * steps, 11);
-  const model = pipelineModel();
-  const fitOnce = () => {
-    model.fit(X, y, { epochs: 1, batchSize: batch, shuffle: true, verbose: 0 });
-  };
-  fitOnce(); // warm-up: JIT, and the arena sized for this batch
-  const b = await measure(`densely b${batch}`, fitOnce, { defer: false, maxTime });
-  const usPerStep = (b.stats.mean * 1e6) / steps;
-  return { batch, system: 'densely', usPerStep, rme: b.stats.rme, samples: b.stats.sample.length, samplesPerSecond: (batch * 1e6) / usPerStep };
-}
-
-async function tfjs(backend: string, batch: number, maxTime: number): Promise<StepRow> {
-  const tf = await import('@tensorflow/tfjs');
-  const { tfjsModel, useBackend } = await import('./peers/tfjs-pipeline.js');
-  await useBackend(backend);
-  const { X, y } = syntheticBank(batch, 11);
-  const xs = tf.tensor2d(X.data, [batch, FEATURES]);
-  const ys = tf.tensor2d(y, [batch, 1]);
-  const model = tfjsModel(FEATURES);
-  try {
-    for (let i = 0; i < 10; i++) await model.trainOnBatch(xs, ys); // warm-up
-    let failure: unknown = null;
-    const b = await measure(
-      `tfjs-${backend} b${batch}`,
-      (deferred: Benchmark.Deferred) => {
-        model.trainOnBatch(xs, ys).then(
-          () => deferred.resolve(),
-          (e: unknown) => {
-            failure ??= e;
-            deferred.resolve();
-          },
-        );
-      },
-      { defer: true, maxTime },
-    );
-    if (failure) throw failure instanceof Error ? failure : new Error(String(failure));
-    const usPerStep = b.stats.mean * 1e6;
-    return { batch, system: `tfjs-${backend}`, usPerStep, rme: b.stats.rme, samples: b.stats.sample.length, samplesPerSecond: (batch * 1e6) / usPerStep };
-  } finally {
-    model.dispose();
-    tf.dispose([xs, ys]);
-  }
-}
-
-interface HeapResult {
-  steps: number;
-  reps: number;
-  batch: number;
-  gcExposed: boolean;
-  heapBefore: number;
-  heapAfterGc: number;
-  /** (heapUsed after all reps and a full gc − before) ÷ all steps: a leak shows here. */
-  retainedBytesPerStep: number;
-  /** Per rep: heap growth across the fit, before any gc, ÷ steps (short-lived garbage). */
-  bytesPerStepBeforeGc: number[];
-  /** GCs that ran during each rep's fit. */
-  gcDuringFit: number[];
-  fitSeconds: number[];
-  arena: { arenaFloats: number; params: number; capacityRows: number };
-}
-
-/**
- * The heap child: after a 5,000-step warm-up and a full gc, `reps` fits of `steps` steps each
- * (10 epochs of 1,000 batches), recording heapUsed around each fit and the GCs seen during it.
- */
-async function heapChild(steps = 10_000, batch = 32, reps = 3): Promise<void> {
-  const gc = (globalThis as { gc?: () => void }).gc;
-  const stepsPerEpoch = 1000;
-  const epochs = Math.ceil(steps / stepsPerEpoch);
-  const { X, y } = syntheticBank(stepsPerEpoch * batch, 13);
-  const model = pipelineModel();
-  model.fit(X, y, { epochs: 5, batchSize: batch, verbose: 0 }); // warm-up: let the JIT settle, so its garbage is not counted
-  let gcs = 0;
-  const observer = new PerformanceObserver((list) => (gcs += list.getEntries().length));
-  observer.observe({ entryTypes: ['gc'] });
-  const settle = (ms: number) => new Promise((r) => setTimeout(r, ms)); // lets the observer report
-  gc?.();
-  gc?.();
-  await settle(20);
-  const heapBefore = process.memoryUsage().heapUsed;
-  const bytesPerStepBeforeGc: number[] = [];
-  const gcDuringFit: number[] = [];
-  const fitSeconds: number[] = [];
-  for (let rep = 0; rep < reps; rep++) {
-    gc?.();
-    await settle(20);
-    gcs = 0;
-    const h0 = process.memoryUsage().heapUsed;
-    const t0 = performance.now();
-    model.fit(X, y, { epochs, batchSize: batch, verbose: 0 });
-    fitSeconds.push((performance.now() - t0) / 1000);
-    bytesPerStepBeforeGc.push((process.memoryUsage().heapUsed - h0) / (epochs * stepsPerEpoch));
-    await settle(50);
-    gcDuringFit.push(gcs);
-  }
-  observer.disconnect();
-  gc?.();
-  gc?.();
-  const heapAfterGc = process.memoryUsage().heapUsed;
-  const total = epochs * stepsPerEpoch;
-  const result: HeapResult = {
-    steps: total,
-    reps,
-    batch,
-    gcExposed: gc !== undefined,
-    heapBefore,
-    heapAfterGc,
-    retainedBytesPerStep: (heapAfterGc - heapBefore) / (total * reps),
-    bytesPerStepBeforeGc,
-    gcDuringFit,
-    fitSeconds,
-    arena: model.memoryReport(),
-  };
-  process.stdout.write(`${JSON.stringify(result)}\n`);
-}
+/** Retained heap per step below this is less than one small object (16 B) per step: no per-step allocation survives. */
+const RETAINED_GOAL_BYTES = 16;
 
 export async function benchStep(opts: BenchOptions = defaultOptions()): Promise<Section> {
   // steps per benchmark.js call: ~70 ms of work per call at either batch size, so both get many samples
@@ -173,14 +31,15 @@ export async function benchStep(opts: BenchOptions = defaultOptions()): Promise<
   const maxTime = opts.quick ? 1 : 4;
   const rows: StepRow[] = [];
   const failures: string[] = [];
+  const common = (batch: number) => ['--batch', String(batch), '--max-time', String(maxTime)];
   for (const batch of [32, 256]) {
     const runs: [string, () => Promise<StepRow>][] = [
-      ['densely', () => densely(batch, stepsFor(batch), maxTime)],
-      ['tfjs-cpu', () => tfjs('cpu', batch, maxTime)],
-      ['tfjs-wasm', () => tfjs('wasm', batch, maxTime)],
+      ['densely', async () => (await runChild<StepRow>('peers/densely-step', [...common(batch), '--steps', String(stepsFor(batch))], { label: `step densely b${batch}`, measuresDensely: true })).json],
+      ['tfjs-cpu', async () => (await runChild<StepRow>('peers/tfjs-step', [...common(batch), '--backend', 'cpu'], { label: `step tfjs-cpu b${batch}` })).json],
+      ['tfjs-wasm', async () => (await runChild<StepRow>('peers/tfjs-step', [...common(batch), '--backend', 'wasm'], { label: `step tfjs-wasm b${batch}` })).json],
     ];
     for (const [name, run] of runs) {
-      opts.log(`step: ${name}, batch ${batch}…`);
+      opts.log(`step: ${name}, batch ${batch} (own process)…`);
       try {
         const r = await run();
         rows.push(r);
@@ -200,23 +59,30 @@ export async function benchStep(opts: BenchOptions = defaultOptions()): Promise<
     ['r', 'l', 'r', 'r', 'r', 'r', 'r'],
   );
 
-  opts.log('step: heap over 10,000 densely steps (child, --expose-gc)…');
+  opts.log('step: heap over 10,000 densely steps (own process, --expose-gc)…');
   let heap: HeapResult | null = null;
   try {
-    heap = (await runChild<HeapResult>('bench/step.ts', ['--child', 'heap'], { nodeArgs: ['--expose-gc'] })).json;
+    heap = (await runChild<HeapResult>('peers/densely-heap', [], { nodeArgs: ['--expose-gc'], label: 'heap densely 10,000 steps', measuresDensely: true })).json;
   } catch (e) {
     failures.push(`heap: ${(e as Error).message.split('\n')[0]}`);
   }
-  const tfjsVersion = (await import('@tensorflow/tfjs')).version.tfjs;
+  const tfjsVersion = (createRequire(import.meta.url)('@tensorflow/tfjs/package.json') as { version: string }).version;
   const lines = [
-    `${FEATURES} → 64 relu → 64 relu → 1 sigmoid, Adam, binary cross-entropy; benchmark.js, tfjs ${tfjsVersion} in the same process. ` +
+    `${FEATURES} → 64 relu → 64 relu → 1 sigmoid, Adam, binary cross-entropy; benchmark.js, tfjs ${tfjsVersion}; each system and batch size in its own process. ` +
       `densely: \`fit\` over ${stepsFor(32)} steps per call at batch 32 and ${stepsFor(256)} at batch 256 (shuffle and batch gather included), ÷ steps; ` +
       'tfjs: one `trainOnBatch` on a fixed batch per call. "± %" is benchmark.js\'s relative margin of error; ' +
       '"step time ÷ densely" > 1 means densely is that many times faster.',
     '',
     table,
   ];
+  const goals: Goal[] = [];
   if (heap) {
+    goals.push({
+      goal: `heap over ${num(heap.steps)} densely steps (retained after gc, per step)`,
+      target: `< ${RETAINED_GOAL_BYTES} B/step (≈ 0)`,
+      measured: `${num(heap.retainedBytesPerStep, 2)} B/step (${num((heap.heapAfterGc - heap.heapBefore) / 1024, 1)} KB over ${num(heap.steps * heap.reps)} steps)`,
+      met: heap.retainedBytesPerStep < RETAINED_GOAL_BYTES,
+    });
     const kb = (b: number) => num(b / 1024, 1);
     const list = (xs: number[], d: number) => xs.map((x) => num(x, d)).join(' / ');
     lines.push(
@@ -236,13 +102,7 @@ export async function benchStep(opts: BenchOptions = defaultOptions()): Promise<
     );
   }
   if (failures.length) lines.push('', ...failures.map((f) => `- failed: ${f}`));
-  return { title: 'Training step (µs/step, samples/s)', markdown: lines.join('\n') };
+  return { title: 'Training step (µs/step, samples/s)', markdown: lines.join('\n'), goals };
 }
 
-if (isMain(import.meta.url)) {
-  if (process.argv.includes('--child')) await heapChild();
-  else {
-    const section = await benchStep();
-    process.stdout.write(`## ${section.title}\n\n${section.markdown}\n`);
-  }
-}
+await sectionMain('step', benchStep);

@@ -4,13 +4,14 @@
  * Dense(64 relu) → Dense(1 sigmoid) with Adam(1e-3) and binary cross-entropy, batch 32,
  * shuffled, then score the test rows. Prints one JSON line (see PipelineResult in ../pipeline.ts).
  *
- *   npx tsx bench/peers/densely-pipeline.ts [--epochs 10] [--batch-size 32] [--data path]
+ *   node tmp/bench/peers/densely-pipeline.mjs [--epochs 10] [--batch-size 32] [--data path]
+ *   (after `node bench/build.mjs`; `npx tsx bench/peers/densely-pipeline.ts` works too, but slower:
+ *   see bench/harness.ts)
  *
  * This file also exports the data loading and scoring both pipeline children share.
  */
+import { join } from 'node:path';
 import { parseArgs } from 'node:util';
-import { resolve } from 'node:path';
-import { fileURLToPath, pathToFileURL } from 'node:url';
 import { splitIndices } from '../../src/data/split.js';
 import { loadNpyMatrix } from '../../src/data/node-io.js';
 import { Matrix } from '../../src/tensor/matrix.js';
@@ -18,8 +19,9 @@ import { rocAuc } from '../../src/nn/metrics.js';
 import { Sequential } from '../../src/nn/sequential.js';
 import { Dense } from '../../src/nn/dense.js';
 import { Adam } from '../../src/optim/adam.js';
+import { isMain, ROOT } from '../harness.js';
 
-export const BANK_DATA = fileURLToPath(new URL('../../data/marketing_data.npy.gz', import.meta.url));
+export const BANK_DATA = join(ROOT, 'data', 'marketing_data.npy.gz');
 
 export interface BankSplit {
   rows: number;
@@ -118,4 +120,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.meta.url) await main();
+if (isMain('peers/densely-pipeline')) await main();

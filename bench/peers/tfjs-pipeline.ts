@@ -8,14 +8,15 @@
  * kernels and zero biases, Adam(0.001), binary cross-entropy, batch 32, shuffle every epoch.
  * Scored with the same `p > 0.5` accuracy and the project's rocAuc. Prints one JSON line.
  *
- *   npx tsx bench/peers/tfjs-pipeline.ts --backend cpu|wasm [--epochs 10] [--batch-size 32]
+ *   node tmp/bench/peers/tfjs-pipeline.mjs --backend cpu|wasm [--epochs 10] [--batch-size 32]
+ *   (after `node bench/build.mjs`)
  */
 import { createRequire } from 'node:module';
-import { dirname, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
+import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
 import { rocAuc } from '../../src/nn/metrics.js';
+import { isMain } from '../harness.js';
 import { accuracy, loadBankSplit, pipelineArgs } from './densely-pipeline.js';
 
 /** Switches tfjs to 'cpu' or 'wasm' and waits until it is ready. */
@@ -88,4 +89,4 @@ async function main(): Promise<void> {
   process.stdout.write(`${JSON.stringify(result)}\n`);
 }
 
-if (process.argv[1] && pathToFileURL(resolve(process.argv[1])).href === import.meta.url) await main();
+if (isMain('peers/tfjs-pipeline')) await main();

@@ -1,0 +1,57 @@
+#!/usr/bin/env node
+/**
+ * Builds the benchmarks for `npm run bench`: every bench script that runs as a process is
+ * bundled by esbuild (installed with tsx) into tmp/bench/<name>.mjs, with src/ compiled in and the
+ * npm packages (benchmark, papaparse, @tensorflow/*) left as imports. run.mjs then starts them
+ * all with plain `node`.
+ *
+ * Why not tsx: tsx loads modules through a loader thread, and loading a CommonJS package that
+ * way (benchmark.js, papaparse, tfjs) detaches an ArrayBuffer. V8 then invalidates its
+ * ArrayBufferDetaching protector for the rest of the process, and every typed-array access in
+ * optimized code pays an extra check: densely's kernels run 15–40% slower. Under plain node the
+ * same imports leave the protector intact (`node --trace-protector-invalidation` says which).
+ *
+ *   node bench/build.mjs        about a second; writes only tmp/bench/ (gitignored via /tmp/)
+ *
+ * Plain JavaScript on purpose, so it runs on a fresh `npm ci` with nothing else.
+ */
+import { build } from 'esbuild';
+import { rmSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { fileURLToPath } from 'node:url';
+
+const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = join(ROOT, 'tmp', 'bench');
+
+/** Every bench script that is started as a process (by hand, by run.ts or by a section). */
+const ENTRIES = [
+  'run',
+  'gemm',
+  'step',
+  'pipeline',
+  'scaling',
+  'csv',
+  'peers/densely-step',
+  'peers/densely-heap',
+  'peers/tfjs-step',
+  'peers/densely-pipeline',
+  'peers/tfjs-pipeline',
+];
+
+rmSync(OUT, { recursive: true, force: true });
+const started = performance.now();
+await build({
+  absWorkingDir: ROOT,
+  entryPoints: ENTRIES.map((name) => ({ in: `bench/${name}.ts`, out: name })),
+  outdir: OUT,
+  outExtension: { '.js': '.mjs' },
+  bundle: true,
+  platform: 'node',
+  format: 'esm',
+  target: `node${process.versions.node.split('.')[0]}`,
+  // npm packages stay imports, resolved from node_modules at run time, as a user's code would
+  packages: 'external',
+  sourcemap: 'linked',
+  logLevel: 'warning',
+});
+process.stderr.write(`bench: built ${ENTRIES.length} bundles into ${OUT} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
