@@ -1,3 +1,6 @@
+import { readFileSync } from 'node:fs';
+import { join } from 'node:path';
+import { loadNpyMatrix } from '../../src/data/node-io.js';
 import { describe, expect, it } from 'vitest';
 import { stratifiedSplitIndices } from '../../src/data/split.js';
 
@@ -40,5 +43,35 @@ describe('stratifiedSplitIndices', () => {
 
   it('rejects a class with a single row, as sklearn does', () => {
     expect(() => stratifiedSplitIndices([0, 0, 0, 1], { testSize: 0.5 })).toThrow(/least populated class in y has only 1 member/);
+  });
+});
+
+describe('stratifiedSplitIndices equals real scikit-learn', () => {
+  // test/fixtures/reference/stratified_split.json: written by scikit-learn 1.9.1 (make_stratified_refs.py)
+  const ref = JSON.parse(readFileSync(join(__dirname, '..', 'fixtures', 'reference', 'stratified_split.json'), 'utf8'));
+
+  interface Case { y: number[]; test_size: number; random_state: number; train: number[]; test: number[] }
+  it('small cases, every index', () => {
+    expect(ref.cases.length).toBe(7);
+    for (const c of ref.cases as Case[]) {
+      const got = stratifiedSplitIndices(c.y, { testSize: c.test_size, randomState: c.random_state });
+      expect(Array.from(got.train)).toEqual(c.train);
+      expect(Array.from(got.test)).toEqual(c.test);
+    }
+  });
+
+  it('on the bank labels (45,211 rows), for random states 42 and 0', () => {
+    const y = loadNpyMatrix(join(__dirname, '..', '..', 'data', 'marketing_data.npy.gz')).sliceColumns(-1).data;
+    const digest = (a: Int32Array) => ({
+      length: a.length,
+      head: Array.from(a.subarray(0, 50)),
+      tail: Array.from(a.subarray(a.length - 50)),
+      weighted_sum_mod_2_31: Number(a.reduce((s, v, i) => (s + BigInt(i) * BigInt(v)) % 2147483648n, 0n)),
+    });
+    for (const rs of ['42', '0']) {
+      const got = stratifiedSplitIndices(y, { testSize: 0.2, randomState: Number(rs) });
+      expect(digest(got.train)).toEqual(ref['bank_labels_test_size_0.2'][rs].train);
+      expect(digest(got.test)).toEqual(ref['bank_labels_test_size_0.2'][rs].test);
+    }
   });
 });
