@@ -158,7 +158,8 @@ export function trainTestSplit(
  * 2. per class, in sorted class order: perm = rng.permutation(count); that class's rows (in
  *    file order) taken in perm order; the first n_i go to train, the next t_i to test;
  * 3. train = rng.permutation(train), test = rng.permutation(test).
- * So both parts keep the class ratio to within one row per class, reproducibly.
+ * So both parts keep the class ratio to within one row per class, reproducibly; the indices equal
+ * real scikit-learn's (test/fixtures/reference/stratified_split.json, sklearn 1.9.1).
  *
  * @example
  * stratifiedSplitIndices([0, 0, 0, 0, 1, 1, 1, 1], { testSize: 0.5 }).test.length; // 4: two of each class
