@@ -2,13 +2,19 @@ import { describe, expect, it } from 'vitest';
 import {
   gemm,
   gemmBlocked,
+  gemmDirect,
   gemmLoopOrder,
   gemmNaive,
   gemmPacked,
   gemmScratchFloats,
   gemmSmall,
+  gemmSparseA,
   packedScratchFloats,
+  sparseScratchFloats,
+  usesDirect,
   usesPacking,
+  DIRECT_MAX_FLOATS,
+  SPARSE_MAX_DENSITY,
   BLOCKED_KB,
   BLOCKED_NB,
   KC,
@@ -56,11 +62,16 @@ function randArray(n: number, next: () => number): Float32Array {
 const packedWithNaNScratch: Gemm = (tA, tB, M, N, K, A, B, beta, C) =>
   gemmPacked(tA, tB, M, N, K, A, B, beta, C, new Float32Array(packedScratchFloats(M, N, K)).fill(NaN));
 
+const sparseWithNaNScratch: Gemm = (tA, tB, M, N, K, A, B, beta, C) =>
+  gemmSparseA(tA, tB, M, N, K, A, B, beta, C, new Float32Array(sparseScratchFloats(K)).fill(NaN));
+
 const rungs: Array<[string, Gemm]> = [
   ['gemmLoopOrder', gemmLoopOrder],
   ['gemmBlocked', gemmBlocked],
   ['gemmSmall', gemmSmall],
   ['gemmPacked', packedWithNaNScratch],
+  ['gemmDirect', gemmDirect],
+  ['gemmSparseA', sparseWithNaNScratch],
   [
     'gemm',
     (tA, tB, M, N, K, A, B, beta, C) =>
@@ -241,15 +252,27 @@ describe('argument errors', () => {
       new RangeError(`gemm: scratch has ${need - 1} floats, M=200, N=200, K=64 needs ${need} (use gemmScratchFloats)`),
     );
     expect(gemmScratchFloats(32, 1, 64)).toBe(0); // N = 1 goes unpacked
-    expect(gemmScratchFloats(32, 64, 51)).toBe(4959); // the documented example
+    expect(gemmScratchFloats(32, 64, 50)).toBe(100); // rung 3″ or 4: 2K for rung 4
+    expect(gemmScratchFloats(128, 128, 128)).toBe(32524); // the documented example
+    // a direct shape whose op(A) is sparse needs rung 4's scratch
+    const sparseArgs = [false, false, 32, 64, 50, new Float32Array(32 * 50), new Float32Array(50 * 64), 0, new Float32Array(32 * 64)] as const;
+    expect(() => gemm(...sparseArgs, new Float32Array(99))).toThrow(
+      new RangeError('gemm: scratch has 99 floats, M=32, N=64, K=50 needs 100 (use gemmScratchFloats)'),
+    );
     const C = new Float32Array(4);
     gemm(false, false, 2, 2, 2, Float32Array.of(1, 2, 3, 4), Float32Array.of(5, 6, 7, 8), 0, C, new Float32Array(0));
     expect(Array.from(C)).toEqual([19, 22, 43, 50]);
   });
 
-  it('gemm packs the MLP hidden layers but not thin, short or tiny products', () => {
-    expect(usesPacking(32, 64, 51)).toBe(true);
-    expect(usesPacking(51, 64, 32)).toBe(true);
+  it('gemm packs big products, runs the MLP hidden layers unpacked, and thin, short or tiny ones on rung 3′', () => {
+    expect(usesPacking(128, 128, 128)).toBe(true);
+    expect(usesDirect(128, 128, 128)).toBe(false);
+    for (const [M, N, K] of [[32, 64, 50], [50, 64, 32], [32, 64, 64], [64, 64, 32], [32, 50, 64]]) {
+      expect(usesDirect(M, N, K)).toBe(true);
+      expect(usesPacking(M, N, K)).toBe(false);
+      expect(M * K + K * N).toBeLessThanOrEqual(DIRECT_MAX_FLOATS);
+    }
+    expect(usesDirect(32, 1, 64)).toBe(false);
     expect(usesPacking(32, 1, 64)).toBe(false); // N = 1
     expect(usesPacking(32, 64, 1)).toBe(false); // K = 1
     expect(usesPacking(33, 33, 33)).toBe(false); // so the small random shapes above test gemmSmall's path
@@ -260,5 +283,87 @@ describe('argument errors', () => {
     expect(packedScratchFloats(5, 0, 5)).toBe(0);
     expect(packedScratchFloats(5, 5, 0)).toBe(0);
     expect(packedScratchFloats(2, 2, 2)).toBe(2 * MR + 2 * NR + MR * NR);
+  });
+});
+
+describe('gemmSparseA (rung 4) on mostly-zero op(A)', () => {
+  /** op(A) with the given fraction of nonzeros (the rest exact zeros, some of them −0). */
+  function sparseArray(n: number, density: number, next: () => number): Float32Array {
+    const a = new Float32Array(n);
+    for (let i = 0; i < n; i++) a[i] = next() < density ? 2 * next() - 1 : next() < 0.5 ? 0 : -0;
+    return a;
+  }
+
+  const shapes: Array<[number, number, number]> = [
+    [32, 64, 50], // the MLP's products at batch 32
+    [50, 64, 32],
+    [32, 50, 64],
+    [7, 13, 5], // N % 8 and M not multiples of anything
+    [1, 8, 1],
+    [3, 0, 4],
+  ];
+  it.each(variants)('is bit for bit rung 3″ (%s), for densities 0 to 1', (_v, tA, tB) => {
+    const next = rng(42);
+    for (const [M, N, K] of shapes) {
+      for (const density of [0, 0.1, 0.3, 0.6, 1]) {
+        const A = sparseArray(M * K, density, next);
+        const B = randArray(K * N, next);
+        const C0 = randArray(M * N, next);
+        for (const beta of [0, 1] as const) {
+          const want = C0.slice();
+          gemmDirect(tA, tB, M, N, K, A, B, beta, want);
+          const got = beta === 0 ? new Float32Array(M * N).fill(NaN) : C0.slice();
+          sparseWithNaNScratch(tA, tB, M, N, K, A, B, beta, got);
+          expect(Array.from(got)).toEqual(Array.from(want));
+          checkAgainstNaive(sparseWithNaNScratch, tA, tB, M, N, K, 1 + M + N + K);
+        }
+      }
+    }
+  });
+
+  it('keeps NaN in op(A) (NaN is not zero)', () => {
+    const C = new Float32Array(2);
+    gemmSparseA(false, false, 1, 2, 2, Float32Array.of(NaN, 0), Float32Array.of(1, 2, 3, 4), 0, C, new Float32Array(4));
+    expect(Number.isNaN(C[0]) && Number.isNaN(C[1])).toBe(true);
+  });
+
+  it('computes its documented example, and throws on short scratch', () => {
+    const C = new Float32Array(4);
+    gemmSparseA(false, false, 2, 2, 2, Float32Array.of(1, 0, 0, 4), Float32Array.of(5, 6, 7, 8), 0, C, new Float32Array(4));
+    expect(Array.from(C)).toEqual([5, 6, 28, 32]);
+    expect(() => gemmSparseA(false, false, 2, 2, 2, Float32Array.of(1, 0, 0, 4), Float32Array.of(5, 6, 7, 8), 0, C, new Float32Array(3))).toThrow(
+      new RangeError('gemmSparseA: scratch has 3 floats, K=2 needs 4 (use sparseScratchFloats)'),
+    );
+  });
+
+  it.each(variants)('gives, through gemm, C within tolerance of naive at packed shapes with sparse op(A) (%s)', (_v, tA, tB) => {
+    const next = rng(11);
+    for (const [M, N, K] of [[128, 128, 128], [70, 30, KC + 5]] as Array<[number, number, number]>) {
+      expect(usesPacking(M, N, K)).toBe(true);
+      const A = sparseArray(M * K, 0.3, next);
+      const B = randArray(K * N, next);
+      for (const beta of [0, 1] as const) {
+        const want = randArray(M * N, next);
+        const got = beta === 0 ? new Float32Array(M * N).fill(NaN) : want.slice();
+        gemmNaive(tA, tB, M, N, K, A, B, beta, want);
+        gemm(tA, tB, M, N, K, A, B, beta, got, new Float32Array(gemmScratchFloats(M, N, K)).fill(NaN));
+        expectClose(got, want, 1e-4 * Math.sqrt(K + 1), `sparse via gemm M=${M} N=${N} K=${K}`);
+      }
+    }
+  });
+
+  it('is what gemm picks for a sparse op(A) at an MLP shape, and gives the same C as for dense data', () => {
+    const [M, N, K] = [32, 64, 50];
+    const next = rng(7);
+    const scratch = new Float32Array(gemmScratchFloats(M, N, K)).fill(NaN);
+    for (const density of [0.3, SPARSE_MAX_DENSITY, 0.9]) {
+      const A = sparseArray(M * K, density, next);
+      const B = randArray(K * N, next);
+      const want = new Float32Array(M * N);
+      gemmDirect(false, false, M, N, K, A, B, 0, want);
+      const got = new Float32Array(M * N).fill(NaN);
+      gemm(false, false, M, N, K, A, B, 0, got, scratch);
+      expect(Array.from(got)).toEqual(Array.from(want));
+    }
   });
 });
