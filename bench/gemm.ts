@@ -25,6 +25,9 @@ import {
   gemmPacked,
   gemmScratchFloats,
   gemmSmall,
+  gemmDirect,
+  gemmSparseA,
+  sparseScratchFloats,
   packedScratchFloats,
 } from '../src/tensor/gemm/index.js';
 import { BUNDLED, defaultOptions, isMain, mdTable, num, ratio, sectionMain, type BenchOptions, type Goal, type Section } from './harness.js';
@@ -67,8 +70,10 @@ type Call = (
 
 /**
  * The ladder, bottom up. `below` names the rung each one is compared with: rungs 1, 2 and 3 the
- * one before; rung 3′ (the register tile without packing) branches off rung 2 just like rung 3;
- * gemm, which picks 3 or 3′, is compared with rung 3.
+ * one before; rungs 3′ and 3″ (register tiles without packing) branch off rung 2 like rung 3;
+ * rung 4 (skip zeros of A) improves on 3″ only for sparse A, so the ladder is also run with
+ * 70% of A zeroed at the MLP shapes (one-hot inputs and relu outputs are that sparse);
+ * gemm, which dispatches by shape and density, is compared with rung 3.
  * Each rung gets its own arrow function, so each call site inside it sees a single kernel.
  */
 const RUNGS: Array<{
@@ -108,7 +113,19 @@ const RUNGS: Array<{
     scratch: () => 0,
   },
   {
-    rung: 'gemm (picks 3 or 3′)',
+    rung: '3″ direct (3×4 tile in place)',
+    below: '2 blocked',
+    call: (tA, tB, M, N, K, A, B, C) => gemmDirect(tA, tB, M, N, K, A, B, 0, C),
+    scratch: () => 0,
+  },
+  {
+    rung: '4 sparse-A (skips zeros of A)',
+    below: '3″ direct (3×4 tile in place)',
+    call: (tA, tB, M, N, K, A, B, C, S) => gemmSparseA(tA, tB, M, N, K, A, B, 0, C, S),
+    scratch: (_M, _N, K) => sparseScratchFloats(K),
+  },
+  {
+    rung: 'gemm (dispatch)',
     below: '3 packed (BLIS, 3×4 tile)',
     call: (tA, tB, M, N, K, A, B, C, S) => gemm(tA, tB, M, N, K, A, B, 0, C, S),
     scratch: gemmScratchFloats,
@@ -184,9 +201,12 @@ export async function benchGemm(
   const { shapes = SHAPES, log = () => {} } = options;
   warmUp();
   const rows: GemmBenchRow[] = [];
-  for (const [M, K, N] of shapes) {
-    const shape = `${M}×${K}×${N}`;
+  const cases: Array<[number, number, number, number]> = shapes.map(([M, K, N]) => [M, K, N, 1]);
+  for (const [M, K, N] of shapes) if (M <= 64) cases.push([M, K, N, 0.3]);
+  for (const [M, K, N, density] of cases) {
+    const shape = `${M}×${K}×${N}${density < 1 ? `, A ${density * 100}% nonzero` : ''}`;
     const A = filled(M * K, 1);
+    if (density < 1) for (let i = 0; i < A.length; i++) if ((Math.imul(i + 1, 2654435761) >>> 0) / 4294967296 >= density) A[i] = 0;
     const B = filled(K * N, 2);
     const C = new Float32Array(M * N);
     const flops = 2 * M * N * K;
@@ -214,7 +234,7 @@ export async function benchGemmMlp(
 ): Promise<GemmMlpRow[]> {
   const { batches = [32, 256], log = () => {} } = options;
   warmUp();
-  const rungs = [RUNGS[0], RUNGS[3], RUNGS[4], RUNGS[5]]; // naive, packed, small, gemm
+  const rungs = [RUNGS[0], RUNGS[3], RUNGS[4], RUNGS[5], RUNGS[RUNGS.length - 1]]; // naive, packed, small, direct, gemm
   const rows: GemmMlpRow[] = [];
   for (const b of batches) {
     const products: Array<[string, 'NN' | 'TN' | 'NT', number, number, number]> = [
@@ -279,7 +299,7 @@ export function gemmMlpTable(rows: GemmMlpRow[]): string {
 }
 
 const PACKED = RUNGS[3].rung;
-const GEMM = RUNGS[5].rung;
+const GEMM = RUNGS[RUNGS.length - 1].rung;
 
 /** The report's section: the ladder (quick: without 1024³), and the GEMM goals. */
 export async function gemmSection(opts: BenchOptions = defaultOptions()): Promise<Section> {
