@@ -36,12 +36,8 @@ export interface BankSplit {
 export function loadBankSplit(path = BANK_DATA): BankSplit {
   const table = loadNpyMatrix(path);
   const d = table.cols - 1;
-  const X = new Matrix(table.rows, d);
-  const y = new Matrix(table.rows, 1);
-  for (let r = 0; r < table.rows; r++) {
-    X.data.set(table.data.subarray(r * table.cols, r * table.cols + d), r * d);
-    y.data[r] = table.data[r * table.cols + d];
-  }
+  const X = table.sliceColumns(0, -1); // data[:, :-1]
+  const y = table.sliceColumns(-1); //    data[:, -1:]
   const { train, test } = splitIndices(table.rows, { testSize: 0.2, randomState: 42 });
   return { rows: table.rows, features: d, XTrain: X.takeRows(train), yTrain: y.takeRows(train), XTest: X.takeRows(test), yTest: y.takeRows(test) };
 }
@@ -51,6 +47,38 @@ export function accuracy(p: ArrayLike<number>, y: ArrayLike<number>): number {
   let hit = 0;
   for (let i = 0; i < p.length; i++) if ((p[i] > 0.5 ? 1 : 0) === y[i]) hit++;
   return hit / Math.max(p.length, 1);
+}
+
+/**
+ * The fields every pipeline peer reports, computed the same way for each system from the
+ * same split: sizes, fit time and CPU time, µs/step, samples/s, test loss/accuracy/AUC, memory.
+ */
+export function pipelineResult(
+  s: BankSplit,
+  args: PipelineArgs,
+  fit: { seconds: number; cpu: NodeJS.CpuUsage },
+  test: { loss: number; probabilities: ArrayLike<number> },
+): Record<string, number> {
+  const steps = args.epochs * Math.ceil(s.XTrain.rows / args.batchSize);
+  return {
+    rows: s.rows,
+    features: s.features,
+    trainRows: s.XTrain.rows,
+    testRows: s.XTest.rows,
+    epochs: args.epochs,
+    batchSize: args.batchSize,
+    steps,
+    fitSeconds: fit.seconds,
+    fitCpuSeconds: (fit.cpu.user + fit.cpu.system) / 1e6,
+    usPerStep: (fit.seconds * 1e6) / steps,
+    samplesPerSecond: (s.XTrain.rows * args.epochs) / fit.seconds,
+    testLoss: test.loss,
+    testAccuracy: accuracy(test.probabilities, s.yTest.data),
+    testAuc: rocAuc(test.probabilities, s.yTest.data),
+    peakRssMB: process.resourceUsage().maxRSS / 1024,
+    heapUsedMB: process.memoryUsage().heapUsed / 2 ** 20,
+    totalSeconds: performance.now() / 1000,
+  };
 }
 
 export interface PipelineArgs {
@@ -95,26 +123,9 @@ async function main(): Promise<void> {
 
   const test = model.evaluate(s.XTest, s.yTest);
   const p = model.predict(s.XTest).data;
-  const steps = args.epochs * Math.ceil(s.XTrain.rows / args.batchSize);
   const result = {
     system: 'densely',
-    rows: s.rows,
-    features: s.features,
-    trainRows: s.XTrain.rows,
-    testRows: s.XTest.rows,
-    epochs: args.epochs,
-    batchSize: args.batchSize,
-    steps,
-    fitSeconds,
-    fitCpuSeconds: (cpu.user + cpu.system) / 1e6,
-    usPerStep: (fitSeconds * 1e6) / steps,
-    samplesPerSecond: (s.XTrain.rows * args.epochs) / fitSeconds,
-    testLoss: test.loss,
-    testAccuracy: accuracy(p, s.yTest.data),
-    testAuc: rocAuc(p, s.yTest.data),
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
-    heapUsedMB: process.memoryUsage().heapUsed / 2 ** 20,
-    totalSeconds: performance.now() / 1000,
+    ...pipelineResult(s, args, { seconds: fitSeconds, cpu }, { loss: test.loss, probabilities: p }),
     arena: model.memoryReport(),
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);

@@ -15,9 +15,8 @@ import { createRequire } from 'node:module';
 import { dirname } from 'node:path';
 import * as tf from '@tensorflow/tfjs';
 import { setWasmPaths } from '@tensorflow/tfjs-backend-wasm';
-import { rocAuc } from '../../src/nn/metrics.js';
 import { isMain } from '../harness.js';
-import { accuracy, loadBankSplit, pipelineArgs } from './densely-pipeline.js';
+import { loadBankSplit, pipelineArgs, pipelineResult } from './densely-pipeline.js';
 
 /** Switches tfjs to 'cpu' or 'wasm' and waits until it is ready. */
 export async function useBackend(backend: string): Promise<void> {
@@ -61,29 +60,12 @@ async function main(): Promise<void> {
   const testLoss = (await evaluated[0].data())[0];
   const predicted = model.predict(xTest, { batchSize: 32 }) as tf.Tensor;
   const p = await predicted.data();
-  const steps = args.epochs * Math.ceil(s.XTrain.rows / args.batchSize);
   const result = {
     system: `tfjs-${args.backend}`,
     backend: tf.getBackend(),
     wasmSimd: args.backend === 'wasm' ? tf.env().getBool('WASM_HAS_SIMD_SUPPORT') : undefined,
     wasmThreads: args.backend === 'wasm' ? tf.env().getBool('WASM_HAS_MULTITHREAD_SUPPORT') : undefined,
-    rows: s.rows,
-    features: s.features,
-    trainRows: s.XTrain.rows,
-    testRows: s.XTest.rows,
-    epochs: args.epochs,
-    batchSize: args.batchSize,
-    steps,
-    fitSeconds,
-    fitCpuSeconds: (cpu.user + cpu.system) / 1e6,
-    usPerStep: (fitSeconds * 1e6) / steps,
-    samplesPerSecond: (s.XTrain.rows * args.epochs) / fitSeconds,
-    testLoss,
-    testAccuracy: accuracy(p, s.yTest.data),
-    testAuc: rocAuc(p, s.yTest.data),
-    peakRssMB: process.resourceUsage().maxRSS / 1024,
-    heapUsedMB: process.memoryUsage().heapUsed / 2 ** 20,
-    totalSeconds: performance.now() / 1000,
+    ...pipelineResult(s, args, { seconds: fitSeconds, cpu }, { loss: testLoss, probabilities: p }),
     tfjsVersion: tf.version.tfjs,
   };
   process.stdout.write(`${JSON.stringify(result)}\n`);

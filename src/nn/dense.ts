@@ -80,11 +80,6 @@ export class Dense implements Layer {
     return this.requireIn() * this.units + (this.useBias ? this.units : 0);
   }
 
-  /** True when forward leaves pre-activation logits for a loss that applies the activation itself. */
-  get emitsLogits(): boolean {
-    return this.applied !== this.activation;
-  }
-
   /** Called by the model when the loss fuses this layer's activation (see losses.ts). */
   setEmitLogits(on: boolean): void {
     this.applied = on ? getActivation('linear') : this.activation;
