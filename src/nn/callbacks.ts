@@ -8,6 +8,13 @@ export type Logs = Record<string, number>;
  * Set `model.stopTraining = true` from a hook to end fit after the current epoch.
  */
 export interface Callback {
+  /**
+   * The callback's own state as plain data (e.g. EarlyStopping's best value and wait count), so a
+   * Trainer's state can carry it and a restored run continues exactly. Callbacks without state
+   * leave both out.
+   */
+  getState?(): unknown;
+  setState?(state: unknown): void;
   onTrainBegin?(logs: Logs): void;
   onTrainEnd?(logs: Logs): void;
   onEpochBegin?(epoch: number, logs: Logs): void;
@@ -25,6 +32,19 @@ export class History implements Callback {
     this.epoch.push(epoch);
     for (const [key, value] of Object.entries(logs)) (this.history[key] ??= []).push(value);
   }
+
+  getState(): { epoch: number[]; history: Record<string, number[]> } {
+    const history: Record<string, number[]> = {};
+    for (const [key, values] of Object.entries(this.history)) history[key] = values.slice();
+    return { epoch: this.epoch.slice(), history };
+  }
+
+  setState(state: { epoch: number[]; history: Record<string, number[]> }): void {
+    this.epoch.length = 0;
+    this.epoch.push(...state.epoch);
+    for (const key of Object.keys(this.history)) delete this.history[key];
+    for (const [key, values] of Object.entries(state.history)) this.history[key] = values.slice();
+  }
 }
 
 /**
@@ -33,14 +53,17 @@ export class History implements Callback {
  *   1131/1131 [==============================] - 0s 310us/step - loss: 0.2876 - accuracy: 0.8935
  */
 export class ProgbarLogger implements Callback {
-  private started = 0;
+  /** When the epoch began (or, for a run restored mid-epoch, when this logger was made). */
+  private started: number;
 
   constructor(
     private readonly epochs: number,
     private readonly steps: number,
     private readonly print: (line: string) => void,
     private readonly now: () => number = () => performance.now(),
-  ) {}
+  ) {
+    this.started = now();
+  }
 
   onEpochBegin(epoch: number): void {
     this.print(`Epoch ${epoch + 1}/${this.epochs}`);
@@ -92,6 +115,21 @@ export class EarlyStopping implements Callback {
     this.best = NaN;
     this.wait = 0;
     this.stoppedEpoch = -1;
+  }
+
+  /** best is stored as its signed score; NaN (nothing seen yet) becomes null. */
+  getState(): { best: number | null; wait: number; stoppedEpoch: number } {
+    return { best: Number.isNaN(this.best) ? null : this.best, wait: this.wait, stoppedEpoch: this.stoppedEpoch };
+  }
+
+  setState(state: unknown): void {
+    const s = state as { best: number | null; wait: number; stoppedEpoch: number } | null;
+    if (!s || typeof s.wait !== 'number' || typeof s.stoppedEpoch !== 'number' || (s.best !== null && typeof s.best !== 'number')) {
+      throw new TypeError(`EarlyStopping.setState: expected { best, wait, stoppedEpoch }, got ${JSON.stringify(state)}`);
+    }
+    this.best = s.best ?? NaN;
+    this.wait = s.wait;
+    this.stoppedEpoch = s.stoppedEpoch;
   }
 
   onEpochEnd(epoch: number, logs: Logs): void {

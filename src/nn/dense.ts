@@ -1,4 +1,4 @@
-import { gemm, gemmScratchFloats } from '../tensor/gemm/index.js';
+import type { ActivationKernels, Backend } from '../backends/backend.js';
 import type { MT19937 } from '../tensor/random.js';
 import { RowViews } from '../tensor/row-views.js';
 import type { ParamGrad } from '../optim/optimizer.js';
@@ -28,6 +28,8 @@ export interface DenseOptions {
  * X, Y, dY and dX are exactly [rows, ·]: views of the first rows of full-batch buffers.
  *
  * Kernels start from glorot_uniform, U(±sqrt(6/(nIn+nOut))); biases start at zero.
+ * The loops (gemm, the fused bias + activation and its backward) are the model's backend's,
+ * handed over in build.
  */
 export class Dense implements Layer {
   readonly className = 'Dense';
@@ -42,6 +44,9 @@ export class Dense implements Layer {
    */
   private applied: Activation;
   private nIn: number | undefined;
+  private backend: Backend | null = null;
+  /** The backend's bias + activation kernels for `applied`, looked up once. */
+  private kernels: ActivationKernels | null = null;
 
   private W: Float32Array = new Float32Array(0); //  [nIn, nOut]
   private b: Float32Array = new Float32Array(0); //  [nOut]
@@ -83,23 +88,26 @@ export class Dense implements Layer {
   /** Called by the model when the loss fuses this layer's activation (see losses.ts). */
   setEmitLogits(on: boolean): void {
     this.applied = on ? getActivation('linear') : this.activation;
+    if (this.backend) this.kernels = this.backend.activation(this.applied.name);
   }
 
-  build(inputDim: number): void {
+  build(inputDim: number, backend: Backend): void {
     if (this.nIn !== undefined && this.nIn !== inputDim) {
       throw new RangeError(`${this.name || 'Dense'}: declared input shape [${this.nIn}] but receives [${inputDim}]`);
     }
     this.nIn = inputDim;
+    this.backend = backend;
+    this.kernels = backend.activation(this.applied.name);
   }
 
   bindParams(params: Alloc, grads: Alloc): void {
     const n = this.requireIn() * this.units;
     this.W = params(n);
     this.dW = grads(n);
-    // Without a bias, b stays a constant zero vector and db a sink nobody reads, so
-    // forward and backward need no special case.
-    this.b = this.useBias ? params(this.units) : new Float32Array(this.units);
-    this.db = this.useBias ? grads(this.units) : new Float32Array(this.units);
+    if (this.useBias) {
+      this.b = params(this.units);
+      this.db = grads(this.units);
+    }
   }
 
   initialize(rng: MT19937): void {
@@ -109,39 +117,48 @@ export class Dense implements Layer {
   }
 
   workspaceFloats(batch: number): number {
-    return batch * (this.units + this.requireIn());
+    // without a bias: a constant zero b and a db sink nobody reads, so that forward and
+    // backward need no special case (in the arena, like every other kernel operand)
+    return batch * (this.units + this.requireIn()) + (this.useBias ? 0 : 2 * this.units);
   }
 
   scratchFloats(batch: number): number {
     const nIn = this.requireIn();
     const n = this.units;
-    return Math.max(gemmScratchFloats(batch, n, nIn), gemmScratchFloats(nIn, n, batch), gemmScratchFloats(batch, nIn, n));
+    const b = this.requireBackend();
+    return Math.max(b.gemmScratchFloats(batch, n, nIn), b.gemmScratchFloats(nIn, n, batch), b.gemmScratchFloats(batch, nIn, n));
   }
 
   bindWorkspace(alloc: Alloc, batch: number, gemmScratch: Float32Array): void {
     this.Y = new RowViews(alloc(batch * this.units), this.units);
     this.dX = new RowViews(alloc(batch * this.requireIn()), this.requireIn());
+    if (!this.useBias) {
+      this.b = alloc(this.units).fill(0);
+      this.db = alloc(this.units);
+    }
     this.scratch = gemmScratch;
   }
 
   forward(X: Float32Array, rows: number): Float32Array {
     const nIn = this.requireIn();
     const Y = this.Y.get(rows);
+    const backend = this.requireBackend();
     this.X = X;
-    gemm(false, false, rows, this.units, nIn, X, this.W, 0, Y, this.scratch); // Z = X·W
-    this.applied.biasForward(Y, this.b, rows, this.units); // Y = f(Z + b)
+    backend.gemm(false, false, rows, this.units, nIn, X, this.W, 0, Y, this.scratch); // Z = X·W
+    (this.kernels as ActivationKernels).biasForward(Y, this.b, rows, this.units); // Y = f(Z + b)
     return Y;
   }
 
   backward(dY: Float32Array, rows: number, needDX: boolean): Float32Array | null {
     const nIn = this.requireIn();
     const n = this.units;
+    const backend = this.requireBackend();
     // dZ = dY ⊙ f'(Y), in place; db += Σrows dZ
-    this.applied.backward(this.Y.get(rows), dY, this.db, rows, n);
-    gemm(true, false, nIn, n, rows, this.X, dY, 1, this.dW, this.scratch); // dW += Xᵀ·dZ
+    (this.kernels as ActivationKernels).backward(this.Y.get(rows), dY, this.db, rows, n);
+    backend.gemm(true, false, nIn, n, rows, this.X, dY, 1, this.dW, this.scratch); // dW += Xᵀ·dZ
     if (!needDX) return null;
     const dX = this.dX.get(rows);
-    gemm(false, true, rows, nIn, n, dY, this.W, 0, dX, this.scratch); // dX = dZ·Wᵀ
+    backend.gemm(false, true, rows, nIn, n, dY, this.W, 0, dX, this.scratch); // dX = dZ·Wᵀ
     return dX;
   }
 
@@ -175,6 +192,11 @@ export class Dense implements Layer {
       inputDim: config.inputDim as number | undefined,
       name: config.name,
     });
+  }
+
+  private requireBackend(): Backend {
+    if (this.backend === null) throw new Error(`${this.name || 'Dense'}: not built yet (build(inputDim, backend) comes first)`);
+    return this.backend;
   }
 
   private requireIn(): number {

@@ -1,15 +1,24 @@
 export { Dense, type DenseOptions } from './dense.js';
 export { getActivation, sigmoid, type Activation, type ActivationName } from './activations.js';
 export type { Layer, LayerConfig, Alloc } from './layer.js';
+export { registerLayer, knownLayers, layerFromConfig, type LayerFactory } from './registry.js';
 export { binaryCrossentropy, meanSquaredError, getLoss, type Loss } from './losses.js';
 export { binaryAccuracy, getMetric, rocAuc, type Metric } from './metrics.js';
 export { History, ProgbarLogger, EarlyStopping, formatProgress, type Callback, type Logs, type EarlyStoppingOptions } from './callbacks.js';
 export {
-  Sequential,
-  type SequentialOptions,
-  type CompileOptions,
+  Trainer,
+  trainStep,
+  forwardBackward,
+  YIELD_EVERY_MS,
   type FitOptions,
-  type PredictOptions,
-  type SequentialJSON,
-} from './sequential.js';
+  type RestoreOptions,
+  type TrainingState,
+  type TrainableModel,
+  type Net,
+  type BatchBuffers,
+} from './trainer.js';
+export { planMemory, type MemoryPlan } from './memory-plan.js';
+export { MODEL_FORMAT, MODEL_VERSION, type SequentialJSON, type SequentialJSONv1, type CliModelJSONv1, type CompileJSON, type WeightJSON } from './model-json.js';
+export { registerPathWriter, type ModelWriter, type PathWriter } from './save-handlers.js';
+export { Sequential, type SequentialOptions, type CompileOptions, type PredictOptions, type ToJSONOptions } from './sequential.js';
 export type { MatrixLike, TargetsLike } from './inputs.js';

@@ -1,3 +1,4 @@
+import type { Backend } from '../backends/backend.js';
 import type { ParamGrad } from '../optim/optimizer.js';
 import type { MT19937 } from '../tensor/random.js';
 
@@ -14,9 +15,10 @@ export interface LayerConfig {
 /**
  * The one small interface every layer implements (after ConvNetJS).
  *
- * Lifecycle: build(inputDim) fixes shapes → bindParams() takes parameter and gradient
- * views → initialize(rng) fills the parameters → bindWorkspace(batch) takes per-batch
- * buffers → forward/backward, as many times as you like, for up to `batch` rows.
+ * Lifecycle: build(inputDim, backend) fixes shapes and binds the layer to the model's backend →
+ * bindParams() takes parameter and gradient views → initialize(rng) fills the parameters →
+ * bindWorkspace(batch) takes per-batch buffers → forward/backward, as many times as you like,
+ * for up to `batch` rows. Every buffer comes from the model's arena.
  *
  * Buffers are sized for the batch capacity; a call with fewer `rows` uses their first rows,
  * so the last partial batch costs no allocation.
@@ -29,7 +31,8 @@ export interface Layer {
   readonly outputDim: number;
   /** Parameter floats (and, equally, gradient floats). */
   readonly paramCount: number;
-  build(inputDim: number): void;
+  /** Fixes the input width, and takes the backend whose kernels forward and backward call. */
+  build(inputDim: number, backend: Backend): void;
   /** Takes this layer's parameters from `params` and gradients from `grads`, in the same order. */
   bindParams(params: Alloc, grads: Alloc): void;
   /** Fills the parameters from a seeded generator (Keras defaults). */

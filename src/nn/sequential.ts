@@ -1,22 +1,34 @@
+import type { Backend } from '../backends/backend.js';
+import { resolveBackend } from '../backends/index.js';
+import type { Optimizer, ParamGrad } from '../optim/optimizer.js';
+import { getOptimizer, optimizerFromConfig } from '../optim/index.js';
 import { Arena } from '../tensor/arena.js';
 import { Matrix } from '../tensor/matrix.js';
 import { MT19937 } from '../tensor/random.js';
-import { gatherRows } from '../tensor/gather.js';
 import { RowViews } from '../tensor/row-views.js';
-import type { Optimizer, ParamGrad } from '../optim/optimizer.js';
-import { getOptimizer } from '../optim/index.js';
-import type { Activation } from './activations.js';
-import { History, ProgbarLogger, type Callback, type Logs } from './callbacks.js';
+import type { History, Logs } from './callbacks.js';
 import { Dense } from './dense.js';
 import { checkBinary, toFeatures, toTargets, type MatrixLike, type TargetsLike } from './inputs.js';
-import type { Layer, LayerConfig } from './layer.js';
+import type { Layer } from './layer.js';
 import { getLoss, type Loss } from './losses.js';
+import { layoutArena, planMemory } from './memory-plan.js';
 import { getMetric, type Metric } from './metrics.js';
+import { MODEL_FORMAT, MODEL_VERSION, type CompileJSON, type SequentialJSON, type SequentialJSONv1, type WeightJSON } from './model-json.js';
+import { layerFromConfig } from './registry.js';
+import { writerFor, type ModelWriter } from './save-handlers.js';
+import { forwardBackward, positiveInt, Trainer, type BatchBuffers, type FitOptions, type TrainableModel } from './trainer.js';
+
+export type { FitOptions } from './trainer.js';
+export type { SequentialJSON } from './model-json.js';
 
 export interface SequentialOptions {
   name?: string;
   /** Seeds weight initialisation (and, unless fit gets its own, shuffling). Default 42. */
   seed?: number;
+  /** The backend whose kernels the layers and optimizer run: a name ('js') or a Backend. Default 'js'. */
+  backend?: string | Backend;
+  /** Rows per batch to plan memory for when the model is built (fit plans for its own batch size too). */
+  batchCapacity?: number;
 }
 
 export interface CompileOptions {
@@ -27,54 +39,36 @@ export interface CompileOptions {
   metrics?: string[];
 }
 
-export interface FitOptions {
-  epochs?: number;
-  /** Default 32; the last partial batch is kept. */
-  batchSize?: number;
-  /** Reshuffle the training rows every epoch (default true), from a seeded generator. */
-  shuffle?: boolean;
-  /** Seed for shuffling. Default: the model's seed. */
-  seed?: number;
-  /** Hold out the LAST fraction of the rows (taken before any shuffling), as Keras does. */
-  validationSplit?: number;
-  validationData?: [MatrixLike, TargetsLike];
-  /** 0 = silent; 1 or 2 = a Keras progress line per epoch (both print the final line only). Default 1. */
-  verbose?: 0 | 1 | 2;
-  callbacks?: Callback[];
-  /** Keras class_weight: per-class weights for the loss and the metrics, e.g. {0: 1, 1: 7.5}. */
-  classWeight?: Record<number, number>;
-  /** Where verbose lines go (default console.log). */
-  print?: (line: string) => void;
-}
-
 export interface PredictOptions {
   batchSize?: number;
 }
 
-/** The JSON form of a Sequential model: architecture and weights (Keras order). */
-export interface SequentialJSON {
-  format: 'densely-sequential';
-  version: 1;
-  name: string;
-  seed: number;
-  layers: LayerConfig[];
-  weights: { name: string; shape: number[]; values: number[] }[];
+export interface ToJSONOptions {
+  /** Also store the optimizer's moments and step count (Keras's include_optimizer). Default false. */
+  includeOptimizer?: boolean;
 }
 
 /**
  * A stack of layers trained as one, with Keras's semantics.
  *
- * Memory: every float the model touches lives in one Arena, laid out as
- *   [params P][grads P][optimizer state S][workspace for `capacity` rows]
- * It is planned for a batch capacity and rebuilt (params and state copied over) only when
- * a larger batch is asked for, so a training step allocates nothing.
+ * Memory: every float the model touches lives in one Arena (see memory-plan.ts), planned for a
+ * batch capacity and rebuilt (params and state copied over) only when a larger batch is asked
+ * for outside a training run, so a training step allocates nothing.
+ *
+ * Training is the Trainer's (trainer.ts, where the step is): `fit` is a loop over
+ * `makeTrainer(...).step()`. The model's part of that contract (TrainableModel) is the block of
+ * methods marked "for the Trainer" below.
  */
-export class Sequential {
+export class Sequential implements TrainableModel {
   readonly layers: Layer[] = [];
   readonly name: string;
   readonly seed: number;
+  /** The backend every layer and the optimizer run on, resolved once here. */
+  readonly backend: Backend;
   /** Set true from a callback to end fit after the current epoch (Keras's stop_training). */
   stopTraining = false;
+  /** The last forward's output, [rows, outputs] (logits when the loss fused the activation). */
+  output: Float32Array = new Float32Array(0);
 
   private inputDim: number | undefined;
   private built = false;
@@ -83,25 +77,27 @@ export class Sequential {
   private grads: Float32Array = new Float32Array(0);
   private paramList: ParamGrad[] = [];
   private capacity = 0;
-  // workspace views, [capacity, …]
-  private Xb = new RowViews(new Float32Array(0), 0);
-  private yb = new RowViews(new Float32Array(0), 0);
-  private wb = new RowViews(new Float32Array(0), 0);
-  private dOut = new RowViews(new Float32Array(0), 0);
-  /** The last forward's output, [rows, outputs] (logits when the loss fused the activation). */
-  private output: Float32Array = new Float32Array(0);
+  private readonly declaredCapacity: number;
+  private batch: BatchBuffers = emptyBuffers();
+  /** True while a training run is under way: batches then never grow the arena. */
+  private training = false;
 
   private optimizer: Optimizer | null = null;
   /** Shuffles training rows; lives as long as the model so successive fits continue its stream. */
-  private shuffleRng: MT19937 | null = null;
+  private rng: MT19937 | null = null;
   private loss: Loss | null = null;
   private metrics: Metric[] = [];
+  private compileConfig: CompileJSON | null = null;
   /** The output activation the loss absorbed (sigmoid under binary cross-entropy), applied by predict. */
-  private fusedActivation: Activation | null = null;
+  private fusedActivation: Dense['activation'] | null = null;
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
     this.name = options.name ?? 'sequential';
     this.seed = options.seed ?? 42;
+    this.backend = resolveBackend(options.backend);
+    const cap = options.batchCapacity ?? 0;
+    if (!Number.isInteger(cap) || cap < 0) throw new RangeError(`${this.name}: batchCapacity must be a non-negative integer, got ${cap}`);
+    this.declaredCapacity = cap;
     for (const layer of layers) this.add(layer);
   }
 
@@ -137,12 +133,12 @@ export class Sequential {
     if (this.layers.length === 0) throw new Error(`${this.name}: add at least one layer before building`);
     let dim = inputDim;
     for (const layer of this.layers) {
-      layer.build(dim);
+      layer.build(dim, this.backend);
       dim = layer.outputDim;
     }
     this.inputDim = inputDim;
     this.paramCount = this.layers.reduce((s, l) => s + l.paramCount, 0);
-    this.layout(0, false);
+    this.layout(this.declaredCapacity, false);
     const rng = new MT19937(this.seed);
     for (const layer of this.layers) layer.initialize(rng);
     this.built = true;
@@ -161,122 +157,35 @@ export class Sequential {
     const optimizer = getOptimizer(options.optimizer ?? 'adam');
     const sameOptimizer = optimizer === this.optimizer;
     this.optimizer = optimizer;
+    this.compileConfig = { optimizer: optimizer.getConfig(), loss: this.loss.name, metrics: this.metrics.map((m) => m.name) };
     if (this.built) this.layout(this.capacity, sameOptimizer);
   }
 
   /**
-   * Trains for `epochs` passes over (X, y). Returns the per-epoch History.
+   * Trains for `epochs` passes over (X, y). Returns the per-epoch History. Synchronous, as in
+   * Keras: a loop over the Trainer's steps.
    * X: [n, features]; y: [n, outputs] (a flat array is [n, 1]).
    */
   fit(X: MatrixLike, y: TargetsLike, options: FitOptions = {}): History {
-    const { loss, optimizer } = this.requireCompiled('fit');
-    let Xm = toFeatures(X, 'fit: X');
-    let ym = toTargets(y, Xm.rows, 'fit: y');
-    this.checkShapes(Xm, ym, 'fit');
-    if (Xm.rows === 0) throw new RangeError('fit: X has 0 rows; there is nothing to train on');
-    if (loss.binaryTargets) checkBinary(ym, 'fit: y');
+    return this.makeTrainer(X, y, options).run();
+  }
 
-    const epochs = positiveInt(options.epochs ?? 1, 'fit: epochs', true);
-    const batchSize = positiveInt(options.batchSize ?? 32, 'fit: batchSize');
-    let validation: [Matrix, Matrix] | null = null;
-    if (options.validationData) {
-      const vX = toFeatures(options.validationData[0], 'fit: validationData X');
-      const vy = toTargets(options.validationData[1], vX.rows, 'fit: validationData y');
-      this.checkShapes(vX, vy, 'fit: validationData');
-      if (vX.rows === 0) throw new RangeError('fit: validationData has 0 rows');
-      if (loss.binaryTargets) checkBinary(vy, 'fit: validationData y');
-      validation = [vX, vy];
-    } else if (options.validationSplit !== undefined && options.validationSplit !== 0) {
-      const f = options.validationSplit;
-      if (!(f > 0 && f < 1)) throw new RangeError(`fit: validationSplit must be in [0, 1), got ${f}`);
-      const splitAt = Math.floor(Xm.rows * (1 - f));
-      if (splitAt === 0 || splitAt === Xm.rows) {
-        throw new RangeError(`fit: validationSplit ${f} of ${Xm.rows} rows leaves an empty training or validation set`);
-      }
-      validation = [Xm.rowView(splitAt, Xm.rows), ym.rowView(splitAt, ym.rows)];
-      Xm = Xm.rowView(0, splitAt);
-      ym = ym.rowView(0, splitAt);
+  /**
+   * fit that returns a Promise (as tfjs's fit does) and yields to the event loop at least every
+   * 16 ms, so a page stays responsive while it trains. The numbers are fit's, bit for bit.
+   */
+  fitAsync(X: MatrixLike, y: TargetsLike, options: FitOptions = {}): Promise<History> {
+    try {
+      return this.makeTrainer(X, y, options).runAsync();
+    } catch (e) {
+      return Promise.reject(e);
     }
-    const classWeight = options.classWeight ? checkClassWeight(options.classWeight, ym) : null;
+  }
 
-    // plan the arena once for training and validation batches, so nothing grows mid-fit
-    this.ensureCapacity(Math.min(batchSize, Math.max(Xm.rows, validation ? validation[0].rows : 0)));
-    const n = Xm.rows;
-    const d = Xm.cols;
-    const k = ym.cols;
-    const steps = Math.ceil(n / batchSize);
-    const order = new Int32Array(n);
-    for (let i = 0; i < n; i++) order[i] = i;
-    // one shuffling generator per model, so fit(epochs: 1) twice equals fit(epochs: 2)
-    if (options.seed !== undefined || this.shuffleRng === null) this.shuffleRng = new MT19937(options.seed ?? this.seed);
-    const rng = this.shuffleRng;
-    const history = new History();
-    const callbacks: Callback[] = [history];
-    if ((options.verbose ?? 1) !== 0) callbacks.push(new ProgbarLogger(epochs, steps, options.print ?? console.log));
-    callbacks.push(...(options.callbacks ?? []));
-    const batchHooks = callbacks.some((c) => c.onBatchBegin || c.onBatchEnd);
-    const fused = this.fusedActivation !== null;
-    const metricSums = new Float64Array(this.metrics.length);
-    const batchMetrics = new Float64Array(this.metrics.length);
-
-    this.stopTraining = false;
-    for (const c of callbacks) c.onTrainBegin?.({});
-    for (let epoch = 0; epoch < epochs && !this.stopTraining; epoch++) {
-      for (const c of callbacks) c.onEpochBegin?.(epoch, {});
-      if (options.shuffle ?? true) {
-        // a fresh permutation each epoch (as Keras draws one), not a reshuffle of the last
-        for (let i = 0; i < n; i++) order[i] = i;
-        rng.shuffle(order);
-      }
-      let lossSum = 0;
-      let weightSum = 0;
-      metricSums.fill(0);
-      for (let step = 0; step < steps; step++) {
-        const start = step * batchSize;
-        const rows = Math.min(batchSize, n - start);
-        if (batchHooks) for (const c of callbacks) c.onBatchBegin?.(step, { batch: step, size: rows });
-        // gather the batch into the workspace: Xb [rows, d], yb [rows, k], wb [rows]. The
-        // buffers are read here, not before the loop: a callback's predict may grow the arena.
-        gatherRows(Xm.data, d, order, start, rows, this.Xb.buffer);
-        gatherRows(ym.data, k, order, start, rows, this.yb.buffer);
-        if (classWeight) {
-          const wb = this.wb.buffer;
-          for (let i = 0; i < rows; i++) wb[i] = classWeight[ym.data[order[start + i] * k]];
-        }
-        const w = classWeight ? this.wb.get(rows) : null;
-        const batchLoss = this.forwardBackward(loss, rows, w);
-        const a = this.output;
-        const yv = this.yb.get(rows);
-        let batchWeight = rows;
-        if (w) {
-          batchWeight = 0;
-          for (let i = 0; i < rows; i++) batchWeight += w[i];
-        }
-        lossSum += batchLoss;
-        weightSum += batchWeight;
-        // metrics on this batch's pre-update outputs (backward leaves every layer's output intact)
-        for (let m = 0; m < this.metrics.length; m++) {
-          batchMetrics[m] = this.metrics[m].sum(a, yv, w, rows, k, fused);
-          metricSums[m] += batchMetrics[m];
-        }
-        if (batchHooks) {
-          const logs: Logs = { batch: step, size: rows, loss: batchLoss / rows };
-          for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = batchMetrics[m] / batchWeight;
-          for (const c of callbacks) c.onBatchEnd?.(step, logs);
-        }
-        optimizer.step();
-      }
-      // Keras's running means: loss weighted by batch size, metrics by sample weight
-      const logs: Logs = { loss: lossSum / n };
-      for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = metricSums[m] / weightSum;
-      if (validation) {
-        const v = this.evaluate(validation[0], validation[1], { batchSize });
-        for (const [key, value] of Object.entries(v)) logs[`val_${key}`] = value;
-      }
-      for (const c of callbacks) c.onEpochEnd?.(epoch, logs);
-    }
-    for (const c of callbacks) c.onTrainEnd?.({});
-    return history;
+  /** A Trainer for these arguments: step it, run it, pause it, save its state (see trainer.ts). */
+  makeTrainer(X: MatrixLike, y: TargetsLike, options: FitOptions = {}): Trainer {
+    if (this.training) throw new Error(`${this.name}: a training run is already under way on this model`);
+    return Trainer.create(this, X, y, options);
   }
 
   /** Outputs for every row of X, [n, outputs]; probabilities after a sigmoid output. */
@@ -297,7 +206,7 @@ export class Sequential {
 
   /** Loss and metrics over (X, y), e.g. { loss: 0.28, accuracy: 0.89 }. */
   evaluate(X: MatrixLike, y: TargetsLike, options: PredictOptions = {}): Logs {
-    const { loss } = this.requireCompiled('evaluate');
+    const { loss } = this.compiled('evaluate');
     const Xm = toFeatures(X, 'evaluate: X');
     const ym = toTargets(y, Xm.rows, 'evaluate: y');
     this.checkShapes(Xm, ym, 'evaluate');
@@ -309,8 +218,11 @@ export class Sequential {
     let lossSum = 0;
     const sums = new Float64Array(this.metrics.length);
     this.forEachBatch(Xm, batchSize, (start, rows, a) => {
-      const yv = ym.data.subarray(start * k, (start + rows) * k);
-      lossSum += loss.forwardBackward(a, yv, null, rows, k, fused, this.dOut.get(rows));
+      // the targets go into the arena too, so every kernel operand lives there
+      const yb = this.batch.y;
+      yb.buffer.set(ym.data.subarray(start * k, (start + rows) * k));
+      const yv = yb.get(rows);
+      lossSum += loss.forwardBackward(this.backend, a, yv, null, rows, k, fused, this.batch.dOut.get(rows));
       for (let m = 0; m < this.metrics.length; m++) sums[m] += this.metrics[m].sum(a, yv, null, rows, k, fused);
     });
     const logs: Logs = { loss: lossSum / Xm.rows };
@@ -365,35 +277,87 @@ export class Sequential {
     return text;
   }
 
-  toJSON(): SequentialJSON {
+  /** The model document (see model-json.ts): architecture, weights, compile config, optionally the optimizer state. */
+  toJSON(options: ToJSONOptions = {}): SequentialJSON {
     this.requireBuilt('toJSON');
     const shapes = this.layers.flatMap((l) => l.paramShapes());
-    return {
-      format: 'densely-sequential',
-      version: 1,
+    const json: SequentialJSON = {
+      format: MODEL_FORMAT,
+      version: MODEL_VERSION,
       name: this.name,
       seed: this.seed,
       layers: this.layers.map((l) => l.toJSON()),
       weights: this.paramList.map((p, i) => ({ name: p.name, shape: shapes[i], values: Array.from(p.param) })),
+      compile: this.compileConfig ? structuredClone(this.compileConfig) : null,
     };
+    if (options.includeOptimizer && this.optimizer) {
+      const s = this.optimizer.getState();
+      const slots: Record<string, number[]> = {};
+      for (const [key, values] of Object.entries(s.slots)) slots[key] = Array.from(values);
+      json.optimizerState = { name: s.name, iterations: s.iterations, slots };
+    }
+    return json;
   }
 
-  /** Rebuilds a model from toJSON's output (not compiled: predict works, fit needs compile). */
-  static fromJSON(json: SequentialJSON, source = 'model'): Sequential {
-    if (!json || json.format !== 'densely-sequential') throw new Error(`${source}: not a densely model (format is ${JSON.stringify(json?.format)})`);
-    if (json.version !== 1) throw new Error(`${source}: unsupported model version ${json.version}`);
-    if (!Array.isArray(json.layers) || json.layers.length === 0) throw new Error(`${source}: 'layers' must be a non-empty list`);
-    if (!Array.isArray(json.weights) || !json.weights.every((w) => w && Array.isArray(w.values))) {
+  /**
+   * Saves toJSON(options) to a path (in Node, after importing 'densely/node'; written atomically)
+   * or hands it to a function.
+   */
+  save(target: string | ModelWriter, options: ToJSONOptions = {}): void {
+    writerFor(target)(this.toJSON(options));
+  }
+
+  /**
+   * Rebuilds a model from a model document (any version, see model-json.ts), compiled as it was
+   * saved, with the optimizer state when the document has it. Sections other layers own (the
+   * CLI's data preparation) are ignored here. Every layer comes from the registry (registry.ts).
+   */
+  static fromJSON(json: SequentialJSON | SequentialJSONv1 | Record<string, unknown>, source = 'model'): Sequential {
+    const doc = json as Record<string, unknown> | null;
+    if (!doc || typeof doc !== 'object') throw new Error(`${source}: not a densely model (expected a JSON object)`);
+    let body = doc;
+    let compile: CompileJSON | null = null;
+    if (doc.format === MODEL_FORMAT && doc.version === 1) {
+      // the CLI's v1 document: the model nested; it always compiled Adam + BCE + accuracy
+      body = doc.model as Record<string, unknown>;
+      if (!body || body.format !== 'densely-sequential') throw new Error(`${source}: a version 1 model file must hold a 'model' of format densely-sequential`);
+      const lr = (doc.training as { learningRate?: unknown } | undefined)?.learningRate;
+      compile = { optimizer: { name: 'adam', learningRate: typeof lr === 'number' ? lr : 0.001 }, loss: 'binary_crossentropy', metrics: ['accuracy'] };
+    } else if (doc.format === MODEL_FORMAT) {
+      if (doc.version !== MODEL_VERSION) throw new Error(`${source}: unsupported model version ${JSON.stringify(doc.version)} (this densely reads 1 and 2)`);
+      compile = (doc.compile as CompileJSON | null | undefined) ?? null;
+    } else if (doc.format !== 'densely-sequential') {
+      throw new Error(`${source}: not a densely model (format is ${JSON.stringify(doc.format)})`);
+    }
+    if (body.format === 'densely-sequential' && body.version !== 1) throw new Error(`${source}: unsupported model version ${JSON.stringify(body.version)}`);
+    const layers = body.layers;
+    const weights = body.weights as WeightJSON[];
+    if (!Array.isArray(layers) || layers.length === 0) throw new Error(`${source}: 'layers' must be a non-empty list`);
+    if (!Array.isArray(weights) || !weights.every((w) => w && Array.isArray(w.values))) {
       throw new Error(`${source}: 'weights' must be a list of {name, shape, values}`);
     }
-    const layers = json.layers.map((config) => {
-      if (config.className !== 'Dense') throw new Error(`${source}: unknown layer class '${config.className}'`);
-      return Dense.fromJSON(config);
-    });
-    const model = new Sequential(layers, { name: json.name, seed: json.seed });
+    const seed = body.seed === undefined ? 42 : body.seed;
+    if (typeof seed !== 'number') throw new Error(`${source}: 'seed' must be a number`);
+    const model = new Sequential(layers.map((config, i) => layerFromConfig(config, source, i)), { name: typeof body.name === 'string' ? body.name : undefined, seed });
     if (model.inputSize === undefined) throw new Error(`${source}: the first layer has no inputDim`);
     try {
-      model.setWeights(json.weights.map((w) => w.values));
+      model.requireBuilt('fromJSON');
+      const shapes = model.layers.flatMap((l) => l.paramShapes());
+      weights.forEach((w, i) => {
+        if (shapes[i] && Array.isArray(w.shape) && w.shape.join(',') !== shapes[i].join(',')) {
+          throw new RangeError(`weight ${i} (${w.name}) has shape [${w.shape.join(', ')}], the layers need [${shapes[i].join(', ')}]`);
+        }
+      });
+      model.setWeights(weights.map((w) => w.values));
+      if (compile) {
+        model.compile({ optimizer: optimizerFromConfig(compile.optimizer, `${source}: compile.optimizer`), loss: compile.loss, metrics: compile.metrics });
+        const state = (doc as Partial<SequentialJSON>).optimizerState;
+        if (state) {
+          const slots: Record<string, Float32Array> = {};
+          for (const [key, values] of Object.entries(state.slots ?? {})) slots[key] = Float32Array.from(values);
+          (model.optimizer as Optimizer).setState({ name: state.name, iterations: state.iterations, slots });
+        }
+      }
     } catch (e) {
       throw new Error(`${source}: ${(e as Error).message}`);
     }
@@ -405,32 +369,60 @@ export class Sequential {
    * and d(loss)/d(weight) for every weight tensor, in Keras order (like tf.GradientTape).
    */
   computeGradients(X: MatrixLike, y: TargetsLike): { loss: number; grads: Float32Array[] } {
-    const { loss } = this.requireCompiled('computeGradients');
-    const Xm = toFeatures(X, 'computeGradients: X');
-    const ym = toTargets(y, Xm.rows, 'computeGradients: y');
-    this.checkShapes(Xm, ym, 'computeGradients');
+    const { loss, fused } = this.compiled('computeGradients');
+    const { X: Xm, y: ym } = this.checkData(X, y, 'computeGradients');
     this.ensureCapacity(Xm.rows);
-    this.Xb.buffer.set(Xm.data);
-    this.yb.buffer.set(ym.data);
-    const sum = this.forwardBackward(loss, Xm.rows, null);
+    this.batch.X.buffer.set(Xm.data);
+    this.batch.y.buffer.set(ym.data);
+    const sum = forwardBackward(this, loss, fused, Xm.rows, null);
     return { loss: sum / Xm.rows, grads: this.paramList.map((p) => p.grad.slice()) };
   }
 
-  /**
-   * One batch already gathered in Xb/yb: forward through every layer, the loss and its
-   * gradient, then backward, last layer first, with gradients zeroed once beforehand.
-   * Returns Σ wi·ℓi; leaves the output in this.output and the gradients in the grad views.
-   */
-  private forwardBackward(loss: Loss, rows: number, w: Float32Array | null): number {
-    let a = this.Xb.get(rows);
-    for (const layer of this.layers) a = layer.forward(a, rows);
-    this.output = a;
+  /** Floats in the model's arena, and how they split (for benchmarks and the curious). */
+  memoryReport(): { arenaFloats: number; params: number; capacityRows: number } {
+    return { arenaFloats: this.arena.capacity, params: this.paramCount, capacityRows: this.capacity };
+  }
+
+  // ---- for the Trainer (TrainableModel, trainer.ts) ---------------------------
+
+  /** The batch buffers of the current arena. */
+  get buffers(): BatchBuffers {
+    return this.batch;
+  }
+
+  zeroGrads(): void {
     this.grads.fill(0);
-    const dOut = this.dOut.get(rows);
-    const sum = loss.forwardBackward(a, this.yb.get(rows), w, rows, this.outputSize, this.fusedActivation !== null, dOut);
-    let g: Float32Array | null = dOut;
-    for (let l = this.layers.length - 1; l >= 0; l--) g = this.layers[l].backward(g as Float32Array, rows, l > 0); // the first layer needs no dX
-    return sum;
+  }
+
+  compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; fused: boolean } {
+    if (!this.loss || !this.optimizer) throw new Error(`${where}: call compile({ optimizer, loss }) first`);
+    return { loss: this.loss, optimizer: this.optimizer, metrics: this.metrics, fused: this.fusedActivation !== null };
+  }
+
+  checkData(X: MatrixLike, y: TargetsLike, where: string): { X: Matrix; y: Matrix } {
+    const named = where.includes(':') ? ' ' : ': '; // 'fit: X', 'fit: validationData X'
+    const Xm = toFeatures(X, `${where}${named}X`);
+    const ym = toTargets(y, Xm.rows, `${where}${named}y`);
+    this.checkShapes(Xm, ym, where);
+    return { X: Xm, y: ym };
+  }
+
+  planCapacity(rows: number): void {
+    this.ensureCapacity(Math.max(rows, this.declaredCapacity));
+  }
+
+  setTraining(on: boolean): void {
+    this.training = on;
+  }
+
+  shuffleRng(seed?: number): MT19937 {
+    if (seed !== undefined || this.rng === null) this.rng = new MT19937(seed ?? this.seed);
+    return this.rng;
+  }
+
+  signature(): string {
+    const layers = this.layers.map((l) => `${l.className}[${l.paramShapes().map((s) => s.join('x')).join(',')}]`).join(' ');
+    return `${layers} ${this.optimizer?.name ?? 'uncompiled'}`;
   }
 
   // ---- memory ------------------------------------------------------------
@@ -440,50 +432,38 @@ export class Sequential {
   }
 
   /**
-   * (Re)builds the arena for `capacity` rows: [params][grads][optimizer state][workspace].
-   * Params (and, when keepState, the optimizer state) are copied from the old arena; every
-   * layer and the optimizer then take their views again, in the same order.
+   * (Re)builds the arena for `capacity` rows (see memory-plan.ts). Params (and, when keepState,
+   * the gradients and optimizer state) are copied from the old arena; every layer and the
+   * optimizer then take their views again, in the same order.
    */
   private layout(capacity: number, keepState: boolean): void {
-    const P = this.paramCount;
-    const S = this.optimizer ? this.optimizer.stateFloats(P) : 0;
     const d = this.inputDim as number;
     const k = this.outputSize;
-    const scratch = Math.max(0, ...this.layers.map((l) => l.scratchFloats(capacity)));
-    const work = capacity * (d + 2 * k + 1) + this.layers.reduce((s, l) => s + l.workspaceFloats(capacity), 0) + scratch;
-    const arena = new Arena(2 * P + S + work);
-    if (this.built) arena.copyPrefixFrom(this.arena, keepState ? 2 * P + S : P);
-    const params = new Arena(arena.alloc(P));
-    const grads = new Arena(arena.alloc(P));
-    for (const layer of this.layers) layer.bindParams((n) => params.alloc(n), (n) => grads.alloc(n));
-    this.grads = grads.floats;
-    this.paramList = this.layers.flatMap((l) => l.params());
-    this.optimizer?.bind(this.paramList, (n) => arena.alloc(n));
-    this.Xb = new RowViews(arena.alloc(capacity * d), d);
-    this.yb = new RowViews(arena.alloc(capacity * k), k);
-    this.dOut = new RowViews(arena.alloc(capacity * k), k);
-    this.wb = new RowViews(arena.alloc(capacity), 1);
-    const gemmScratch = arena.alloc(scratch);
-    for (const layer of this.layers) layer.bindWorkspace((n) => arena.alloc(n), capacity, gemmScratch);
+    const plan = planMemory(this.layers, d, k, this.optimizer, capacity);
+    const keep = keepState ? 2 * plan.params + plan.optimizerState : plan.params;
+    const { arena, grads, paramList, buffers } = layoutArena(plan, this.layers, d, k, this.optimizer, this.backend, this.built ? this.arena : null, keep);
     this.arena = arena;
+    this.grads = grads;
+    this.paramList = paramList;
+    this.batch = buffers;
     this.capacity = capacity;
-  }
-
-  /** Floats in the model's arena, and how they split (for benchmarks and the curious). */
-  memoryReport(): { arenaFloats: number; params: number; capacityRows: number } {
-    return { arenaFloats: this.arena.capacity, params: this.paramCount, capacityRows: this.capacity };
   }
 
   // ---- helpers -----------------------------------------------------------
 
-  /** Runs forward over X in batches, handing each batch's output (first rows valid) to fn. */
+  /**
+   * Runs forward over X in batches, handing each batch's output (first rows valid) to fn. During
+   * a training run the arena does not grow: a batch larger than it planned for goes in pieces.
+   */
   private forEachBatch(X: Matrix, batchSize: number, fn: (start: number, rows: number, out: Float32Array) => void): void {
-    this.ensureCapacity(Math.min(batchSize, Math.max(X.rows, 1)));
+    const size = this.training ? Math.min(batchSize, this.capacity) : batchSize;
+    if (!this.training) this.ensureCapacity(Math.min(size, Math.max(X.rows, 1)));
     const d = X.cols;
-    for (let start = 0; start < X.rows; start += batchSize) {
-      const rows = Math.min(batchSize, X.rows - start);
-      this.Xb.buffer.set(X.data.subarray(start * d, (start + rows) * d));
-      let a = this.Xb.get(rows);
+    for (let start = 0; start < X.rows; start += size) {
+      const rows = Math.min(size, X.rows - start);
+      const Xb = this.batch.X;
+      Xb.buffer.set(X.data.subarray(start * d, (start + rows) * d));
+      let a = Xb.get(rows);
       for (const layer of this.layers) a = layer.forward(a, rows);
       fn(start, rows, a);
     }
@@ -511,11 +491,6 @@ export class Sequential {
     this.build(declared);
   }
 
-  private requireCompiled(where: string): { loss: Loss; optimizer: Optimizer } {
-    if (!this.loss || !this.optimizer) throw new Error(`${where}: call compile({ optimizer, loss }) first`);
-    return { loss: this.loss, optimizer: this.optimizer };
-  }
-
   private lastLayer(): Layer {
     const last = this.layers[this.layers.length - 1];
     if (!last) throw new Error(`${this.name}: the model has no layers`);
@@ -523,25 +498,8 @@ export class Sequential {
   }
 }
 
-function positiveInt(value: number, name: string, allowZero = false): number {
-  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
-    throw new RangeError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}`);
-  }
-  return value;
+function emptyBuffers(): BatchBuffers {
+  const none = () => new RowViews(new Float32Array(0), 0);
+  return { X: none(), y: none(), w: none(), dOut: none() };
 }
 
-function checkClassWeight(weights: Record<number, number>, y: Matrix): Record<number, number> {
-  if (y.cols !== 1) throw new RangeError(`fit: classWeight needs one output column, y has ${y.cols}`);
-  for (const [cls, w] of Object.entries(weights)) {
-    if (!/^\d+$/.test(cls)) throw new RangeError(`fit: classWeight keys must be class indices 0, 1, …, got '${cls}'`);
-    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new RangeError(`fit: classWeight[${cls}] must be a non-negative number, got ${w}`);
-  }
-  const present = new Set(y.data);
-  for (const cls of present) {
-    if (weights[cls] === undefined) {
-      throw new RangeError(`fit: classWeight has no weight for class ${cls} (it has ${Object.keys(weights).join(', ')}); give every class in y a weight`);
-    }
-  }
-  if (![...present].some((cls) => weights[cls] > 0)) throw new RangeError('fit: classWeight gives every class in y a weight of 0');
-  return weights;
-}

@@ -1,4 +1,4 @@
-import { checkHyper, type Optimizer, type ParamGrad } from './optimizer.js';
+import { BlockOptimizer, checkHyper } from './optimizer.js';
 
 export interface AdamOptions {
   learningRate?: number;
@@ -20,7 +20,8 @@ export interface AdamOptions {
  *   m = β1·m + (1−β1)·g
  *   v = β2·v + (1−β2)·g²
  *   w −= (see epsilonForm)
- * Defaults are Keras's: lr 0.001, β1 0.9, β2 0.999, ε 1e-7.
+ * Defaults are Keras's: lr 0.001, β1 0.9, β2 0.999, ε 1e-7. The elementwise loop is the
+ * backend's `adam` kernel; this class keeps t and folds the bias corrections into its arguments.
  *
  * @example
  * const opt = new Adam({ learningRate: 0.1 });
@@ -28,19 +29,16 @@ export interface AdamOptions {
  * opt.bind([p], (n) => new Float32Array(n));
  * opt.step(); // p.param[0] ≈ 0.9: the first Adam step moves each weight by about lr
  */
-export class Adam implements Optimizer {
+export class Adam extends BlockOptimizer {
   readonly name = 'adam';
   readonly learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
   readonly epsilon: number;
   readonly epsilonForm: 'keras' | 'corrected';
-  private params: ParamGrad[] = [];
-  private m: Float32Array[] = [];
-  private v: Float32Array[] = [];
-  private t = 0;
 
   constructor(options: AdamOptions = {}) {
+    super();
     this.learningRate = checkHyper('Adam', 'learningRate', options.learningRate ?? 0.001, 0, Infinity);
     this.beta1 = checkHyper('Adam', 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);
     this.beta2 = checkHyper('Adam', 'beta2', options.beta2 ?? 0.999, 0, 1, false, true);
@@ -52,22 +50,11 @@ export class Adam implements Optimizer {
     this.epsilonForm = form;
   }
 
-  get iterations(): number {
-    return this.t;
+  protected slotNames(): readonly string[] {
+    return ['m', 'v'];
   }
 
-  stateFloats(paramCount: number): number {
-    return 2 * paramCount;
-  }
-
-  bind(params: ParamGrad[], alloc: (n: number) => Float32Array): void {
-    this.params = params;
-    this.m = params.map((p) => alloc(p.param.length));
-    this.v = params.map((p) => alloc(p.param.length));
-  }
-
-  step(): void {
-    this.t += 1;
+  protected update(): void {
     const { beta1: b1, beta2: b2, epsilon: eps, learningRate: lr } = this;
     const bc1 = 1 - Math.pow(b1, this.t);
     const bc2 = 1 - Math.pow(b2, this.t);
@@ -76,18 +63,10 @@ export class Adam implements Optimizer {
     // corrected: w −= (lr/bc1)·m/(sqrt(v)/sqrt(bc2)+ε) = lr·m̂/(sqrt(v̂)+ε)
     const alpha = keras ? (lr * Math.sqrt(bc2)) / bc1 : lr / bc1;
     const vScale = keras ? 1 : 1 / Math.sqrt(bc2);
-    for (let k = 0; k < this.params.length; k++) {
-      const { param: w, grad: g } = this.params[k];
-      const m = this.m[k];
-      const v = this.v[k];
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        const mi = b1 * m[i] + (1 - b1) * gi;
-        const vi = b2 * v[i] + (1 - b2) * gi * gi;
-        m[i] = mi;
-        v[i] = vi;
-        w[i] -= (alpha * mi) / (Math.sqrt(vi) * vScale + eps);
-      }
+    const [m, v] = this.slots;
+    for (let k = 0; k < this.blocks.length; k++) {
+      const { param, grad } = this.blocks[k];
+      this.backend.adam(param, grad, m[k], v[k], alpha, b1, b2, eps, vScale);
     }
   }
 

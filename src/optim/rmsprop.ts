@@ -1,4 +1,4 @@
-import { checkHyper, type Optimizer, type ParamGrad } from './optimizer.js';
+import { BlockOptimizer, checkHyper } from './optimizer.js';
 
 export interface RMSpropOptions {
   learningRate?: number;
@@ -9,7 +9,7 @@ export interface RMSpropOptions {
 /**
  * RMSprop, Keras's form (no momentum, not centered):
  *   v = ρ·v + (1−ρ)·g²;  w −= lr·g / sqrt(v + ε)      (ε inside the root, as Keras and TF do)
- * Defaults are Keras's: lr 0.001, ρ 0.9, ε 1e-7.
+ * Defaults are Keras's: lr 0.001, ρ 0.9, ε 1e-7. The loop is the backend's `rmsprop` kernel.
  *
  * @example
  * const opt = new RMSprop({ learningRate: 0.1 });
@@ -17,46 +17,29 @@ export interface RMSpropOptions {
  * opt.bind([p], (n) => new Float32Array(n));
  * opt.step(); // v = 0.4, so p.param[0] ≈ 1 − 0.1·2/sqrt(0.4 + 1e-7) ≈ 0.684
  */
-export class RMSprop implements Optimizer {
+export class RMSprop extends BlockOptimizer {
   readonly name = 'rmsprop';
   readonly learningRate: number;
   readonly rho: number;
   readonly epsilon: number;
-  private params: ParamGrad[] = [];
-  private v: Float32Array[] = [];
-  private t = 0;
 
   constructor(options: RMSpropOptions = {}) {
+    super();
     this.learningRate = checkHyper('RMSprop', 'learningRate', options.learningRate ?? 0.001, 0, Infinity);
     this.rho = checkHyper('RMSprop', 'rho', options.rho ?? 0.9, 0, 1);
     this.epsilon = checkHyper('RMSprop', 'epsilon', options.epsilon ?? 1e-7, 0, Infinity);
   }
 
-  get iterations(): number {
-    return this.t;
+  protected slotNames(): readonly string[] {
+    return ['v'];
   }
 
-  stateFloats(paramCount: number): number {
-    return paramCount;
-  }
-
-  bind(params: ParamGrad[], alloc: (n: number) => Float32Array): void {
-    this.params = params;
-    this.v = params.map((p) => alloc(p.param.length));
-  }
-
-  step(): void {
-    this.t += 1;
+  protected update(): void {
     const { learningRate: lr, rho, epsilon: eps } = this;
-    for (let k = 0; k < this.params.length; k++) {
-      const { param: w, grad: g } = this.params[k];
-      const v = this.v[k];
-      for (let i = 0; i < w.length; i++) {
-        const gi = g[i];
-        const vi = rho * v[i] + (1 - rho) * gi * gi;
-        v[i] = vi;
-        w[i] -= (lr * gi) / Math.sqrt(vi + eps);
-      }
+    const [v] = this.slots;
+    for (let k = 0; k < this.blocks.length; k++) {
+      const { param, grad } = this.blocks[k];
+      this.backend.rmsprop(param, grad, v[k], lr, rho, eps);
     }
   }
 

@@ -22,6 +22,12 @@
  * new MT19937(42).permutation(10); // Int32Array [8, 1, 5, 0, 7, 2, 9, 4, 3, 6]
  */
 
+/** An MT19937's whole state as plain data: the 624 words and the position of the next draw. */
+export interface MT19937State {
+  key: Int32Array;
+  pos: number;
+}
+
 const N = 624;
 const M = 397;
 const MATRIX_A = 0x9908b0df | 0;
@@ -50,6 +56,26 @@ export class MT19937 {
       mt[i] = (Math.imul(1812433253, prev ^ (prev >>> 30)) + i) | 0;
     }
     this.pos = N;
+  }
+
+  /**
+   * A copy of the state; setState(getState()) later continues the stream exactly.
+   *
+   * @example
+   * const a = new MT19937(42); a.nextUint32();
+   * const b = new MT19937(0); b.setState(a.getState());
+   * a.nextUint32() === b.nextUint32(); // true
+   */
+  getState(): MT19937State {
+    return { key: this.key.slice(), pos: this.pos };
+  }
+
+  setState(state: MT19937State): void {
+    if (!state || state.key?.length !== N || !Number.isInteger(state.pos) || state.pos < 0 || state.pos > N) {
+      throw new RangeError(`MT19937.setState: expected { key: ${N} words, pos in [0, ${N}] }`);
+    }
+    for (let i = 0; i < N; i++) this.key[i] = state.key[i];
+    this.pos = state.pos;
   }
 
   /** The twist: refills all 624 words of the state at once (numpy's `mt19937_gen`). */

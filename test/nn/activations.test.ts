@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
-import { getActivation } from '../../src/nn/activations.js';
+import { jsBackend } from '../../src/backends/js/index.js';
 
 describe('relu, branch-free', () => {
-  const relu = getActivation('relu');
+  const relu = jsBackend.activation('relu');
 
   it('forward is max(z + b, 0) exactly, with +0 (never −0) for non-positive z', () => {
     const Y = Float32Array.of(1.5, -2, 0, -0, 3e-39, -3e-39, 1e38, 0.1);

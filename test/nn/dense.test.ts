@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import { jsBackend } from '../../src/backends/js/index.js';
 import { Dense } from '../../src/nn/dense.js';
 import { gemmScratchFloats } from '../../src/tensor/gemm/index.js';
 import { MT19937 } from '../../src/tensor/random.js';
@@ -7,7 +8,7 @@ import { checkGradient, randomArray, worstRatio } from './helpers.js';
 /** A standalone Dense with plain buffers, as the model would bind it. */
 function makeDense(nIn: number, units: number, activation: 'relu' | 'sigmoid' | 'tanh' | 'linear', batch: number) {
   const layer = new Dense(units, { activation, inputShape: [nIn], name: 'd' });
-  layer.build(nIn);
+  layer.build(nIn, jsBackend);
   layer.bindParams((n) => new Float32Array(n), (n) => new Float32Array(n));
   layer.initialize(new MT19937(1));
   layer.bindWorkspace((n) => new Float32Array(n), batch, new Float32Array(layer.scratchFloats(batch)));

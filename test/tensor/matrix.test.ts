@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import { Arena } from '../../src/tensor/arena.js';
 import { Matrix } from '../../src/tensor/matrix.js';
 import { RowViews } from '../../src/tensor/row-views.js';
-import { gatherRows } from '../../src/tensor/gather.js';
+import { gatherRows } from '../../src/backends/js/gather.js';
 
 describe('Matrix', () => {
   it('is row-major and checks shapes', () => {

@@ -1,0 +1,550 @@
+/**
+ * Training: one step, then the Trainer that runs steps and epochs and can be paused, saved and
+ * resumed.
+ *
+ * ── The training step ──────────────────────────────────────────────────────────────────────────
+ *
+ *   1. forward:   A₀ = X,  Aₗ = layerₗ(Aₗ₋₁)               (each layer caches what backward needs)
+ *   2. loss:      L = loss(A_last, y),  dOut = ∂L/∂A_last  (logits when the loss fused the activation)
+ *   3. backward:  dAₗ₋₁ = layerₗ.backward(dAₗ), last layer first; every layer ADDS into its grads
+ *   4. update:    the optimizer moves every parameter along its gradient
+ *
+ * A batch is already gathered into the model's buffers (net.buffers) when the step runs.
+ */
+import type { Backend } from '../backends/backend.js';
+import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
+import { fingerprint } from '../tensor/fingerprint.js';
+import type { Matrix } from '../tensor/matrix.js';
+import type { MT19937, MT19937State } from '../tensor/random.js';
+import type { RowViews } from '../tensor/row-views.js';
+import { History, ProgbarLogger, type Callback, type Logs } from './callbacks.js';
+import { checkBinary, type MatrixLike, type TargetsLike } from './inputs.js';
+import type { Layer } from './layer.js';
+import type { Loss } from './losses.js';
+import type { Metric } from './metrics.js';
+
+/** The model's batch buffers in its arena, each [capacity, ·]; `get(rows)` is the first rows. */
+export interface BatchBuffers {
+  /** Features, [capacity, inputs]. */
+  X: RowViews;
+  /** Targets, [capacity, outputs]. */
+  y: RowViews;
+  /** Per-row weights (class weights), [capacity]. */
+  w: RowViews;
+  /** The loss gradient with respect to the output, [capacity, outputs]. */
+  dOut: RowViews;
+}
+
+/** What a step needs of a network: its layers, its buffers and its backend. */
+export interface Net {
+  readonly layers: readonly Layer[];
+  readonly backend: Backend;
+  readonly buffers: BatchBuffers;
+  readonly outputSize: number;
+  /** The last forward's output, [rows, outputs]; set by the step. */
+  output: Float32Array;
+  /** Sets every gradient to 0 (once per step: layers accumulate). */
+  zeroGrads(): void;
+}
+
+/**
+ * Steps 1–3 on the batch in net.buffers (its first `rows` rows): forward, loss and its gradient,
+ * backward. Returns Σ wi·ℓi (a sum over rows); leaves the output in net.output and the gradients
+ * in the grad views. Nothing is updated: `computeGradients` stops here.
+ */
+export function forwardBackward(net: Net, loss: Loss, fused: boolean, rows: number, w: Float32Array | null): number {
+  const { X, y, dOut } = net.buffers;
+  // 1. forward
+  let a = X.get(rows);
+  for (const layer of net.layers) a = layer.forward(a, rows);
+  net.output = a;
+  // 2. the loss, and its gradient with respect to the output
+  const d = dOut.get(rows);
+  const lossSum = loss.forwardBackward(net.backend, a, y.get(rows), w, rows, net.outputSize, fused, d);
+  // 3. backward, last layer first (the first layer needs no dX)
+  net.zeroGrads();
+  let g: Float32Array | null = d;
+  for (let l = net.layers.length - 1; l >= 0; l--) g = net.layers[l].backward(g as Float32Array, rows, l > 0);
+  return lossSum;
+}
+
+/** The whole step, 1–4. Returns Σ wi·ℓi over the batch. */
+export function trainStep(net: Net, loss: Loss, fused: boolean, optimizer: Optimizer, rows: number, w: Float32Array | null): number {
+  const lossSum = forwardBackward(net, loss, fused, rows, w);
+  // 4. update
+  optimizer.step();
+  return lossSum;
+}
+
+// ── The Trainer ───────────────────────────────────────────────────────────────────────────────
+
+export interface FitOptions {
+  epochs?: number;
+  /** Default 32; the last partial batch is kept. */
+  batchSize?: number;
+  /** Reshuffle the training rows every epoch (default true), from a seeded generator. */
+  shuffle?: boolean;
+  /** Seed for shuffling. Default: the model's seed. */
+  seed?: number;
+  /** Hold out the LAST fraction of the rows (taken before any shuffling), as Keras does. */
+  validationSplit?: number;
+  validationData?: [MatrixLike, TargetsLike];
+  /** 0 = silent; 1 or 2 = a Keras progress line per epoch (both print the final line only). Default 1. */
+  verbose?: 0 | 1 | 2;
+  callbacks?: Callback[];
+  /** Keras class_weight: per-class weights for the loss and the metrics, e.g. {0: 1, 1: 7.5}. */
+  classWeight?: Record<number, number>;
+  /** Where verbose lines go (default console.log). */
+  print?: (line: string) => void;
+}
+
+/** What Trainer.restore takes again, because it is not plain data: functions and the validation set. */
+export interface RestoreOptions {
+  callbacks?: Callback[];
+  print?: (line: string) => void;
+  validationData?: [MatrixLike, TargetsLike];
+}
+
+/** The model as the Trainer sees it (Sequential implements this; the trainer never imports it). */
+export interface TrainableModel extends Net {
+  readonly name: string;
+  stopTraining: boolean;
+  /** The compiled loss, optimizer and metrics; throws, naming `where`, when not compiled. */
+  compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; fused: boolean };
+  /** X and y as matrices, checked against the model (which builds on first use). */
+  checkData(X: MatrixLike, y: TargetsLike, where: string): { X: Matrix; y: Matrix };
+  /** Plans the arena for batches of up to `rows` rows, once, before training starts. */
+  planCapacity(rows: number): void;
+  /** While true, predict and evaluate split big batches instead of growing the arena. */
+  setTraining(on: boolean): void;
+  evaluate(X: Matrix, y: Matrix, options: { batchSize: number }): Logs;
+  /** The model's shuffling generator: kept across fits, replaced by a fresh one when a seed is given. */
+  shuffleRng(seed?: number): MT19937;
+  /** Layer classes, shapes and the optimizer's name: a restored state must match it. */
+  signature(): string;
+}
+
+/**
+ * Everything a run needs to continue exactly, as plain data (numbers, strings, plain objects and
+ * typed arrays: it survives structuredClone and v8.serialize). The weights are not in it: they
+ * travel with the model (model.toJSON()).
+ */
+export interface TrainingState {
+  format: 'densely-training-state';
+  version: 1;
+  /** The plain-data part of the fit options. */
+  config: {
+    epochs: number;
+    batchSize: number;
+    shuffle: boolean;
+    validationSplit: number | null;
+    /** Whether validationData was given (it must be given again to restore). */
+    validationData: boolean;
+    classWeight: Record<number, number> | null;
+    verbose: 0 | 1 | 2;
+  };
+  /** The model's signature() and a fingerprint of the data, checked on restore. */
+  check: { model: string; data: string; validation: string | null };
+  /** The epoch under way (0-based), and the next step in it; step 0 means it has not begun. */
+  epoch: number;
+  step: number;
+  /** This epoch's row order. */
+  permutation: Int32Array;
+  rngs: { shuffle: MT19937State };
+  optimizer: OptimizerState;
+  /** The epoch's running sums: loss and weight sums, and each metric's weighted sum. */
+  sums: { loss: number; weight: number; metrics: number[] };
+  history: { epoch: number[]; history: Record<string, number[]> };
+  /** States of the user's callbacks that have one, by their index in `callbacks`. */
+  callbacks: { index: number; state: unknown }[];
+  begun: boolean;
+  done: boolean;
+}
+
+/** How often fitAsync yields to the event loop, at least. */
+export const YIELD_EVERY_MS = 16;
+
+/**
+ * Runs a model's training one step at a time (ConvNetJS keeps its Trainer apart from its Net in
+ * the same way). `model.fit` is a loop over `step()`; `fitAsync` is the same loop with pauses.
+ *
+ * @example
+ * const trainer = model.makeTrainer(X, y, { epochs: 2, verbose: 0 });
+ * trainer.step();                          // one batch
+ * const saved = trainer.getState();        // plain data
+ * while (!trainer.done) trainer.step();    // or trainer.runEpoch()
+ * trainer.history.history.loss;            // per-epoch losses, as fit returns them
+ */
+export class Trainer {
+  readonly history: History;
+  private readonly loss: Loss;
+  private readonly optimizer: Optimizer;
+  private readonly metrics: Metric[];
+  private readonly fused: boolean;
+  private readonly classWeight: Record<number, number> | null;
+  private readonly callbacks: Callback[];
+  private readonly userCallbacks: Callback[];
+  private readonly batchHooks: boolean;
+  private readonly rng: MT19937;
+  private readonly order: Int32Array;
+  private readonly steps: number;
+  private readonly metricSums: Float64Array;
+  private readonly batchMetrics: Float64Array;
+  private epoch = 0;
+  private stepInEpoch = 0;
+  private lossSum = 0;
+  private weightSum = 0;
+  private begun = false;
+  private finished = false;
+  private dataCheck: string | null = null;
+
+  private constructor(
+    private readonly model: TrainableModel,
+    private readonly X: Matrix,
+    private readonly y: Matrix,
+    private readonly fullX: Matrix,
+    private readonly fullY: Matrix,
+    private readonly validation: [Matrix, Matrix] | null,
+    private readonly config: TrainingState['config'],
+    classWeight: Record<number, number> | null,
+    callbacks: Callback[],
+    print: (line: string) => void,
+    seed: number | undefined,
+  ) {
+    const { loss, optimizer, metrics, fused } = model.compiled('fit');
+    this.loss = loss;
+    this.optimizer = optimizer;
+    this.metrics = metrics;
+    this.fused = fused;
+    this.classWeight = classWeight;
+    const n = X.rows;
+    this.steps = Math.ceil(n / config.batchSize);
+    // plan the arena once for training and validation batches, so nothing grows mid-fit
+    model.planCapacity(Math.min(config.batchSize, Math.max(n, validation ? validation[0].rows : 0)));
+    this.order = new Int32Array(n);
+    for (let i = 0; i < n; i++) this.order[i] = i;
+    // one shuffling generator per model, so fit(epochs: 1) twice equals fit(epochs: 2)
+    this.rng = model.shuffleRng(seed);
+    this.history = new History();
+    this.userCallbacks = callbacks;
+    this.callbacks = [this.history];
+    if (config.verbose !== 0) this.callbacks.push(new ProgbarLogger(config.epochs, this.steps, print));
+    this.callbacks.push(...callbacks);
+    this.batchHooks = this.callbacks.some((c) => c.onBatchBegin || c.onBatchEnd);
+    this.metricSums = new Float64Array(metrics.length);
+    this.batchMetrics = new Float64Array(metrics.length);
+  }
+
+  /** A trainer for model.fit's arguments (what `model.makeTrainer` calls). Checks everything first. */
+  static create(model: TrainableModel, X: MatrixLike, y: TargetsLike, options: FitOptions = {}): Trainer {
+    const { loss } = model.compiled('fit');
+    const data = model.checkData(X, y, 'fit');
+    if (data.X.rows === 0) throw new RangeError('fit: X has 0 rows; there is nothing to train on');
+    if (loss.binaryTargets) checkBinary(data.y, 'fit: y');
+    const epochs = positiveInt(options.epochs ?? 1, 'fit: epochs', true);
+    const batchSize = positiveInt(options.batchSize ?? 32, 'fit: batchSize');
+    const split = splitValidation(model, data.X, data.y, options, loss);
+    const classWeight = options.classWeight ? checkClassWeight(options.classWeight, split.y) : null;
+    const verbose = options.verbose ?? 1;
+    const config: TrainingState['config'] = {
+      epochs,
+      batchSize,
+      shuffle: options.shuffle ?? true,
+      validationSplit: options.validationData ? null : (options.validationSplit ?? null),
+      validationData: options.validationData !== undefined,
+      classWeight: classWeight ? { ...classWeight } : null,
+      verbose,
+    };
+    return new Trainer(model, split.X, split.y, data.X, data.y, split.validation, config, classWeight, options.callbacks ?? [], options.print ?? console.log, options.seed);
+  }
+
+  /**
+   * Continues a run from `state` (trainer.getState(), possibly through structuredClone or another
+   * process) into `model`, which holds the weights at the moment the state was taken (e.g. rebuilt
+   * with Sequential.fromJSON(model.toJSON())). X and y are the arrays the run was started with;
+   * callbacks, print and validationData are given again in `options`.
+   */
+  static restore(model: TrainableModel, X: MatrixLike, y: TargetsLike, state: TrainingState, options: RestoreOptions = {}): Trainer {
+    if (!state || state.format !== 'densely-training-state' || state.version !== 1) {
+      throw new Error(`Trainer.restore: not a densely training state (format ${JSON.stringify(state?.format)}, version ${JSON.stringify(state?.version)})`);
+    }
+    const c = state.config;
+    if (c.validationData && !options.validationData) throw new Error('Trainer.restore: the run had validationData; pass it again in the options');
+    const fitOptions: FitOptions = {
+      epochs: c.epochs,
+      batchSize: c.batchSize,
+      shuffle: c.shuffle,
+      validationSplit: c.validationSplit ?? undefined,
+      validationData: options.validationData,
+      verbose: c.verbose,
+      classWeight: c.classWeight ?? undefined,
+      callbacks: options.callbacks,
+      print: options.print,
+    };
+    const t = Trainer.create(model, X, y, fitOptions);
+    if (state.check.model !== model.signature()) {
+      throw new Error(`Trainer.restore: the state is for a model ${state.check.model}, this one is ${model.signature()}`);
+    }
+    if (state.check.data !== t.dataFingerprint() || state.check.validation !== t.validationFingerprint()) {
+      throw new Error('Trainer.restore: X, y (or validationData) differ from the data the run was started with');
+    }
+    if (!(state.permutation instanceof Int32Array) || state.permutation.length !== t.order.length) {
+      throw new Error(`Trainer.restore: permutation must be an Int32Array of ${t.order.length} rows`);
+    }
+    if (!Number.isInteger(state.epoch) || !Number.isInteger(state.step) || state.step < 0 || state.step >= t.steps || state.epoch < 0) {
+      throw new Error(`Trainer.restore: bad position epoch ${state.epoch}, step ${state.step} (an epoch has ${t.steps} steps)`);
+    }
+    for (const { index } of state.callbacks) {
+      if (!t.userCallbacks[index]?.setState) {
+        throw new Error(`Trainer.restore: the state holds callback #${index}'s state; pass the same callbacks again (options.callbacks)`);
+      }
+    }
+    t.epoch = state.epoch;
+    t.stepInEpoch = state.step;
+    t.order.set(state.permutation);
+    t.rng.setState(state.rngs.shuffle);
+    t.optimizer.setState(state.optimizer);
+    t.lossSum = state.sums.loss;
+    t.weightSum = state.sums.weight;
+    t.metricSums.set(state.sums.metrics);
+    t.history.setState(state.history);
+    for (const { index, state: s } of state.callbacks) t.userCallbacks[index].setState?.(s);
+    t.begun = state.begun;
+    t.finished = state.done;
+    if (t.begun) model.setTraining(!t.finished);
+    return t;
+  }
+
+  /** True once the last epoch has ended (or a callback stopped training). */
+  get done(): boolean {
+    return this.finished;
+  }
+
+  /** Where the run is: the epoch under way and the next step in it (both 0-based). */
+  get position(): { epoch: number; step: number; stepsPerEpoch: number } {
+    return { epoch: this.epoch, step: this.stepInEpoch, stepsPerEpoch: this.steps };
+  }
+
+  /** Plain data to continue this run exactly: see TrainingState. */
+  getState(): TrainingState {
+    return {
+      format: 'densely-training-state',
+      version: 1,
+      config: { ...this.config, classWeight: this.config.classWeight ? { ...this.config.classWeight } : null },
+      check: { model: this.model.signature(), data: this.dataFingerprint(), validation: this.validationFingerprint() },
+      epoch: this.epoch,
+      step: this.stepInEpoch,
+      permutation: this.order.slice(),
+      rngs: { shuffle: this.rng.getState() },
+      optimizer: this.optimizer.getState(),
+      sums: { loss: this.lossSum, weight: this.weightSum, metrics: Array.from(this.metricSums) },
+      history: this.history.getState(),
+      callbacks: this.userCallbacks.flatMap((c, index) => (c.getState ? [{ index, state: c.getState() }] : [])),
+      begun: this.begun,
+      done: this.finished,
+    };
+  }
+
+  /**
+   * One batch: the epoch's start (callbacks, shuffle) when it is the first, the step itself, and
+   * the epoch's end (validation, callbacks, maybe the end of training) when it is the last.
+   * Returns the batch's mean loss (NaN when no batch was left to run).
+   */
+  step(): number {
+    if (this.finished) throw new Error(`${this.model.name}: this training run is done`);
+    if (!this.begun) this.begin();
+    if (this.epoch >= this.config.epochs) {
+      this.finish();
+      return NaN;
+    }
+    if (this.stepInEpoch === 0) this.beginEpoch();
+    const { X, y, order, config, model, metrics } = this;
+    const start = this.stepInEpoch * config.batchSize;
+    const rows = Math.min(config.batchSize, X.rows - start);
+    const step = this.stepInEpoch;
+    if (this.batchHooks) for (const c of this.callbacks) c.onBatchBegin?.(step, { batch: step, size: rows });
+    // gather the batch into the model's buffers: X [rows, d], y [rows, k], w [rows]. They are read
+    // here, not once: a callback's predict may have grown the arena between steps.
+    const buffers = model.buffers;
+    const k = y.cols;
+    model.backend.gatherRows(X.data, X.cols, order, start, rows, buffers.X.buffer);
+    model.backend.gatherRows(y.data, k, order, start, rows, buffers.y.buffer);
+    let w: Float32Array | null = null;
+    let batchWeight = rows;
+    const classWeight = this.classWeight;
+    if (classWeight) {
+      const wb = buffers.w.buffer;
+      for (let i = 0; i < rows; i++) wb[i] = classWeight[y.data[order[start + i] * k]];
+      w = buffers.w.get(rows);
+      batchWeight = 0;
+      for (let i = 0; i < rows; i++) batchWeight += w[i];
+    }
+    const batchLoss = trainStep(model, this.loss, this.fused, this.optimizer, rows, w);
+    this.lossSum += batchLoss;
+    this.weightSum += batchWeight;
+    // metrics on this batch's outputs, from before the update (the update changes no activation)
+    const a = model.output;
+    const yv = buffers.y.get(rows);
+    for (let m = 0; m < metrics.length; m++) {
+      this.batchMetrics[m] = metrics[m].sum(a, yv, w, rows, k, this.fused);
+      this.metricSums[m] += this.batchMetrics[m];
+    }
+    if (this.batchHooks) {
+      const logs: Logs = { batch: step, size: rows, loss: batchLoss / rows };
+      for (let m = 0; m < metrics.length; m++) logs[metrics[m].name] = this.batchMetrics[m] / batchWeight;
+      for (const c of this.callbacks) c.onBatchEnd?.(step, logs);
+    }
+    this.stepInEpoch++;
+    if (this.stepInEpoch === this.steps) this.endEpoch();
+    return batchLoss / rows;
+  }
+
+  /** Steps to the end of the epoch under way (or of training); returns that epoch's logs. */
+  runEpoch(): Logs | null {
+    const epoch = this.epoch;
+    while (!this.finished && this.epoch === epoch) this.step();
+    return this.history.epoch.at(-1) === epoch ? this.logsOf(this.history.epoch.length - 1) : null;
+  }
+
+  /** Steps to the end of training; returns the History (what fit does). */
+  run(): History {
+    while (!this.finished) this.step();
+    return this.history;
+  }
+
+  /**
+   * The same as run(), yielding to the event loop at least every `yieldEveryMs` (default 16 ms),
+   * so a page stays responsive and timers fire while it trains.
+   */
+  async runAsync(yieldEveryMs = YIELD_EVERY_MS): Promise<History> {
+    let slice = now();
+    while (!this.finished) {
+      this.step();
+      if (now() - slice >= yieldEveryMs) {
+        await yieldToEventLoop();
+        slice = now();
+      }
+    }
+    return this.history;
+  }
+
+  private logsOf(i: number): Logs {
+    const logs: Logs = {};
+    for (const [key, values] of Object.entries(this.history.history)) logs[key] = values[i];
+    return logs;
+  }
+
+  private begin(): void {
+    this.begun = true;
+    this.model.stopTraining = false;
+    this.model.setTraining(true);
+    for (const c of this.callbacks) c.onTrainBegin?.({});
+  }
+
+  private beginEpoch(): void {
+    for (const c of this.callbacks) c.onEpochBegin?.(this.epoch, {});
+    if (this.config.shuffle) {
+      // a fresh permutation each epoch (as Keras draws one), not a reshuffle of the last
+      const order = this.order;
+      for (let i = 0; i < order.length; i++) order[i] = i;
+      this.rng.shuffle(order);
+    }
+    this.lossSum = 0;
+    this.weightSum = 0;
+    this.metricSums.fill(0);
+  }
+
+  private endEpoch(): void {
+    // Keras's running means: loss weighted by batch size, metrics by sample weight
+    const logs: Logs = { loss: this.lossSum / this.X.rows };
+    for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = this.metricSums[m] / this.weightSum;
+    if (this.validation) {
+      const v = this.model.evaluate(this.validation[0], this.validation[1], { batchSize: this.config.batchSize });
+      for (const [key, value] of Object.entries(v)) logs[`val_${key}`] = value;
+    }
+    for (const c of this.callbacks) c.onEpochEnd?.(this.epoch, logs);
+    this.epoch++;
+    this.stepInEpoch = 0;
+    if (this.epoch >= this.config.epochs || this.model.stopTraining) this.finish();
+  }
+
+  private finish(): void {
+    for (const c of this.callbacks) c.onTrainEnd?.({});
+    this.finished = true;
+    this.model.setTraining(false);
+  }
+
+  private dataFingerprint(): string {
+    this.dataCheck ??= `${fingerprint(this.fullX)}/${fingerprint(this.fullY)}`;
+    return this.dataCheck;
+  }
+
+  private validationFingerprint(): string | null {
+    if (!this.config.validationData || !this.validation) return null;
+    return `${fingerprint(this.validation[0])}/${fingerprint(this.validation[1])}`;
+  }
+}
+
+/** The validation set: validationData, or the LAST fraction of the rows (before any shuffle). */
+function splitValidation(model: TrainableModel, X: Matrix, y: Matrix, options: FitOptions, loss: Loss): { X: Matrix; y: Matrix; validation: [Matrix, Matrix] | null } {
+  if (options.validationData) {
+    const v = model.checkData(options.validationData[0], options.validationData[1], 'fit: validationData');
+    if (v.X.rows === 0) throw new RangeError('fit: validationData has 0 rows');
+    if (loss.binaryTargets) checkBinary(v.y, 'fit: validationData y');
+    return { X, y, validation: [v.X, v.y] };
+  }
+  if (options.validationSplit === undefined || options.validationSplit === 0) return { X, y, validation: null };
+  const f = options.validationSplit;
+  if (!(f > 0 && f < 1)) throw new RangeError(`fit: validationSplit must be in [0, 1), got ${f}`);
+  const splitAt = Math.floor(X.rows * (1 - f));
+  if (splitAt === 0 || splitAt === X.rows) {
+    throw new RangeError(`fit: validationSplit ${f} of ${X.rows} rows leaves an empty training or validation set`);
+  }
+  return { X: X.rowView(0, splitAt), y: y.rowView(0, splitAt), validation: [X.rowView(splitAt, X.rows), y.rowView(splitAt, y.rows)] };
+}
+
+/** value, checked to be a positive (or, with allowZero, non-negative) integer; the error names it. */
+export function positiveInt(value: number, name: string, allowZero = false): number {
+  if (!Number.isInteger(value) || value < (allowZero ? 0 : 1)) {
+    throw new RangeError(`${name} must be a ${allowZero ? 'non-negative' : 'positive'} integer, got ${value}`);
+  }
+  return value;
+}
+
+function checkClassWeight(weights: Record<number, number>, y: Matrix): Record<number, number> {
+  if (y.cols !== 1) throw new RangeError(`fit: classWeight needs one output column, y has ${y.cols}`);
+  for (const [cls, w] of Object.entries(weights)) {
+    if (!/^\d+$/.test(cls)) throw new RangeError(`fit: classWeight keys must be class indices 0, 1, …, got '${cls}'`);
+    if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new RangeError(`fit: classWeight[${cls}] must be a non-negative number, got ${w}`);
+  }
+  const present = new Set(y.data);
+  for (const cls of present) {
+    if (weights[cls] === undefined) {
+      throw new RangeError(`fit: classWeight has no weight for class ${cls} (it has ${Object.keys(weights).join(', ')}); give every class in y a weight`);
+    }
+  }
+  if (![...present].some((cls) => weights[cls] > 0)) throw new RangeError('fit: classWeight gives every class in y a weight of 0');
+  return weights;
+}
+
+const now = (): number => performance.now();
+
+/**
+ * Lets the event loop run: timers, I/O, and in a page input and rendering. A MessageChannel
+ * message is a macrotask without setTimeout's 4 ms clamp in browsers; Node has setImmediate.
+ */
+function yieldToEventLoop(): Promise<void> {
+  const g = globalThis as { setImmediate?: (fn: () => void) => unknown };
+  if (typeof g.setImmediate === 'function') return new Promise((resolve) => g.setImmediate!(resolve));
+  if (typeof MessageChannel === 'function') {
+    return new Promise((resolve) => {
+      const channel = new MessageChannel();
+      channel.port1.onmessage = () => {
+        channel.port1.close();
+        resolve();
+      };
+      channel.port2.postMessage(null);
+    });
+  }
+  return new Promise((resolve) => setTimeout(resolve, 0));
+}
