@@ -171,20 +171,23 @@ export class Sequential implements TrainableModel {
   }
 
   /**
-   * fit that returns a Promise (as tfjs's fit does) and yields to the event loop at least every
-   * 16 ms, so a page stays responsive while it trains. The numbers are fit's, bit for bit.
+   * fit that returns a Promise (as tfjs's fit does) and yields to the event loop every
+   * `options.yieldEveryMs` (default 2 ms), so a page stays responsive while it trains. The
+   * numbers are fit's, bit for bit.
    */
   fitAsync(X: MatrixLike, y: TargetsLike, options: FitOptions = {}): Promise<History> {
     try {
-      return this.makeTrainer(X, y, options).runAsync();
+      return this.makeTrainer(X, y, options).runAsync(options.yieldEveryMs);
     } catch (e) {
       return Promise.reject(e);
     }
   }
 
-  /** A Trainer for these arguments: step it, run it, pause it, save its state (see trainer.ts). */
+  /**
+   * A Trainer for these arguments: step it, run it, pause it, save its state (see trainer.ts).
+   * A newer run supersedes a paused one; while fitAsync trains, a new run is refused.
+   */
   makeTrainer(X: MatrixLike, y: TargetsLike, options: FitOptions = {}): Trainer {
-    if (this.training) throw new Error(`${this.name}: a training run is already under way on this model`);
     return Trainer.create(this, X, y, options);
   }
 
