@@ -28,6 +28,7 @@ const ENTRIES = [
   'run',
   'gemm',
   'step',
+  'baseline',
   'pipeline',
   'scaling',
   'csv',

@@ -3,15 +3,19 @@
  *
  *   gemm      bench/gemm.ts      the GEMM ladder, GFLOPS per rung
  *   step      bench/step.ts      µs per training step vs tfjs cpu/wasm, heap over 10,000 steps
+ *   baseline  bench/baseline.ts  the same step, side by side with a baseline commit's (bench/baseline.json)
  *   pipeline  bench/pipeline.ts  the whole bank pipeline per system in its own process, CLI peak RSS
  *   scaling   bench/scaling.ts   samples/s and peak RSS at 10k, 100k, 1M rows
  *   csv       bench/csv.ts       CSV parsing vs papaparse, prepare memory
  *
- *   npm run bench [-- --quick] [-- --only gemm,step,pipeline,scaling,csv]
- *   = node bench/build.mjs && node tmp/bench/run.mjs [--quick] [--only …]
+ *   npm run bench [-- --quick] [-- --only gemm,step,baseline,pipeline,scaling,csv] [-- --baseline REF]
+ *   = node bench/build.mjs && node tmp/bench/run.mjs [--quick] [--only …] [--baseline REF]
+ *
+ * --baseline REF (any git revision) is passed to the baseline section only; without it, that
+ * section compares with bench/baseline.json's ref.
  *
  * Each section runs in its own child process (`tmp/bench/<section>.mjs --section`, which prints
- * its section as one JSON line), and the step, pipeline and scaling sections start one more
+ * its section as one JSON line), and the step, baseline, pipeline and scaling sections start one more
  * process per system and size, so nothing measured shares a process with tfjs, or with
  * anything else that could disturb it. Everything runs under plain node from esbuild bundles:
  * under tsx, loading a CommonJS package invalidates V8's ArrayBufferDetaching protector and
@@ -27,14 +31,15 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { BUNDLED, childChecks, mdTable, num, ROOT, runChild, type Goal, type ProcessCheck, type Section } from './harness.js';
 
-const SECTIONS = ['gemm', 'step', 'pipeline', 'scaling', 'csv'] as const;
+const SECTIONS = ['gemm', 'step', 'baseline', 'pipeline', 'scaling', 'csv'] as const;
 type SectionName = (typeof SECTIONS)[number];
 /** Sections whose own process times densely (the others only start and read children). */
 const MEASURES_IN_PROCESS: ReadonlySet<SectionName> = new Set(['gemm']);
 
-function parseCli(argv: string[]): { quick: boolean; only: Set<SectionName> } {
+function parseCli(argv: string[]): { quick: boolean; only: Set<SectionName>; baseline: string | undefined } {
   let only: Set<SectionName> = new Set(SECTIONS);
   let quick = false;
+  let baseline: string | undefined;
   for (let i = 0; i < argv.length; i++) {
     const a = argv[i];
     if (a === '--quick') quick = true;
@@ -46,12 +51,16 @@ function parseCli(argv: string[]): { quick: boolean; only: Set<SectionName> } {
         if (!(SECTIONS as readonly string[]).includes(n)) throw new Error(`--only: unknown section '${n}' (expected ${SECTIONS.join(', ')})`);
       }
       only = new Set(names as SectionName[]);
+    } else if (a === '--baseline' || a.startsWith('--baseline=')) {
+      const value = a === '--baseline' ? argv[++i] : a.slice('--baseline='.length);
+      if (!value || value.startsWith('--')) throw new Error('--baseline needs a git revision, e.g. --baseline e90ba16');
+      baseline = value;
     } else if (a === '--help' || a === '-h') {
-      process.stdout.write(`usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}]\n`);
+      process.stdout.write(`usage: npm run bench -- [--quick] [--only ${SECTIONS.join(',')}] [--baseline REF]\n`);
       process.exit(0);
-    } else throw new Error(`unknown argument '${a}' (expected --quick or --only a,b)`);
+    } else throw new Error(`unknown argument '${a}' (expected --quick, --only a,b or --baseline REF)`);
   }
-  return { quick, only };
+  return { quick, only, baseline };
 }
 
 function versionOf(pkg: string): string {
@@ -115,7 +124,7 @@ function protectorTable(checks: ProcessCheck[]): string {
 
 async function main(): Promise<void> {
   const argv = process.argv.slice(2);
-  const { quick, only } = parseCli(argv);
+  const { quick, only, baseline } = parseCli(argv);
   const log = (line: string) => process.stderr.write(`${line}\n`);
   const parts = [header(argv, quick)];
   const bodies: string[] = [];
@@ -128,7 +137,8 @@ async function main(): Promise<void> {
     const t0 = performance.now();
     let section: Section;
     try {
-      const { json } = await runChild<Section>(name, ['--section', ...(quick ? ['--quick'] : [])], {
+      const extra = name === 'baseline' && baseline !== undefined ? ['--baseline', baseline] : [];
+      const { json } = await runChild<Section>(name, ['--section', ...(quick ? ['--quick'] : []), ...extra], {
         label: MEASURES_IN_PROCESS.has(name) ? `${name} (section; measures in process)` : `${name} (section; starts the children below)`,
         measuresDensely: MEASURES_IN_PROCESS.has(name),
         echoStderr: true,

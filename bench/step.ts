@@ -19,22 +19,21 @@
 import { createRequire } from 'node:module';
 import { defaultOptions, mdTable, num, ratio, runChild, sectionMain, type BenchOptions, type Goal, type Section } from './harness.js';
 import type { HeapResult } from './peers/densely-heap.js';
-import type { StepRow } from './peers/step-common.js';
+import { denselyStepArgs, stepMaxTime, stepsPerCall, type StepRow } from './peers/step-common.js';
 import { FEATURES } from './scaling.js';
 
 /** Retained heap per step below this is less than one small object (16 B) per step: no per-step allocation survives. */
 const RETAINED_GOAL_BYTES = 16;
 
 export async function benchStep(opts: BenchOptions = defaultOptions()): Promise<Section> {
-  // steps per benchmark.js call: ~70 ms of work per call at either batch size, so both get many samples
-  const stepsFor = (batch: number) => Math.max(10, Math.round((opts.quick ? 1600 : 6400) / batch));
-  const maxTime = opts.quick ? 1 : 4;
+  const stepsFor = (batch: number) => stepsPerCall(batch, opts.quick);
+  const maxTime = stepMaxTime(opts.quick);
   const rows: StepRow[] = [];
   const failures: string[] = [];
   const common = (batch: number) => ['--batch', String(batch), '--max-time', String(maxTime)];
   for (const batch of [32, 256]) {
     const runs: [string, () => Promise<StepRow>][] = [
-      ['densely', async () => (await runChild<StepRow>('peers/densely-step', [...common(batch), '--steps', String(stepsFor(batch))], { label: `step densely b${batch}`, measuresDensely: true })).json],
+      ['densely', async () => (await runChild<StepRow>('peers/densely-step', denselyStepArgs(batch, opts.quick), { label: `step densely b${batch}`, measuresDensely: true })).json],
       ['tfjs-cpu', async () => (await runChild<StepRow>('peers/tfjs-step', [...common(batch), '--backend', 'cpu'], { label: `step tfjs-cpu b${batch}` })).json],
       ['tfjs-wasm', async () => (await runChild<StepRow>('peers/tfjs-step', [...common(batch), '--backend', 'wasm'], { label: `step tfjs-wasm b${batch}` })).json],
     ];

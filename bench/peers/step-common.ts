@@ -41,6 +41,20 @@ export function stepArgs(argv = process.argv.slice(2)): StepArgs {
   };
 }
 
+/**
+ * densely's steps per benchmark.js call: ~70 ms of work per call at either batch size, so both get
+ * many samples. Shared by bench/step.ts and bench/baseline.ts, so both time the same thing.
+ */
+export const stepsPerCall = (batch: number, quick: boolean): number => Math.max(10, Math.round((quick ? 1600 : 6400) / batch));
+
+/** benchmark.js maxTime for every step child, seconds. */
+export const stepMaxTime = (quick: boolean): number => (quick ? 1 : 4);
+
+/** The arguments of one `peers/densely-step` child, as bench/step.ts and bench/baseline.ts pass them. */
+export function denselyStepArgs(batch: number, quick: boolean): string[] {
+  return ['--batch', String(batch), '--max-time', String(stepMaxTime(quick)), '--steps', String(stepsPerCall(batch, quick))];
+}
+
 /** Runs one benchmark.js benchmark to completion; rejects with its error. */
 export function measure(name: string, fn: ((deferred: Benchmark.Deferred) => void) | (() => void), options: { defer: boolean; maxTime: number }): Promise<Benchmark> {
   return new Promise((resolvePromise, reject) => {
