@@ -1,3 +1,4 @@
+import { findNonBinary, findNonFinite } from '../tensor/checks.js';
 import { Matrix } from '../tensor/matrix.js';
 
 /** What fit, predict and evaluate accept as features. */
@@ -33,21 +34,14 @@ export function toTargets(y: TargetsLike, rows: number, name: string): Matrix {
 
 /** Throws on the first 0/1 violation, naming the row and value (binary cross-entropy needs labels in {0, 1}). */
 export function checkBinary(y: Matrix, name: string): void {
-  const d = y.data;
-  for (let i = 0; i < d.length; i++) {
-    if (d[i] !== 0 && d[i] !== 1) {
-      throw new RangeError(`${name}: binary_crossentropy needs labels 0 or 1, but row ${Math.floor(i / y.cols)} has ${d[i]}`);
-    }
-  }
+  const bad = findNonBinary(y.data, 0);
+  if (bad) throw new RangeError(`${name}: binary_crossentropy needs labels 0 or 1, but row ${Math.floor(bad.firstIndex / y.cols)} has ${bad.firstValue}`);
 }
 
+/** Throws on the first NaN or ±Inf, naming its row, column and value. */
 function checkFinite(m: Matrix, name: string): void {
-  const d = m.data;
-  for (let i = 0; i < d.length; i++) {
-    if (!Number.isFinite(d[i])) {
-      throw new RangeError(`${name}: row ${Math.floor(i / m.cols)}, column ${i % m.cols} is ${d[i]} (NaN and Inf are not allowed)`);
-    }
-  }
+  const bad = findNonFinite(m.data, m.cols);
+  if (bad) throw new RangeError(`${name}: row ${bad.firstRow}, column ${bad.firstColumn} is ${bad.firstValue} (NaN and Inf are not allowed)`);
 }
 
 function isArrayLikeOfArrays(x: unknown): x is ArrayLike<ArrayLike<number>> {
