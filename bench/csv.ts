@@ -27,7 +27,7 @@ import { tmpdir } from 'node:os';
 import { basename, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { forEachCsvRow, parseCsv, type Chunk, type ChunkSource } from '../src/data/csv.js';
-import { fileChunks } from '../src/data/files.js';
+import { fileChunks } from '../src/node/chunks.js';
 import { prepareCsv } from '../src/data/preprocessor.js';
 import { defaultOptions, isMain, ROOT, runChild, sectionMain, type BenchOptions, type Section } from './harness.js';
 

@@ -18,3 +18,17 @@ export { stratifiedSplitIndices } from './data/split.js';
 export { CsvParser, CsvError, parseCsv, forEachCsvRow, sniffDelimiter, type ChunkSource, type CsvOptions } from './data/csv.js';
 export { Preprocessor, prepareCsv, scanCsv, readLabels, type PreprocessorJSON, type CsvScan, type Prepared } from './data/preprocessor.js';
 export { Standardizer, type StandardizerJSON } from './data/standardize.js';
+export {
+  prepareNpyTraining,
+  prepareCsvTraining,
+  preparePredictFeatures,
+  prepareCsvTable,
+  type Preprocessing,
+  type TrainingData,
+  type PredictFeatures,
+  type CsvTable,
+  type NpyTrainingOptions,
+  type CsvTrainingOptions,
+  type CsvRouteOptions,
+  type SplitChoice,
+} from './data/prepare.js';

@@ -13,7 +13,7 @@
 import { join } from 'node:path';
 import { parseArgs } from 'node:util';
 import { splitIndices } from '../../src/data/split.js';
-import { loadNpyMatrix } from '../../src/data/node-io.js';
+import { loadNpyMatrix } from '../../src/node/files.js';
 import { Matrix } from '../../src/tensor/matrix.js';
 import { rocAuc } from '../../src/nn/metrics.js';
 import { Sequential } from '../../src/nn/sequential.js';

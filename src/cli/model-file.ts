@@ -4,8 +4,8 @@
  * combines them here.
  */
 import { Sequential, type SequentialJSON } from '../nn/sequential.js';
-import { readFileBytes, writeFileAtomic } from '../data/node-io.js';
-import type { Preprocessing } from './dataset.js';
+import { readFileBytes, writeFileAtomic } from '../node/files.js';
+import type { Preprocessing } from '../data/prepare.js';
 
 export interface ModelFile {
   format: 'densely-model';

@@ -1,6 +1,6 @@
 /** `densely predict`: score rows with a saved model and write the probabilities as .npy. */
 import { writeNpy } from '../data/npy.js';
-import { writeFileAtomic } from '../data/node-io.js';
+import { writeFileAtomic } from '../node/files.js';
 import { helpText, parseOptions, UsageError, type Spec } from './args.js';
 import { loadPredictFeatures } from './dataset.js';
 import type { Io } from './io.js';

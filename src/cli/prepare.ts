@@ -4,9 +4,9 @@
  * as the NumPy script that made marketing_data.npy was.
  */
 import { writeNpy } from '../data/npy.js';
-import { fileChunks } from '../data/files.js';
-import { writeFileAtomic } from '../data/node-io.js';
-import { prepareCsv } from '../data/preprocessor.js';
+import { prepareCsvTable } from '../data/prepare.js';
+import { fileChunks } from '../node/chunks.js';
+import { writeFileAtomic } from '../node/files.js';
 import { helpText, listOption, parseOptions, UsageError, type Spec } from './args.js';
 import type { Io } from './io.js';
 import { delimiterOption } from './train.js';
@@ -33,24 +33,18 @@ export function prepare(argv: string[], io: Io): number {
     if (!o[required]) throw new UsageError(`prepare: --${required} is required (${PREPARE_USAGE})`);
   }
   if (o.impute !== undefined && o.impute !== 'mean') throw new UsageError(`prepare: --impute takes 'mean', got '${String(o.impute)}'`);
-  const p = prepareCsv(fileChunks(o.data as string), {
+  const p = prepareCsvTable(fileChunks(o.data as string), {
     label: o.label as string | undefined,
     drop: listOption(o.drop),
     delimiter: delimiterOption(o.delimiter),
     impute: o.impute === 'mean' ? 'mean' : 'none',
   });
   for (const w of p.warnings) io.err(`densely: warning: ${w}`);
-  if (!p.y) throw new Error(`${o.data as string}: no label column`);
-  const width = p.cols + 1;
-  const table = new Float32Array(p.rows * width);
-  for (let r = 0; r < p.rows; r++) {
-    table.set(p.X.subarray(r * p.cols, (r + 1) * p.cols), r * width);
-    table[r * width + p.cols] = p.y[r];
-  }
+  const { rows, cols } = p.table;
   const out = o.out as string;
-  writeFileAtomic(out, writeNpy({ dtype: 'f4', shape: [p.rows, width], data: table }));
-  const meta = { features: p.featureNames, label: p.preprocessor.label?.name ?? null, shape: [p.rows, width] };
+  writeFileAtomic(out, writeNpy({ dtype: 'f4', shape: [rows, cols], data: p.table.data }));
+  const meta = { features: p.featureNames, label: p.label, shape: [rows, cols] };
   writeFileAtomic(`${out}.json`, `${JSON.stringify(meta, null, 1)}\n`);
-  io.err(`densely: wrote ${p.rows} × ${width} (${p.cols} features + label) to ${out}, names to ${out}.json`);
+  io.err(`densely: wrote ${rows} × ${cols} (${cols - 1} features + label) to ${out}, names to ${out}.json`);
   return 0;
 }

@@ -638,12 +638,13 @@ function checkSameHeader(header: string[], scan: CsvScan): void {
 
 export interface PrepareOptions extends ScanOptions, FitOptions {
   /**
-   * Given the number of data rows, the training and test row indices (e.g. sklearn's
-   * train_test_split). The preprocessor is fitted on the training rows, and X holds the training
-   * rows then the test rows, each in the given order, so `X.subarray(0, nTrain * cols)` and the
-   * rest are the two sets with no copy. Not with `trainRows`.
+   * Given the number of data rows (and the scan, e.g. for {@link readLabels} when the split is
+   * stratified), the training and test row indices (e.g. sklearn's train_test_split). Called after
+   * the scan, before anything is fitted; it may throw. The preprocessor is fitted on the training
+   * rows, and X holds the training rows then the test rows, each in the given order, so
+   * `X.subarray(0, nTrain * cols)` and the rest are the two sets with no copy. Not with `trainRows`.
    */
-  split?: (rows: number) => { train: ArrayLike<number>; test: ArrayLike<number> };
+  split?: (rows: number, scan: CsvScan) => { train: ArrayLike<number>; test: ArrayLike<number> };
 }
 
 export interface Prepared extends TransformResult {
@@ -669,7 +670,7 @@ export function prepareCsv(source: ChunkSource, options: PrepareOptions = {}): P
   let nTrain = scan.rows;
   if (options.split) {
     if (options.trainRows !== undefined) throw new Error('prepareCsv: give trainRows or split, not both');
-    const { train, test } = options.split(scan.rows);
+    const { train, test } = options.split(scan.rows, scan);
     nTrain = train.length;
     order = new Int32Array(train.length + test.length);
     for (let k = 0; k < train.length; k++) order[k] = train[k];

@@ -6,7 +6,7 @@ import { beforeAll, describe, expect, it } from 'vitest';
 import { main } from '../../src/cli/main.js';
 import type { Io } from '../../src/cli/io.js';
 import { readNpy, writeNpy } from '../../src/data/npy.js';
-import { loadNpyMatrix } from '../../src/data/node-io.js';
+import { loadNpyMatrix } from '../../src/node/files.js';
 import { DEFAULT_DATA } from '../../src/cli/dataset.js';
 
 const root = join(__dirname, '..', '..');

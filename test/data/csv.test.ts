@@ -1,7 +1,7 @@
 import { describe, expect, it } from 'vitest';
 import { fileURLToPath } from 'node:url';
 import { CsvError, CsvParser, forEachCsvRow, parseCsv, sniffDelimiter, type Chunk } from '../../src/data/csv.js';
-import { fileChunks } from '../../src/data/files.js';
+import { fileChunks } from '../../src/node/chunks.js';
 
 const fixture = (name: string): string => fileURLToPath(new URL(`../fixtures/csv/${name}`, import.meta.url));
 const enc = new TextEncoder();

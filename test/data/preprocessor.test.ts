@@ -3,7 +3,7 @@ import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { gunzipSync } from 'node:zlib';
 import { parseCsv, type ChunkSource } from '../../src/data/csv.js';
-import { fileChunks } from '../../src/data/files.js';
+import { fileChunks } from '../../src/node/chunks.js';
 import { readNpy } from '../../src/data/npy.js';
 import { Preprocessor, prepareCsv, scanCsv } from '../../src/data/preprocessor.js';
 import { Standardizer, rowMask } from '../../src/data/standardize.js';

@@ -1,6 +1,6 @@
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { loadNpyMatrix } from '../../src/data/node-io.js';
+import { loadNpyMatrix } from '../../src/node/files.js';
 import { describe, expect, it } from 'vitest';
 import { stratifiedSplitIndices } from '../../src/data/split.js';
 

@@ -1,12 +1,13 @@
 /**
- * Node-only file helpers for whole files (the CLI's loaders and savers). Nothing outside
- * src/data's Node helpers and src/cli may import this: the rest of densely runs in browsers.
+ * Whole files by path: read (gunzipped when .gz), write atomically, load a .npy as a Matrix.
+ * Node-only: only src/node, src/cli and the 'densely/node' entry import `node:*`, so everything
+ * else in densely runs unchanged in browsers.
  */
 import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import { npyToMatrixData, readNpy } from '../data/npy.js';
 import { Matrix } from '../tensor/matrix.js';
-import { npyToMatrixData, readNpy } from './npy.js';
 
 /** A file's bytes, gunzipped when the name ends in .gz. Errors name the path. */
 export function readFileBytes(path: string): Uint8Array {

@@ -1,9 +1,10 @@
 /**
- * Node-only file helpers for the data layer (the one src/data file that imports `node:*`).
+ * File chunks for the CSV reader: a file on disk as a restartable {@link ChunkSource}. Node-only
+ * (it imports `node:*`), so it lives in src/node; the CSV parser itself, in src/data, only sees chunks.
  */
 import { closeSync, openSync, readFileSync, readSync, statSync } from 'node:fs';
 import { gunzipSync } from 'node:zlib';
-import type { Chunk, ChunkSource } from './csv.js';
+import type { Chunk, ChunkSource } from '../data/csv.js';
 
 /** Bytes per chunk read from disk. */
 export const FILE_CHUNK_BYTES = 1 << 20;

@@ -1,0 +1,294 @@
+/**
+ * The whole preparation of training and predict inputs, for both routes, from values already in
+ * memory (browser-safe: no files here; src/node reads them, the CLI chooses the route):
+ *
+ * - {@link prepareNpyTraining}: a numeric table (a `.npy`): the label is its last column, or a
+ *   separate labels column; checked for NaN/Inf and 0/1 labels; split as sklearn's
+ *   train_test_split (stratified when asked); with `standardize` and/or `impute: 'mean'`, a
+ *   {@link Standardizer} fitted on the training rows only.
+ * - {@link prepareCsvTraining}: raw CSV rows: scanned, split (a stratified split reads the labels
+ *   first), a {@link Preprocessor} fitted on the training rows only, every row transformed.
+ * - {@link preparePredictFeatures}: new rows for a trained model, through what training fitted.
+ * - {@link prepareCsvTable}: raw CSV → the prepared matrix a Keras pipeline loads (label last),
+ *   fitted on all rows.
+ *
+ * What was fitted comes back as a {@link Preprocessing}, plain JSON, which the model file stores so
+ * that predict replays it.
+ */
+import { countNonFinite, findNonBinary, findNonFinite } from '../tensor/checks.js';
+import { Matrix } from '../tensor/matrix.js';
+import type { ChunkSource } from './csv.js';
+import { Preprocessor, prepareCsv, readLabels, type PreprocessorJSON } from './preprocessor.js';
+import { splitIndices, stratifiedSplitIndices } from './split.js';
+import { Standardizer, type Impute, type StandardizerJSON } from './standardize.js';
+
+/** What the model file stores so that predict prepares new rows exactly as training did. */
+export type Preprocessing = { kind: 'csv'; preprocessor: PreprocessorJSON } | { kind: 'npy'; standardizer: StandardizerJSON };
+
+/** The split: sklearn's train_test_split (defaults as {@link splitIndices}: 0.25, seed 42). */
+export interface SplitChoice {
+  /** A fraction in (0, 1), rounded up, or a whole number of test rows. */
+  testSize?: number;
+  randomState?: number;
+  /** Keep the class ratio in both parts (sklearn's stratify=y); needs the labels. */
+  stratify?: boolean;
+}
+
+export interface NpyTrainingOptions extends SplitChoice {
+  /** The table's name in messages (e.g. its path). */
+  source: string;
+  /** The labels `[rows, 1]`, one per row of the table, which is then all features. Default: the table's last column. */
+  labels?: Matrix;
+  /** The labels' name in messages (default 'labels'). */
+  labelsSource?: string;
+  /** Names of the feature columns, when known (one per column); returned as `featureNames`. */
+  featureNames?: string[];
+  /** z-score the features with the training rows' mean and population std. */
+  standardize?: boolean;
+  /** 'mean': NaN/Inf cells become the training mean; 'none' (default): they are an error. */
+  impute?: Impute;
+}
+
+/** The CSV options every CSV route shares. */
+export interface CsvRouteOptions {
+  /** The label column (default 'y', else the last column). */
+  label?: string;
+  /** Columns to leave out. */
+  drop?: string[];
+  /** Sniffed when omitted. */
+  delimiter?: string;
+  /** 'mean': missing/NaN/Inf numeric cells become the training mean; 'none' (default): an error. */
+  impute?: Impute;
+  /** Name in messages (default: the source's sourceName). */
+  source?: string;
+}
+
+export interface CsvTrainingOptions extends CsvRouteOptions, SplitChoice {}
+
+/** Training and test sets, prepared with statistics of the training rows only. */
+export interface TrainingData {
+  /** `[nTrain, features]` */
+  XTrain: Matrix;
+  /** `[nTrain, 1]` labels 0/1 */
+  yTrain: Matrix;
+  /** `[nTest, features]` */
+  XTest: Matrix;
+  /** `[nTest, 1]` */
+  yTest: Matrix;
+  /** Rows before the split. */
+  rows: number;
+  /** One name per feature column, when known. */
+  featureNames?: string[];
+  /** What was fitted (null: features are used as they are). */
+  preprocessing: Preprocessing | null;
+  /** Lines for stderr (unseen categories, imputed cells, …). */
+  warnings: string[];
+  /** The input's name. */
+  source: string;
+}
+
+/** Features for predict: `X: [rows, features]`, and lines for stderr. */
+export interface PredictFeatures {
+  X: Matrix;
+  warnings: string[];
+}
+
+/** The CSV prepared for a Keras pipeline: `table: [rows, features + 1]`, label last. */
+export interface CsvTable {
+  table: Matrix;
+  /** Names of the first `table.cols - 1` columns. */
+  featureNames: string[];
+  /** The label column's name in the CSV. */
+  label: string;
+  warnings: string[];
+}
+
+function splitRows(rows: number, labels: () => ArrayLike<number>, o: SplitChoice): { train: Int32Array; test: Int32Array } {
+  const opts = { testSize: o.testSize, randomState: o.randomState };
+  return o.stratify ? stratifiedSplitIndices(labels(), opts) : splitIndices(rows, opts);
+}
+
+/**
+ * The `.npy` route: `table: [rows, features + 1]` (label last), or `[rows, features]` with
+ * `labels: [rows, 1]`, to training and test sets. Errors name `source` (or `labelsSource`) and what
+ * was wrong: shapes, no rows, labels other than 0/1, NaN/Inf cells without `impute: 'mean'`.
+ *
+ * @example
+ * const t = Matrix.from([[1, 0], [2, 1], [3, 0], [4, 1], [5, 0]]);
+ * const d = prepareNpyTraining(t, { source: 't.npy', testSize: 0.2, randomState: 42, standardize: true });
+ * d.XTrain.shape; // [4, 1], z-scored with the mean and std of those 4 rows
+ * d.XTest.shape;  // [1, 1]
+ */
+export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): TrainingData {
+  const path = o.source;
+  let X: Matrix;
+  let y: Matrix;
+  let labelsName: string | undefined;
+  if (o.labels) {
+    labelsName = o.labelsSource ?? 'labels';
+    y = o.labels;
+    if (y.cols !== 1) throw new Error(`${labelsName}: labels must be one column, got shape [${y.rows}, ${y.cols}]`);
+    if (y.rows !== table.rows) throw new Error(`${labelsName}: has ${y.rows} labels but ${path} has ${table.rows} rows`);
+    X = table;
+  } else {
+    if (table.cols < 2) throw new Error(`${path}: needs at least 2 columns (features, then the label), got shape [${table.rows}, ${table.cols}]`);
+    X = table.sliceColumns(0, -1);
+    y = table.sliceColumns(-1);
+  }
+  if (o.featureNames && o.featureNames.length !== X.cols) {
+    throw new RangeError(`${path}: ${o.featureNames.length} feature names for ${X.cols} feature columns`);
+  }
+  if (X.rows === 0) throw new Error(`${path}: has no rows`);
+  checkBinaryLabels(y, labelsName ?? `${path} (label = last column)`);
+  const impute = o.impute ?? 'none';
+  if (impute !== 'mean') checkFiniteCells(X, path);
+  const { train, test } = splitRows(X.rows, () => y.data, o);
+  const XTrain = X.takeRows(train);
+  const XTest = X.takeRows(test);
+  let preprocessing: Preprocessing | null = null;
+  const warnings: string[] = [];
+  if (o.standardize || impute === 'mean') {
+    let s: Standardizer;
+    try {
+      s = Standardizer.fit(XTrain.data, X.cols, { impute, scale: o.standardize ?? false });
+    } catch (e) {
+      throw new Error(`${path}: ${(e as Error).message}`);
+    }
+    const filled = countNonFinite(XTrain.data) + countNonFinite(XTest.data);
+    if (filled > 0) warnings.push(`${path}: filled ${filled} NaN/Inf cell(s) with the training mean (--impute mean)`);
+    s.transform(XTrain.data);
+    s.transform(XTest.data);
+    preprocessing = { kind: 'npy', standardizer: s.toJSON() };
+  }
+  return {
+    XTrain,
+    yTrain: y.takeRows(train),
+    XTest,
+    yTest: y.takeRows(test),
+    rows: X.rows,
+    featureNames: o.featureNames,
+    preprocessing,
+    warnings,
+    source: path,
+  };
+}
+
+/**
+ * The CSV route: raw rows to training and test sets in three or four streaming passes (scan; the
+ * labels, for a stratified split; fit on the training rows; transform). XTrain and XTest are views
+ * of one matrix holding the training rows, then the test rows, in the split's order.
+ *
+ * @example
+ * const d = prepareCsvTraining(() => ['age,y\n30,no\n40,yes\n50,no\n60,yes\n70,no\n'], { testSize: 0.2 });
+ * d.XTrain.shape;            // [4, 1]: age, z-scored with the 4 training rows' statistics
+ * d.preprocessing?.kind;     // 'csv'
+ */
+export function prepareCsvTraining(source: ChunkSource, o: CsvTrainingOptions = {}): TrainingData {
+  const name = o.source ?? source.sourceName ?? 'input';
+  const p = prepareCsv(source, {
+    label: o.label,
+    delimiter: o.delimiter,
+    source: name,
+    drop: o.drop,
+    impute: o.impute,
+    split: (rows, scan) => {
+      if (scan.label === null) throw new Error(`${name}: no label column`);
+      if (rows < 2) throw new Error(`${name}: needs at least 2 data rows to split, found ${rows}`);
+      return splitRows(rows, () => readLabels(source, scan), o);
+    },
+  });
+  if (p.y === null) throw new Error(`${name}: no label column`);
+  const X = new Matrix(p.rows, p.cols, p.X);
+  const y = new Matrix(p.rows, 1, p.y);
+  const n = p.nTrain;
+  return {
+    XTrain: X.rowView(0, n),
+    yTrain: y.rowView(0, n),
+    XTest: X.rowView(n, p.rows),
+    yTest: y.rowView(n, p.rows),
+    rows: p.scan.rows,
+    featureNames: p.featureNames,
+    preprocessing: { kind: 'csv', preprocessor: p.preprocessor.toJSON() },
+    warnings: p.warnings,
+    source: name,
+  };
+}
+
+/**
+ * Features for predict, prepared as the model's training data was: raw CSV rows (a ChunkSource)
+ * through the saved Preprocessor, or `.npy` features (a Matrix `[rows, inputSize]`, standardized
+ * IN PLACE) through the saved Standardizer, if any. A CSV for a model trained on `.npy` features,
+ * features of the wrong width and NaN/Inf cells (unless the model imputes) are errors naming
+ * `source` (default: the ChunkSource's sourceName, else 'input'). The CSV's first read comes after
+ * the model check.
+ *
+ * @example
+ * const { X } = preparePredictFeatures(Matrix.from([[1, 2]]), null, 2, 'X.npy'); // X as it is
+ */
+export function preparePredictFeatures(
+  input: ChunkSource | Matrix,
+  preprocessing: Preprocessing | null,
+  inputSize: number,
+  source?: string,
+): PredictFeatures {
+  if (!(input instanceof Matrix)) {
+    const name = source ?? input.sourceName ?? 'input';
+    if (preprocessing?.kind !== 'csv') throw new Error(`${name}: is read as CSV, but this model was trained on .npy features; give a .npy file`);
+    const pre = Preprocessor.fromJSON(preprocessing.preprocessor);
+    const t = pre.transform(input, { withLabels: false, source: name });
+    return { X: new Matrix(t.rows, t.cols, t.X), warnings: t.warnings };
+  }
+  const X = input;
+  const name = source ?? 'input';
+  if (X.cols !== inputSize) {
+    const hint = preprocessing?.kind === 'csv' ? ' (this model was trained on CSV: pass the raw CSV rows)' : '';
+    throw new Error(`${name}: has ${X.cols} columns (shape [${X.rows}, ${X.cols}]) but the model expects ${inputSize} features${hint}`);
+  }
+  if (preprocessing?.kind === 'npy') {
+    const s = Standardizer.fromJSON(preprocessing.standardizer);
+    if (s.impute !== 'mean') checkFiniteCells(X, name);
+    s.transform(X.data);
+  } else checkFiniteCells(X, name);
+  return { X, warnings: [] };
+}
+
+/**
+ * Raw CSV → the matrix a NumPy-prepared Keras pipeline loads: the features (numerics z-scored,
+ * categoricals one-hot), then the label as the last column, fitted on ALL rows.
+ *
+ * @example
+ * const t = prepareCsvTable(() => ['job,age,y\nadmin,30,no\ncook,50,yes\n']);
+ * t.featureNames;  // ['job=admin', 'job=cook', 'age']
+ * t.table.shape;   // [2, 4]: three features, then y
+ */
+export function prepareCsvTable(source: ChunkSource, o: CsvRouteOptions = {}): CsvTable {
+  const name = o.source ?? source.sourceName ?? 'input';
+  const p = prepareCsv(source, { label: o.label, drop: o.drop, delimiter: o.delimiter, impute: o.impute, source: name });
+  if (!p.y || !p.preprocessor.label) throw new Error(`${name}: no label column`);
+  const width = p.cols + 1;
+  const table = new Matrix(p.rows, width);
+  for (let r = 0; r < p.rows; r++) {
+    table.data.set(p.X.subarray(r * p.cols, (r + 1) * p.cols), r * width);
+    table.data[r * width + p.cols] = p.y[r];
+  }
+  return { table, featureNames: p.featureNames, label: p.preprocessor.label.name, warnings: p.warnings };
+}
+
+/** NaN or Inf anywhere: an error naming the source, the first bad column and how many rows are affected. */
+function checkFiniteCells(X: Matrix, source: string): void {
+  const bad = findNonFinite(X.data, X.cols);
+  if (bad) {
+    throw new Error(
+      `${source}: column ${bad.firstColumn} has NaN or Inf in ${bad.inFirstColumn} row(s) (${bad.rows} row(s) in all); fix the data or use --impute mean`,
+    );
+  }
+}
+
+/** Labels other than 0 and 1: an error naming the source and the distinct values found (the first 10). */
+function checkBinaryLabels(y: Matrix, source: string): void {
+  const bad = findNonBinary(y.data, 10);
+  if (bad) {
+    const more = bad.distinctCount > bad.distinct.length ? ', …' : '';
+    throw new Error(`${source}: labels must be 0 or 1 for binary cross-entropy; found ${bad.distinctCount} distinct values: ${bad.distinct.join(', ')}${more}`);
+  }
+}
