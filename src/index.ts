@@ -32,3 +32,4 @@ export {
   type CsvRouteOptions,
   type SplitChoice,
 } from './data/prepare.js';
+export { modelFile, modelFromFile, type ModelFile, type DataSections, type LoadedModel } from './io/model-file.js';

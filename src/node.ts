@@ -1,3 +1,7 @@
-/** Node-only helpers (file system, gzip): `import { loadNpyMatrix, fileChunks } from 'densely/node'`. */
+/**
+ * Node-only helpers (file system, gzip): `import { loadModel, loadNpyMatrix, fileChunks } from 'densely/node'`.
+ * Importing this entry also lets `model.save(path)` write files (atomically).
+ */
 export { loadNpyMatrix, readFileBytes, writeFileAtomic } from './node/files.js';
 export { fileChunks } from './node/chunks.js';
+export { saveModel, loadModel, loadModelFile } from './node/model-files.js';

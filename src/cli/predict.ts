@@ -4,10 +4,10 @@ import { writeFileAtomic } from '../node/files.js';
 import { helpText, parseOptions, UsageError, type Spec } from './args.js';
 import { loadPredictFeatures } from './dataset.js';
 import type { Io } from './io.js';
-import { loadModelFile } from './model-file.js';
+import { loadModelFile } from '../node/model-files.js';
 
 export const PREDICT_SPEC: Spec = {
-  model: { type: 'string', help: 'a model saved by densely train --save' },
+  model: { type: 'string', help: 'a model file: saved by densely train --save or by model.save (any version)' },
   data: { type: 'string', help: 'rows to score: raw CSV (prepared as in training) or .npy features' },
   out: { type: 'string', help: 'where to write the probabilities, <f4 .npy of shape [n, 1]' },
   'batch-size': { type: 'int', help: 'rows per forward pass', default: 32, min: 1 },
@@ -25,8 +25,8 @@ export function predict(argv: string[], io: Io): number {
   for (const required of ['model', 'data', 'out'] as const) {
     if (!o[required]) throw new UsageError(`predict: --${required} is required (${PREDICT_USAGE})`);
   }
-  const { file, model } = loadModelFile(o.model as string);
-  const { X, warnings } = loadPredictFeatures(o.data as string, file.preprocessing, model.inputSize as number);
+  const { model, preparation } = loadModelFile(o.model as string);
+  const { X, warnings } = loadPredictFeatures(o.data as string, preparation, model.inputSize as number);
   for (const w of warnings) io.err(`densely: warning: ${w}`);
   const p = model.predict(X, { batchSize: (o.batchSize as number | undefined) ?? 32 });
   writeFileAtomic(o.out as string, writeNpy({ dtype: 'f4', shape: [p.rows, p.cols], data: p.data }));

@@ -7,7 +7,7 @@ import type { Matrix } from '../tensor/matrix.js';
 import { helpText, listOption, parseOptions, UsageError, type Spec } from './args.js';
 import { loadTrainingData } from './dataset.js';
 import type { Io } from './io.js';
-import { saveModelFile } from './model-file.js';
+import { saveModel } from '../node/model-files.js';
 
 export const TRAIN_SPEC: Spec = {
   data: { type: 'string', help: '.npy (label = last column unless --labels) or CSV (.csv, .gz ok)', default: 'the embedded bank data' },
@@ -85,9 +85,9 @@ export function train(argv: string[], io: Io): number {
   const auc = rocAuc(model.predict(XTest).data, yTest.data);
 
   if (o.save) {
-    saveModelFile(o.save as string, model, {
+    saveModel(o.save as string, model, {
       featureNames: data.featureNames,
-      preprocessing: data.preprocessing,
+      preparation: data.preprocessing,
       training: { data: data.source, epochs, batchSize, testSize, randomState, seed, learningRate, classWeight, test: { ...test, auc } },
     });
   }

@@ -8,7 +8,7 @@ import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import type { Io } from '../../src/cli/io.js';
 import { main } from '../../src/cli/main.js';
-import { loadModelFile } from '../../src/cli/model-file.js';
+import { loadModelFile } from '../../src/node/model-files.js';
 import { fileChunks } from '../../src/node/chunks.js';
 import { loadNpyMatrix } from '../../src/node/files.js';
 import { readNpy } from '../../src/data/npy.js';
@@ -95,10 +95,10 @@ describe('densely train on raw CSV', () => {
     expect(r.code, r.err).toBe(0);
     const p = readNpy(readFileSync(out)).data as Float32Array;
     // the same rows, prepared by the saved preprocessor in the original column order, through the model
-    const { file, model } = loadModelFile(modelPath);
+    const { preparation, model } = loadModelFile(modelPath);
     const originalOrder = join(dir, 'new-orig.csv');
     writeFileSync(originalOrder, `${fresh.join('\n')}\n`);
-    const pre = Preprocessor.fromJSON(file.preprocessing!.kind === 'csv' ? file.preprocessing!.preprocessor : null);
+    const pre = Preprocessor.fromJSON(preparation!.kind === 'csv' ? preparation!.preprocessor : null);
     const t = pre.transform(fileChunks(originalOrder), { withLabels: false });
     const expected = model.predict(new Matrix(t.rows, t.cols, t.X)).data;
     expect(p.length).toBe(50);

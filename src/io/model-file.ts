@@ -1,0 +1,86 @@
+/**
+ * densely's one model file: the model document that nn writes (architecture, weights, compile
+ * config, optionally the optimizer state; see src/nn/model-json.ts) plus the data sections that
+ * only this layer knows, because it sits above both nn and data:
+ *
+ *   preparation    how raw inputs become the model's features: a CSV Preprocessor or a .npy
+ *                  Standardizer, replayed by `densely predict` (absent or null: used as they are)
+ *   featureNames   the features in column order, when known
+ *   training       what produced the file (options, test figures), for the record
+ *
+ * A file saved by the API (`model.save(path)`, which has no data sections) and one saved by
+ * `densely train --save` are the same document, so each side loads the other's. Browser-safe:
+ * JSON in, JSON out; src/node reads and writes it by path.
+ */
+import { Preprocessor } from '../data/preprocessor.js';
+import type { Preprocessing } from '../data/prepare.js';
+import { Standardizer } from '../data/standardize.js';
+import type { SequentialJSON } from '../nn/model-json.js';
+import { Sequential, type ToJSONOptions } from '../nn/sequential.js';
+
+/** The data sections io adds to nn's document. */
+export interface DataSections {
+  preparation?: Preprocessing | null;
+  featureNames?: string[];
+  training?: Record<string, unknown>;
+}
+
+/** The whole file: nn's document and io's sections, side by side at the top level. */
+export type ModelFile = SequentialJSON & DataSections;
+
+/** A loaded file: a compiled model, and its data sections. */
+export interface LoadedModel {
+  model: Sequential;
+  preparation: Preprocessing | null;
+  featureNames?: string[];
+  training?: Record<string, unknown>;
+}
+
+/**
+ * The file for a model and its data sections.
+ *
+ * @example
+ * JSON.stringify(modelFile(model, { preparation: { kind: 'npy', standardizer: s.toJSON() } }));
+ */
+export function modelFile(model: Sequential, sections: DataSections = {}, options: ToJSONOptions = {}): ModelFile {
+  const file: ModelFile = model.toJSON(options);
+  if (sections.preparation) checkPreparation(sections.preparation, model.inputSize as number, 'modelFile');
+  if (sections.preparation !== undefined) file.preparation = sections.preparation;
+  if (sections.featureNames !== undefined) file.featureNames = sections.featureNames.slice();
+  if (sections.training !== undefined) file.training = sections.training;
+  return file;
+}
+
+/**
+ * A model file (any version) as a compiled model and its data sections. Reads v2 files, and both
+ * v1 forms: the API's (densely-sequential) and the CLI's (densely-model v1, whose preparation was
+ * called `preprocessing`). Errors start with `source` (a path, usually).
+ */
+export function modelFromFile(json: unknown, source = 'model'): LoadedModel {
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`${source}: not a densely model file (expected a JSON object)`);
+  const doc = json as Record<string, unknown>;
+  const legacyCli = doc.format === 'densely-model' && doc.version === 1;
+  const model = Sequential.fromJSON(doc, source);
+  const preparation = ((legacyCli ? doc.preprocessing : doc.preparation) ?? null) as Preprocessing | null;
+  if (preparation !== null) checkPreparation(preparation, model.inputSize as number, source);
+  const featureNames = doc.featureNames;
+  if (featureNames !== undefined && !(Array.isArray(featureNames) && featureNames.every((n) => typeof n === 'string'))) {
+    throw new Error(`${source}: 'featureNames' must be a list of strings`);
+  }
+  const training = doc.training as Record<string, unknown> | undefined;
+  return { model, preparation, featureNames: featureNames as string[] | undefined, training };
+}
+
+/** The preparation must be one densely knows, valid, and produce exactly the model's input width. */
+function checkPreparation(p: Preprocessing, inputSize: number, source: string): void {
+  const kind = (p as { kind?: unknown } | null)?.kind;
+  let width: number;
+  try {
+    if (kind === 'csv') width = Preprocessor.fromJSON((p as { preprocessor: unknown }).preprocessor).featureNames.length;
+    else if (kind === 'npy') width = Standardizer.fromJSON((p as { standardizer: unknown }).standardizer).cols;
+    else throw new Error(`unknown kind ${JSON.stringify(kind)} (expected 'csv' or 'npy')`);
+  } catch (e) {
+    throw new Error(`${source}: bad preparation: ${(e as Error).message}`);
+  }
+  if (width !== inputSize) throw new Error(`${source}: the preparation makes ${width} features but the model takes ${inputSize}`);
+}
