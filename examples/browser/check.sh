@@ -1,6 +1,8 @@
 #!/usr/bin/env bash
 # Builds examples/browser with Vite and runs it in headless Chromium (Debian's `chromium`
-# package), printing what the page printed. Not part of `npm test`: CI has no browser.
+# package), printing what the page printed. test/browser/fit-async.test.ts runs the same page
+# under playwright-core in `npm test` (with real time; this script's --virtual-time-budget makes
+# the page's timer figures meaningless).
 set -euo pipefail
 cd "$(dirname "$0")/../.."
 out=$(mktemp -d)
