@@ -92,22 +92,10 @@ function resolveRef(ref: string): Revision {
   return { commit, short, subject };
 }
 
-/** Bundles `<tree>/bench/peers/densely-step.ts` as bench/build.mjs would, into `<outRoot>/peers/densely-step.mjs`. */
+/** Bundles `<tree>/bench/peers/densely-step.ts` with this tree's bench/build.mjs (the same options), into `<outRoot>/peers/densely-step.mjs`. */
 async function bundleStep(tree: string, outRoot: string): Promise<string> {
-  const { build } = await import('esbuild');
-  await build({
-    absWorkingDir: tree,
-    entryPoints: [{ in: STEP_ENTRY, out: 'peers/densely-step' }],
-    outdir: outRoot,
-    outExtension: { '.js': '.mjs' },
-    bundle: true,
-    platform: 'node',
-    format: 'esm',
-    target: `node${process.versions.node.split('.')[0]}`,
-    packages: 'external',
-    sourcemap: 'linked',
-    logLevel: 'warning',
-  });
+  const r = spawnSync(process.execPath, [join(ROOT, 'bench', 'build.mjs'), '--root', tree, '--out', outRoot, '--entry', 'peers/densely-step'], { encoding: 'utf8' });
+  if (r.status !== 0) throw new Error(`bundling ${tree}'s step peer failed: ${r.stderr || r.error?.message}`);
   return join(outRoot, 'peers', 'densely-step.mjs');
 }
 

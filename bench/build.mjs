@@ -19,9 +19,16 @@ import { build } from 'esbuild';
 import { rmSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { parseArgs } from 'node:util';
 
-const ROOT = join(dirname(fileURLToPath(import.meta.url)), '..');
-const OUT = join(ROOT, 'tmp', 'bench');
+/**
+ * `--root DIR --out DIR --entry NAME` bundle one entry of another tree (bench/baseline.ts uses it
+ * to build a baseline commit's step peer with exactly these options); by default, every entry
+ * below of this tree into tmp/bench/.
+ */
+const { values: args } = parseArgs({ options: { root: { type: 'string' }, out: { type: 'string' }, entry: { type: 'string', multiple: true } } });
+const ROOT = args.root ?? join(dirname(fileURLToPath(import.meta.url)), '..');
+const OUT = args.out ?? join(ROOT, 'tmp', 'bench');
 
 /** Every bench script that is started as a process (by hand, by run.ts or by a section). */
 const ENTRIES = [
@@ -39,11 +46,12 @@ const ENTRIES = [
   'peers/tfjs-pipeline',
 ];
 
+const entries = args.entry ?? ENTRIES;
 rmSync(OUT, { recursive: true, force: true });
 const started = performance.now();
 await build({
   absWorkingDir: ROOT,
-  entryPoints: ENTRIES.map((name) => ({ in: `bench/${name}.ts`, out: name })),
+  entryPoints: entries.map((name) => ({ in: `bench/${name}.ts`, out: name })),
   outdir: OUT,
   outExtension: { '.js': '.mjs' },
   bundle: true,
@@ -55,4 +63,4 @@ await build({
   sourcemap: 'linked',
   logLevel: 'warning',
 });
-process.stderr.write(`bench: built ${ENTRIES.length} bundles into ${OUT} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);
+process.stderr.write(`bench: built ${entries.length} bundles into ${OUT} in ${((performance.now() - started) / 1000).toFixed(1)} s\n`);

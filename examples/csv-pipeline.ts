@@ -4,7 +4,7 @@
  * score "new" raw rows with the saved preprocessor, exactly as `densely predict` does.
  * Run: npx tsx examples/csv-pipeline.ts
  */
-import { Dense, Matrix, Preprocessor, Sequential, prepareCsv, rocAuc, splitIndices } from '../src/index.js';
+import { Dense, Matrix, Preprocessor, Sequential, modelFile, modelFromFile, prepareCsv, rocAuc, splitIndices } from '../src/index.js';
 import { fileChunks } from '../src/node.js';
 
 const csv = fileChunks(new URL('../data/bank-full.csv.gz', import.meta.url).pathname);
@@ -27,11 +27,14 @@ model.fit(XTrain, yTrain, { epochs: 3, batchSize: 32 });
 const scores = model.predict(XTest);
 console.log(`test accuracy ${model.evaluate(XTest, yTest).accuracy.toFixed(4)}, ROC AUC ${rocAuc(scores.data, yTest).toFixed(4)}`);
 
+// the model file carries its preparation: the same document `densely train --save` writes
+// (saveModel(path, model, sections) from 'densely/node' writes it to disk, atomically)
+const saved = JSON.stringify(modelFile(model, { preparation: { kind: 'csv', preprocessor: p.preprocessor.toJSON() }, featureNames: p.featureNames }));
+
 // later, elsewhere: the same preparation, restored from JSON, applied to raw rows
-const saved = JSON.stringify({ preprocessor: p.preprocessor.toJSON(), model: model.toJSON() });
-const restored = JSON.parse(saved);
-const pre = Preprocessor.fromJSON(restored.preprocessor);
-const again = Sequential.fromJSON(restored.model);
+const { model: again, preparation } = modelFromFile(JSON.parse(saved));
+if (preparation?.kind !== 'csv') throw new Error('expected a CSV preparation');
+const pre = Preprocessor.fromJSON(preparation.preprocessor);
 const fresh = pre.transform(fileChunks(new URL('../data/bank-full.csv.gz', import.meta.url).pathname), { withLabels: false });
 const all = again.predict(new Matrix(fresh.rows, fresh.cols, fresh.X));
 console.log(`scored ${all.rows} raw rows; first three: ${Array.from(all.data.subarray(0, 3), (v) => v.toFixed(4)).join(', ')}`);
