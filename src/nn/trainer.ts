@@ -279,10 +279,11 @@ export class Trainer {
    * with Sequential.fromJSON(model.toJSON())). X and y are the arrays the run was started with;
    * callbacks, print and validationData are given again in `options`.
    */
-  static restore(model: TrainableModel, X: MatrixLike, y: TargetsLike, state: TrainingState, options: RestoreOptions = {}): Trainer {
-    if (!state || state.format !== 'densely-training-state' || state.version !== 1) {
-      throw new Error(`Trainer.restore: not a densely training state (format ${JSON.stringify(state?.format)}, version ${JSON.stringify(state?.version)})`);
+  static restore(model: TrainableModel, X: MatrixLike, y: TargetsLike, saved: TrainingState, options: RestoreOptions = {}): Trainer {
+    if (!saved || saved.format !== 'densely-training-state' || saved.version !== 1) {
+      throw new Error(`Trainer.restore: not a densely training state (format ${JSON.stringify(saved?.format)}, version ${JSON.stringify(saved?.version)})`);
     }
+    const state = typedState(saved);
     const c = state.config;
     if (c.validationData && !options.validationData) throw new Error('Trainer.restore: the run had validationData; pass it again in the options');
     const fitOptions: FitOptions = {
@@ -506,6 +507,40 @@ export class Trainer {
     if (!this.config.validationData || !this.validation) return null;
     return `${fingerprint(this.validation[0])}/${fingerprint(this.validation[1])}`;
   }
+}
+
+/**
+ * The state with its typed arrays as typed arrays again, so a state that went through
+ * JSON.stringify/JSON.parse (which turns a typed array into an object keyed '0', '1', …, exactly,
+ * since every float32 and int32 prints and parses back to itself) restores as well as one that
+ * went through structuredClone.
+ */
+function typedState(s: TrainingState): TrainingState {
+  const slots: Record<string, Float32Array> = {};
+  for (const [key, values] of Object.entries(s.optimizer?.slots ?? {})) slots[key] = asTyped(values, Float32Array, `optimizer slot '${key}'`);
+  return {
+    ...s,
+    permutation: asTyped(s.permutation, Int32Array, 'permutation'),
+    rngs: { shuffle: { ...s.rngs?.shuffle, key: asTyped(s.rngs?.shuffle?.key, Int32Array, 'rngs.shuffle.key') } },
+    optimizer: { ...s.optimizer, slots },
+  };
+}
+
+function asTyped<T extends Float32Array | Int32Array>(x: unknown, Type: { new (n: number): T; from(a: ArrayLike<number>): T }, what: string): T {
+  if (x instanceof Type) return x;
+  if (Array.isArray(x)) return Type.from(x);
+  if (x !== null && typeof x === 'object') {
+    const o = x as Record<string, unknown>;
+    const n = Object.keys(o).length;
+    const out = new Type(n);
+    for (let i = 0; i < n; i++) {
+      const v = o[i];
+      if (typeof v !== 'number') throw new TypeError(`Trainer.restore: ${what} is not an array of numbers (index ${i} is ${JSON.stringify(v)})`);
+      out[i] = v;
+    }
+    return out;
+  }
+  throw new TypeError(`Trainer.restore: ${what} must be a typed array, got ${typeof x}`);
 }
 
 /** The validation set: validationData, or the LAST fraction of the rows (before any shuffle). */

@@ -117,6 +117,24 @@ describe('Trainer: interrupted runs finish bit-identical to one fit', () => {
     expect(history.history).toEqual(ref.history);
   });
 
+  it('restores as well from a state that went through JSON.stringify/JSON.parse', () => {
+    const { X, y } = data();
+    const opts: FitOptions = { epochs: 2, batchSize: 16, verbose: 0 };
+    const whole = model();
+    const ref = whole.fit(X, y, opts);
+    const first = model();
+    const t = first.makeTrainer(X, y, opts);
+    for (let i = 0; i < 9; i++) t.step();
+    const state = JSON.parse(JSON.stringify(t.getState()));
+    expect(Array.isArray(state.permutation)).toBe(false); // a typed array becomes {"0": …, "1": …}
+    const second = Sequential.fromJSON(JSON.parse(JSON.stringify(first.toJSON())));
+    const history = Trainer.restore(second, X, y, state).run();
+    expect(bits(second.getWeights())).toEqual(bits(whole.getWeights()));
+    expect(history.history).toEqual(ref.history);
+    state.permutation = { 0: 'x' };
+    expect(() => Trainer.restore(model(), X, y, state)).toThrow(/permutation is not an array of numbers/);
+  });
+
   it('continues in another process (model as JSON, state through v8.serialize)', () => {
     const { X, y } = data();
     const opts: FitOptions = { epochs: 4, batchSize: 16, verbose: 0, validationSplit: 0.2 };
