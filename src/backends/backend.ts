@@ -17,6 +17,8 @@
  * Shapes: row-major. `rows` is the batch's row count, `cols` a layer's width, `k` the outputs.
  */
 
+import type { Arena } from '../tensor/arena.js';
+
 /** The activations a backend fuses with the bias add (forward) and the bias gradient (backward). */
 export type ActivationKind = 'relu' | 'sigmoid' | 'tanh' | 'linear';
 
@@ -39,6 +41,15 @@ export interface ActivationKernels {
 
 export interface Backend {
   readonly name: string;
+
+  /**
+   * The memory a model's arena lives in: `floats` zeroed floats. The js backend makes a plain
+   * ArrayBuffer; a WebAssembly backend places the arena in its WebAssembly.Memory (sized up front:
+   * growing a Memory detaches every view, and the model plans its arena once per run).
+   * @example
+   * backend.createArena(8).capacity; // 8
+   */
+  createArena(floats: number): Arena;
 
   /**
    * C[M,N] = beta·C + op(A)·op(B); op(A): [M, K] (stored [K, M] when transA), op(B): [K, N]

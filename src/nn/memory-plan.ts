@@ -58,14 +58,14 @@ export interface Layout {
 }
 
 /**
- * Makes the arena for `plan` and binds everything to it in plan order: layer params and grads,
+ * Makes the arena for `plan` (in the backend's memory) and binds everything to it in plan order: layer params and grads,
  * the optimizer's state, the batch buffers, the shared gemm scratch, each layer's workspace.
  * `keep` floats of the old arena's prefix are copied over first (P to keep the weights; 2P + S to
  * keep the gradients and the optimizer state too).
  */
 export function layoutArena(plan: MemoryPlan, layers: readonly Layer[], inputDim: number, outputDim: number, optimizer: Optimizer | null, backend: Backend, old: Arena | null, keep: number): Layout {
   const { capacity, params: P } = plan;
-  const arena = new Arena(plan.total);
+  const arena = backend.createArena(plan.total);
   if (old) arena.copyPrefixFrom(old, keep);
   const params = new Arena(arena.alloc(P));
   const grads = new Arena(arena.alloc(P));

@@ -270,6 +270,21 @@ it('runs over the registered backends, the js reference first', () => {
 });
 
 describe.each(listBackends().map((b): [string, Backend] => [b.name, b]))('backend %s', (_name, backend) => {
+  describe('createArena', () => {
+    it('hands out zeroed floats of the asked capacity, views of one buffer', () => {
+      for (const n of [0, 1, 7, 4096]) {
+        const arena = backend.createArena(n);
+        expect(arena.capacity).toBe(n);
+        expect(arena.used).toBe(0);
+        const a = arena.alloc(Math.floor(n / 2));
+        const b = arena.alloc(n - Math.floor(n / 2));
+        expect(a.buffer).toBe(b.buffer);
+        expect(a.every((v) => v === 0) && b.every((v) => v === 0)).toBe(true);
+        expect(() => arena.alloc(1)).toThrow(/out of space/);
+      }
+    });
+  });
+
   describe('gemm', () => {
     it('computes the documented example, and a hand-checked product in every variant', () => {
       const C = new Float32Array(4).fill(NaN);

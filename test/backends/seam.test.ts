@@ -21,6 +21,7 @@ function spyBackend() {
   };
   const backend: Backend = {
     name: 'spy',
+    createArena: (floats) => (note('createArena', []), jsBackend.createArena(floats)),
     gemm: (tA, tB, M, N, K, A, B, beta, C, s) => (note('gemm', [A, B, C, s]), jsBackend.gemm(tA, tB, M, N, K, A, B, beta, C, s)),
     gemmScratchFloats: (M, N, K) => jsBackend.gemmScratchFloats(M, N, K),
     activation(kind) {
@@ -76,6 +77,7 @@ describe('the backend a model is given', () => {
     expect(spy.calls['tanh.backward']).toBe(steps);
     expect(spy.calls['linear.backward']).toBe(steps); // the output layer emits logits under BCE
     expect(spy.calls.gemm).toBeGreaterThanOrEqual(steps * 8);
+    expect(spy.calls.createArena).toBeGreaterThanOrEqual(1); // the arena's memory is the backend's too
   });
 
   it('every operand of every kernel during a run is a view of one buffer: the arena', () => {

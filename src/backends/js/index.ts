@@ -3,6 +3,7 @@
  * Its GEMM is the ladder in src/tensor/gemm (whose `gemm` picks the rung by shape and density);
  * the other kernels are in the files beside this one.
  */
+import { Arena } from '../../tensor/arena.js';
 import { gemm, gemmScratchFloats } from '../../tensor/gemm/index.js';
 import type { ActivationKind, Backend } from '../backend.js';
 import { ACTIVATION_KERNELS } from './activations.js';
@@ -12,6 +13,7 @@ import { adamUpdate, rmspropUpdate, sgdUpdate } from './optimizers.js';
 
 export const jsBackend: Backend = {
   name: 'js',
+  createArena: (floats) => new Arena(floats),
   gemm,
   gemmScratchFloats,
   activation(kind: ActivationKind) {
