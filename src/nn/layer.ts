@@ -16,9 +16,11 @@ export interface LayerConfig {
  * The one small interface every layer implements (after ConvNetJS).
  *
  * Lifecycle: build(inputDim, backend) fixes shapes and binds the layer to the model's backend →
- * bindParams() takes parameter and gradient views → initialize(rng) fills the parameters →
- * bindWorkspace(batch) takes per-batch buffers → forward/backward, as many times as you like,
- * for up to `batch` rows. Every buffer comes from the model's arena.
+ * bindParams(params, grads) takes parameter and gradient views → bindWorkspace(alloc, batch,
+ * gemmScratch) takes per-batch buffers → initialize(rng) fills the parameters (once, when the
+ * model is built) → forward/backward, as many times as you like, for up to `batch` rows. Every
+ * buffer comes from the model's arena; when the model moves to a larger arena it calls
+ * bindParams and bindWorkspace again, in the same order (the values are copied over).
  *
  * Buffers are sized for the batch capacity; a call with fewer `rows` uses their first rows,
  * so the last partial batch costs no allocation.

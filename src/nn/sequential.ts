@@ -81,6 +81,8 @@ export class Sequential implements TrainableModel {
   private batch: BatchBuffers = emptyBuffers();
   /** True while a training run is under way: batches then never grow the arena. */
   private training = false;
+  /** How many times compile has run: a run started before a recompile refuses to go on. */
+  private compiles = 0;
 
   private optimizer: Optimizer | null = null;
   /** Shuffles training rows; lives as long as the model so successive fits continue its stream. */
@@ -158,6 +160,7 @@ export class Sequential implements TrainableModel {
     const sameOptimizer = optimizer === this.optimizer;
     this.optimizer = optimizer;
     this.compileConfig = { optimizer: optimizer.getConfig(), loss: this.loss.name, metrics: this.metrics.map((m) => m.name) };
+    this.compiles++;
     if (this.built) this.layout(this.capacity, sameOptimizer);
   }
 
@@ -198,17 +201,30 @@ export class Sequential implements TrainableModel {
     const batchSize = positiveInt(options.batchSize ?? 32, 'predict: batchSize');
     const out = new Matrix(Xm.rows, this.outputSize);
     const k = this.outputSize;
-    this.forEachBatch(Xm, batchSize, (start, rows, a) => {
+    const f = this.fusedActivation;
+    for (const { start, rows, out: a } of this.batches(Xm, batchSize)) {
       const dst = out.data.subarray(start * k, (start + rows) * k);
-      const f = this.fusedActivation;
       if (f === null) dst.set(a.subarray(0, rows * k));
       else for (let i = 0; i < rows * k; i++) dst[i] = f.f(a[i]);
-    });
+    }
     return out;
   }
 
   /** Loss and metrics over (X, y), e.g. { loss: 0.28, accuracy: 0.89 }. */
   evaluate(X: MatrixLike, y: TargetsLike, options: PredictOptions = {}): Logs {
+    const steps = this.evaluateSteps(X, y, options);
+    for (;;) {
+      const r = steps.next();
+      if (r.done) return r.value;
+    }
+  }
+
+  /**
+   * evaluate, one batch per `next()` (the checks run at the first): the same sums in the same
+   * order, so its result is evaluate's, bit for bit. fitAsync runs validation this way, yielding
+   * to the event loop between batches.
+   */
+  *evaluateSteps(X: MatrixLike, y: TargetsLike, options: PredictOptions = {}): Generator<void, Logs> {
     const { loss } = this.compiled('evaluate');
     const Xm = toFeatures(X, 'evaluate: X');
     const ym = toTargets(y, Xm.rows, 'evaluate: y');
@@ -220,14 +236,15 @@ export class Sequential implements TrainableModel {
     const fused = this.fusedActivation !== null;
     let lossSum = 0;
     const sums = new Float64Array(this.metrics.length);
-    this.forEachBatch(Xm, batchSize, (start, rows, a) => {
+    for (const { start, rows, out: a } of this.batches(Xm, batchSize)) {
       // the targets go into the arena too, so every kernel operand lives there
       const yb = this.batch.y;
       yb.buffer.set(ym.data.subarray(start * k, (start + rows) * k));
       const yv = yb.get(rows);
       lossSum += loss.forwardBackward(this.backend, a, yv, null, rows, k, fused, this.batch.dOut.get(rows));
       for (let m = 0; m < this.metrics.length; m++) sums[m] += this.metrics[m].sum(a, yv, null, rows, k, fused);
-    });
+      yield;
+    }
     const logs: Logs = { loss: lossSum / Xm.rows };
     for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = sums[m] / Xm.rows;
     return logs;
@@ -374,6 +391,9 @@ export class Sequential implements TrainableModel {
   computeGradients(X: MatrixLike, y: TargetsLike): { loss: number; grads: Float32Array[] } {
     const { loss, fused } = this.compiled('computeGradients');
     const { X: Xm, y: ym } = this.checkData(X, y, 'computeGradients');
+    if (this.training && Xm.rows > this.capacity) {
+      throw new RangeError(`computeGradients: ${Xm.rows} rows are one batch, but a training run on this model planned for ${this.capacity}; finish or replace the run first`);
+    }
     this.ensureCapacity(Xm.rows);
     this.batch.X.buffer.set(Xm.data);
     this.batch.y.buffer.set(ym.data);
@@ -423,9 +443,13 @@ export class Sequential implements TrainableModel {
     return this.rng;
   }
 
+  get compileCount(): number {
+    return this.compiles;
+  }
+
   signature(): string {
-    const layers = this.layers.map((l) => `${l.className}[${l.paramShapes().map((s) => s.join('x')).join(',')}]`).join(' ');
-    return `${layers} ${this.optimizer?.name ?? 'uncompiled'}`;
+    const layers = this.layers.map((l) => ({ ...l.toJSON(), shapes: l.paramShapes() }));
+    return JSON.stringify({ layers, compile: this.compileConfig });
   }
 
   // ---- memory ------------------------------------------------------------
@@ -455,10 +479,10 @@ export class Sequential implements TrainableModel {
   // ---- helpers -----------------------------------------------------------
 
   /**
-   * Runs forward over X in batches, handing each batch's output (first rows valid) to fn. During
-   * a training run the arena does not grow: a batch larger than it planned for goes in pieces.
+   * Forward over X in batches: each batch's rows and output (first rows valid). During a training
+   * run the arena does not grow: a batch larger than the run planned for goes in pieces.
    */
-  private forEachBatch(X: Matrix, batchSize: number, fn: (start: number, rows: number, out: Float32Array) => void): void {
+  private *batches(X: Matrix, batchSize: number): Generator<{ start: number; rows: number; out: Float32Array }> {
     const size = this.training ? Math.min(batchSize, this.capacity) : batchSize;
     if (!this.training) this.ensureCapacity(Math.min(size, Math.max(X.rows, 1)));
     const d = X.cols;
@@ -468,7 +492,7 @@ export class Sequential implements TrainableModel {
       Xb.buffer.set(X.data.subarray(start * d, (start + rows) * d));
       let a = Xb.get(rows);
       for (const layer of this.layers) a = layer.forward(a, rows);
-      fn(start, rows, a);
+      yield { start, rows, out: a };
     }
   }
 

@@ -119,10 +119,13 @@ export interface TrainableModel extends Net {
   planCapacity(rows: number): void;
   /** While true, predict and evaluate split big batches instead of growing the arena. */
   setTraining(on: boolean): void;
-  evaluate(X: Matrix, y: Matrix, options: { batchSize: number }): Logs;
+  /** How many times the model was compiled: a run refuses to go on after a recompile. */
+  readonly compileCount: number;
+  /** evaluate, one batch per next(); returns the logs. */
+  evaluateSteps(X: Matrix, y: Matrix, options: { batchSize: number }): Generator<void, Logs>;
   /** The model's shuffling generator: kept across fits, replaced by a fresh one when a seed is given. */
   shuffleRng(seed?: number): MT19937;
-  /** Layer classes, shapes and the optimizer's name: a restored state must match it. */
+  /** The layers' configs and shapes and the compile config, as JSON: a restored state must match it. */
   signature(): string;
 }
 
@@ -147,7 +150,12 @@ export interface TrainingState {
   };
   /** The model's signature() and a fingerprint of the data, checked on restore. */
   check: { model: string; data: string; validation: string | null };
-  /** The epoch under way (0-based), and the next step in it; step 0 means it has not begun. */
+  /** model.stopTraining when the state was taken (a callback may set it mid-epoch). */
+  stopTraining: boolean;
+  /**
+   * The epoch under way (0-based), and the next step in it; step 0 means it has not begun, and
+   * step = steps per epoch that its batches are done but its end (validation) is not.
+   */
   epoch: number;
   step: number;
   /** This epoch's row order. */
@@ -198,12 +206,15 @@ export class Trainer {
   private readonly steps: number;
   private readonly metricSums: Float64Array;
   private readonly batchMetrics: Float64Array;
+  private readonly compileCount: number;
   private epoch = 0;
   private stepInEpoch = 0;
   private lossSum = 0;
   private weightSum = 0;
   private begun = false;
   private finished = false;
+  /** The epoch's last batch has run and its end (validation, callbacks) has not. */
+  private epochEndPending = false;
   private running = false;
   private dataCheck: string | null = null;
 
@@ -223,7 +234,9 @@ export class Trainer {
     print: (line: string) => void,
     seed: number | undefined,
   ) {
+    if (Trainer.current.get(model)?.running) throw new Error(`${model.name}: fitAsync is training this model; wait for it to finish`);
     const { loss, optimizer, metrics, fused } = model.compiled('fit');
+    this.compileCount = model.compileCount;
     this.loss = loss;
     this.optimizer = optimizer;
     this.metrics = metrics;
@@ -245,13 +258,17 @@ export class Trainer {
     this.batchHooks = this.callbacks.some((c) => c.onBatchBegin || c.onBatchEnd);
     this.metricSums = new Float64Array(metrics.length);
     this.batchMetrics = new Float64Array(metrics.length);
-    const previous = Trainer.current.get(model);
-    if (previous?.running) throw new Error(`${model.name}: fitAsync is training this model; wait for it to finish`);
-    Trainer.current.set(model, this);
   }
 
   /** A trainer for model.fit's arguments (what `model.makeTrainer` calls). Checks everything first. */
   static create(model: TrainableModel, X: MatrixLike, y: TargetsLike, options: FitOptions = {}): Trainer {
+    const t = Trainer.unregistered(model, X, y, options);
+    Trainer.current.set(model, t);
+    return t;
+  }
+
+  /** A checked trainer that is not yet the model's current run (restore registers it after its own checks). */
+  private static unregistered(model: TrainableModel, X: MatrixLike, y: TargetsLike, options: FitOptions): Trainer {
     const { loss } = model.compiled('fit');
     const data = model.checkData(X, y, 'fit');
     if (data.X.rows === 0) throw new RangeError('fit: X has 0 rows; there is nothing to train on');
@@ -297,18 +314,20 @@ export class Trainer {
       callbacks: options.callbacks,
       print: options.print,
     };
-    const t = Trainer.create(model, X, y, fitOptions);
-    if (state.check.model !== model.signature()) {
-      throw new Error(`Trainer.restore: the state is for a model ${state.check.model}, this one is ${model.signature()}`);
-    }
+    const t = Trainer.unregistered(model, X, y, fitOptions);
+    if (state.check.model !== model.signature()) throw new Error(`Trainer.restore: ${signatureDifference(state.check.model, model.signature())}`);
     if (state.check.data !== t.dataFingerprint() || state.check.validation !== t.validationFingerprint()) {
       throw new Error('Trainer.restore: X, y (or validationData) differ from the data the run was started with');
     }
     if (!(state.permutation instanceof Int32Array) || state.permutation.length !== t.order.length) {
       throw new Error(`Trainer.restore: permutation must be an Int32Array of ${t.order.length} rows`);
     }
-    if (!Number.isInteger(state.epoch) || !Number.isInteger(state.step) || state.step < 0 || state.step >= t.steps || state.epoch < 0) {
+    // step === steps: taken while fitAsync validated, with the epoch's end still to run
+    if (!Number.isInteger(state.epoch) || !Number.isInteger(state.step) || state.step < 0 || state.step > t.steps || state.epoch < 0) {
       throw new Error(`Trainer.restore: bad position epoch ${state.epoch}, step ${state.step} (an epoch has ${t.steps} steps)`);
+    }
+    if (!Array.isArray(state.sums?.metrics) || state.sums.metrics.length !== t.metrics.length || !state.sums.metrics.concat(state.sums.loss, state.sums.weight).every((v) => typeof v === 'number')) {
+      throw new Error(`Trainer.restore: the running sums must be numbers, one per metric (${t.metrics.length}); a NaN or Infinity does not survive JSON`);
     }
     for (const { index } of state.callbacks) {
       if (!t.userCallbacks[index]?.setState) {
@@ -317,6 +336,7 @@ export class Trainer {
     }
     t.epoch = state.epoch;
     t.stepInEpoch = state.step;
+    t.epochEndPending = state.step === t.steps;
     t.order.set(state.permutation);
     t.rng.setState(state.rngs.shuffle);
     t.optimizer.setState(state.optimizer);
@@ -327,7 +347,11 @@ export class Trainer {
     for (const { index, state: s } of state.callbacks) t.userCallbacks[index].setState?.(s);
     t.begun = state.begun;
     t.finished = state.done;
-    if (t.begun) model.setTraining(!t.finished);
+    if (t.begun) {
+      model.setTraining(!t.finished);
+      model.stopTraining = state.stopTraining === true;
+    }
+    Trainer.current.set(model, t);
     return t;
   }
 
@@ -348,6 +372,7 @@ export class Trainer {
       version: 1,
       config: { ...this.config, classWeight: this.config.classWeight ? { ...this.config.classWeight } : null },
       check: { model: this.model.signature(), data: this.dataFingerprint(), validation: this.validationFingerprint() },
+      stopTraining: this.model.stopTraining,
       epoch: this.epoch,
       step: this.stepInEpoch,
       permutation: this.order.slice(),
@@ -367,11 +392,25 @@ export class Trainer {
    * Returns the batch's mean loss (NaN when no batch was left to run).
    */
   step(): number {
+    if (this.epochEndPending) {
+      // a state taken while fitAsync validated: the epoch's end comes first
+      this.endEpoch(this.validation ? drain(this.validate()) : null);
+      if (this.finished) return NaN;
+    }
+    const loss = this.runBatch();
+    if (this.epochEndPending) this.endEpoch(this.validation ? drain(this.validate()) : null);
+    return loss;
+  }
+
+  /** The batch part of step(); leaves epochEndPending set when the epoch's last batch ran. */
+  private runBatch(): number {
     if (this.finished) throw new Error(`${this.model.name}: this training run is done`);
     if (Trainer.current.get(this.model) !== this) throw new Error(`${this.model.name}: a newer training run on this model superseded this one`);
+    if (this.model.compileCount !== this.compileCount) throw new Error(`${this.model.name}: the model was compiled again during this run; start a new run`);
     if (!this.begun) this.begin();
     if (this.epoch >= this.config.epochs) {
       this.finish();
+      this.epochEndPending = false;
       return NaN;
     }
     if (this.stepInEpoch === 0) this.beginEpoch();
@@ -412,7 +451,7 @@ export class Trainer {
       for (const c of this.callbacks) c.onBatchEnd?.(step, logs);
     }
     this.stepInEpoch++;
-    if (this.stepInEpoch === this.steps) this.endEpoch();
+    this.epochEndPending = this.stepInEpoch === this.steps;
     return batchLoss / rows;
   }
 
@@ -437,14 +476,33 @@ export class Trainer {
   async runAsync(yieldEveryMs = YIELD_EVERY_MS): Promise<History> {
     if (!(yieldEveryMs >= 0 && yieldEveryMs <= 16)) throw new RangeError(`fitAsync: yieldEveryMs must be in [0, 16], got ${yieldEveryMs}`);
     let slice = now();
+    const pause = async () => {
+      if (now() - slice >= yieldEveryMs) {
+        await yieldToEventLoop();
+        slice = now();
+      }
+    };
     this.running = true;
     try {
       while (!this.finished) {
-        this.step();
-        if (now() - slice >= yieldEveryMs) {
-          await yieldToEventLoop();
-          slice = now();
+        if (!this.epochEndPending) {
+          this.runBatch();
+          await pause();
         }
+        if (!this.epochEndPending) continue;
+        // validation one batch at a time, so a big validation set never holds the loop for long
+        let validation: Logs | null = null;
+        if (this.validation) {
+          const steps = this.validate();
+          for (let r = steps.next(); ; r = steps.next()) {
+            if (r.done) {
+              validation = r.value;
+              break;
+            }
+            await pause();
+          }
+        }
+        this.endEpoch(validation);
       }
     } finally {
       this.running = false;
@@ -478,14 +536,19 @@ export class Trainer {
     this.metricSums.fill(0);
   }
 
-  private endEpoch(): void {
+  /** The validation set's loss and metrics, one batch per next(). */
+  private validate(): Generator<void, Logs> {
+    const [vX, vy] = this.validation as [Matrix, Matrix];
+    return this.model.evaluateSteps(vX, vy, { batchSize: this.config.batchSize });
+  }
+
+  /** The epoch's end: its logs (with `validation`'s, as val_*), callbacks, maybe the end of training. */
+  private endEpoch(validation: Logs | null): void {
+    this.epochEndPending = false;
     // Keras's running means: loss weighted by batch size, metrics by sample weight
     const logs: Logs = { loss: this.lossSum / this.X.rows };
     for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = this.metricSums[m] / this.weightSum;
-    if (this.validation) {
-      const v = this.model.evaluate(this.validation[0], this.validation[1], { batchSize: this.config.batchSize });
-      for (const [key, value] of Object.entries(v)) logs[`val_${key}`] = value;
-    }
+    if (validation) for (const [key, value] of Object.entries(validation)) logs[`val_${key}`] = value;
     for (const c of this.callbacks) c.onEpochEnd?.(this.epoch, logs);
     this.epoch++;
     this.stepInEpoch = 0;
@@ -586,6 +649,29 @@ function checkClassWeight(weights: Record<number, number>, y: Matrix): Record<nu
 }
 
 const now = (): number => performance.now();
+
+/** Runs a generator to its end; its return value. */
+function drain<T>(steps: Generator<void, T>): T {
+  for (;;) {
+    const r = steps.next();
+    if (r.done) return r.value;
+  }
+}
+
+/** Which part of two model signatures (signature()) differs, in words. */
+function signatureDifference(saved: string, current: string): string {
+  const parse = (sig: string) => {
+    try {
+      return JSON.parse(sig) as { layers?: unknown; compile?: unknown };
+    } catch {
+      return { layers: sig, compile: null };
+    }
+  };
+  const a = parse(saved);
+  const b = parse(current);
+  const part = JSON.stringify(a.layers) !== JSON.stringify(b.layers) ? 'layers' : 'compile';
+  return `the state is for a model whose ${part} differ: saved ${JSON.stringify(a[part])}, this model ${JSON.stringify(b[part])}`;
+}
 
 /**
  * Lets the event loop run: timers, I/O, and in a page input and rendering. A MessageChannel

@@ -122,7 +122,12 @@ export abstract class BlockOptimizer implements Optimizer {
     this.update();
   }
 
+  private requireBound(where: string): void {
+    if (this.slots.length !== this.slotNames().length) throw new Error(`${this.name}.${where}: bind the optimizer to parameters first (compile and build a model)`);
+  }
+
   getState(): OptimizerState {
+    this.requireBound('getState');
     const slots: Record<string, Float32Array> = {};
     this.slotNames().forEach((name, s) => {
       const total = this.slots[s].reduce((n, v) => n + v.length, 0);
@@ -138,6 +143,7 @@ export abstract class BlockOptimizer implements Optimizer {
   }
 
   setState(state: OptimizerState): void {
+    this.requireBound('setState');
     if (!state || state.name !== this.name) throw new Error(`${this.name}: optimizer state is for '${state?.name}', not '${this.name}'`);
     if (!Number.isInteger(state.iterations) || state.iterations < 0) throw new RangeError(`${this.name}: iterations must be a non-negative integer, got ${state.iterations}`);
     const names = this.slotNames();

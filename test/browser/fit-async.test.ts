@@ -62,7 +62,8 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
       const m = /during fitAsync \((\d+) ms\): ([\d.]+)\/s; idle: ([\d.]+)\/s/.exec(text);
       expect(m, text).not.toBeNull();
       const [, ms, during, idle] = m!.map(Number);
-      expect(ms).toBeGreaterThan(100); // it trained long enough for a blocked loop to show
+      // a loop blocked by training lets the timer fire at most once, at the end
+      expect((during * ms) / 1000).toBeGreaterThanOrEqual(5);
       expect(during).toBeGreaterThan(0.7 * idle);
       expect(text).toMatch(/same losses: true/); // fitAsync and fit give the same numbers in a page too
       const accuracy = Number(/test accuracy ([\d.]+)/.exec(text)?.[1]);

@@ -221,11 +221,86 @@ describe('Trainer: stepping, state, and refusals', () => {
     expect(() => Trainer.restore(fresh(), X, y, s)).toThrow(/callback #0's state/);
     const wider = new Sequential([new Dense(13, { activation: 'relu', inputShape: [6] }), new Dense(8, { activation: 'tanh' }), new Dense(1, { activation: 'sigmoid' })]);
     wider.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
-    expect(() => Trainer.restore(wider, X, y, s, { callbacks: [new EarlyStopping(wider)] })).toThrow(/the state is for a model Dense\[6x12,12\]/);
+    expect(() => Trainer.restore(wider, X, y, s, { callbacks: [new EarlyStopping(wider)] })).toThrow(/the state is for a model whose layers differ/);
+    // the same layers compiled otherwise (here: another learning rate) would continue another run
+    const otherLr = Sequential.fromJSON(m.toJSON());
+    otherLr.compile({ optimizer: new SGD({ learningRate: 0.5 }), loss: 'binary_crossentropy', metrics: ['accuracy'] });
+    expect(() => Trainer.restore(otherLr, X, y, s, { callbacks: [new EarlyStopping(otherLr)] })).toThrow(/whose compile differ: saved \{"optimizer":\{"name":"adam"/);
+    // a failed restore leaves the paused run as it was
+    t.step();
     const v = model().makeTrainer(X, y, { epochs: 1, verbose: 0, validationData: [X, y] });
     v.step();
     expect(() => Trainer.restore(fresh(), X, y, v.getState())).toThrow(/had validationData; pass it again/);
     expect(() => Trainer.restore(fresh(), X, y, { ...s, format: 'x' } as never)).toThrow(/not a densely training state/);
+  });
+
+  it('stopTraining set by a callback mid-epoch is part of the state', () => {
+    const { X, y } = data();
+    const stopper = (m: { stopTraining: boolean }): Callback => ({ onBatchEnd: (batch) => void (batch === 2 && (m.stopTraining = true)) });
+    const a = model();
+    const ref = a.fit(X, y, { epochs: 4, batchSize: 16, verbose: 0, callbacks: [stopper(a)] });
+    expect(ref.epoch).toEqual([0]); // stopped at the end of the first epoch
+    const b = model();
+    const t = b.makeTrainer(X, y, { epochs: 4, batchSize: 16, verbose: 0, callbacks: [stopper(b)] });
+    for (let i = 0; i < 4; i++) t.step(); // past batch 2: the flag is set, the epoch not over
+    const c = Sequential.fromJSON(b.toJSON());
+    c.stopTraining = false;
+    const h = Trainer.restore(c, X, y, structuredClone(t.getState())).run();
+    expect(h.epoch).toEqual([0]);
+    expect(h.history).toEqual(ref.history);
+    // and a stale flag on the model it is restored into does not stop the run early
+    const d = model();
+    const u = d.makeTrainer(X, y, { epochs: 2, batchSize: 16, verbose: 0 });
+    u.step();
+    const e = Sequential.fromJSON(d.toJSON());
+    e.stopTraining = true;
+    expect(Trainer.restore(e, X, y, u.getState()).run().epoch).toEqual([0, 1]);
+  });
+
+  it('compiling again during a run ends it, instead of training on a stale optimizer', () => {
+    const { X, y } = data();
+    const m = model();
+    const t = m.makeTrainer(X, y, { epochs: 1, verbose: 0 });
+    t.step();
+    m.compile({ optimizer: 'sgd', loss: 'binary_crossentropy' });
+    expect(() => t.step()).toThrow(/compiled again during this run/);
+  });
+
+  it('a run refused during fitAsync changes nothing: no larger arena, the same shuffle stream', async () => {
+    const { X, y } = data();
+    const ref = model();
+    const hRef = ref.fit(X, y, { epochs: 30, batchSize: 16, verbose: 0 });
+    const m = model();
+    const pending = m.fitAsync(X, y, { epochs: 30, batchSize: 16, verbose: 0, yieldEveryMs: 0 });
+    await new Promise((resolve) => setImmediate(resolve));
+    const arena = m.memoryReport().arenaFloats;
+    expect(() => m.fit(X, y, { batchSize: 100, seed: 999, verbose: 0 })).toThrow(/fitAsync is training this model/);
+    expect(m.memoryReport().arenaFloats).toBe(arena);
+    expect(() => m.computeGradients(X, y)).toThrow(/planned for 16/);
+    expect((await pending).history).toEqual(hRef.history);
+    expect(bits(m.getWeights())).toEqual(bits(ref.getWeights()));
+  });
+
+  it('a state taken while fitAsync validates restores exactly', async () => {
+    const { X, y } = data(400);
+    const opts: FitOptions = { epochs: 3, batchSize: 16, verbose: 0, validationSplit: 0.5 };
+    const ref = model().fit(X, y, opts);
+    const m = model();
+    let state: ReturnType<Trainer['getState']> | null = null;
+    const t = m.makeTrainer(X, y, opts);
+    const run = t.runAsync(0);
+    // yieldEveryMs 0: a yield after every batch, including each validation batch
+    while (state === null) {
+      await new Promise((resolve) => setImmediate(resolve));
+      const p = t.position;
+      if (p.epoch === 1 && p.step === p.stepsPerEpoch) state = structuredClone(t.getState());
+    }
+    const weights = m.toJSON();
+    await run;
+    expect(state.step).toBe(13); // 200 training rows: 13 steps, all run, the epoch's end not yet
+    const again = Sequential.fromJSON(weights);
+    const h = Trainer.restore(again, X, y, state).run();
+    expect(h.history).toEqual(ref.history);
   });
 
   it('a new run supersedes a paused one, and is refused while fitAsync trains', async () => {
@@ -281,19 +356,18 @@ describe('fitAsync', () => {
     const m = new Sequential([new Dense(64, { activation: 'relu', inputShape: [50] }), new Dense(64, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })]);
     m.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
     m.fit(X.rowView(0, 64), y.subarray(0, 64), { epochs: 1, verbose: 0 }); // warm up the JIT
-    const ticksPerSecond = async (work: () => Promise<unknown>) => {
-      let ticks = 0;
-      const id = setInterval(() => ticks++, 10);
-      const t0 = performance.now();
-      await work();
-      const elapsed = performance.now() - t0;
-      clearInterval(id);
-      return { rate: (ticks / elapsed) * 1000, elapsed };
-    };
-    const training = await ticksPerSecond(() => m.fitAsync(X, y, { epochs: 8, verbose: 0 }));
-    const idle = await ticksPerSecond(() => new Promise((resolve) => setTimeout(resolve, training.elapsed)));
-    // a synchronous fit of this length would let the timer fire 0 times
-    expect(training.elapsed).toBeGreaterThan(200);
-    expect(training.rate).toBeGreaterThan(0.75 * idle.rate);
+    let ticks = 0;
+    const timer = setInterval(() => ticks++, 10);
+    // train until the timer has fired 40 times (however fast the machine), then measure idle as long
+    const started = performance.now();
+    const h = await m.fitAsync(X, y, { epochs: 1000, verbose: 0, callbacks: [{ onBatchEnd: () => void (ticks >= 40 && (m.stopTraining = true)) }] });
+    const training = { ticks, ms: performance.now() - started };
+    ticks = 0;
+    await new Promise((resolve) => setTimeout(resolve, training.ms));
+    const idle = { ticks, ms: training.ms };
+    clearInterval(timer);
+    // a loop blocked by training would not let the timer reach 40 before all 1000 epochs ran
+    expect(h.epoch.length).toBeLessThan(1000);
+    expect(training.ticks / training.ms).toBeGreaterThan(0.75 * (idle.ticks / idle.ms));
   });
 });

@@ -77,3 +77,29 @@ describe('SGD and RMSprop', () => {
     expect(moved).toBeCloseTo((0.1 * g) / Math.sqrt(0.1 * g * g + 1e-7), 5);
   });
 });
+
+describe('optimizer state as data', () => {
+  it('getState/setState carry the slots and t exactly; before bind they say so', () => {
+    const params = () => [
+      { name: 'a', param: Float32Array.of(1, 2), grad: Float32Array.of(0.5, -1) },
+      { name: 'b', param: Float32Array.of(3), grad: Float32Array.of(2) },
+    ];
+    const a = new Adam({ learningRate: 0.1 });
+    const pa = params();
+    a.bind(pa, (n) => new Float32Array(n));
+    a.step();
+    a.step();
+    const b = new Adam({ learningRate: 0.1 });
+    const pb = params();
+    pb.forEach((p, i) => p.param.set(pa[i].param));
+    expect(() => b.getState()).toThrow(/adam.getState: bind the optimizer to parameters first/);
+    b.bind(pb, (n) => new Float32Array(n));
+    b.setState(structuredClone(a.getState()));
+    expect(b.iterations).toBe(2);
+    a.step();
+    b.step();
+    expect(pb.map((p) => Array.from(p.param))).toEqual(pa.map((p) => Array.from(p.param)));
+    expect(() => b.setState({ ...a.getState(), name: 'sgd' })).toThrow(/state is for 'sgd'/);
+    expect(() => b.setState({ ...a.getState(), slots: { m: new Float32Array(2), v: new Float32Array(3) } })).toThrow(/slot 'm' has 2 values, the bound parameters need 3/);
+  });
+});
