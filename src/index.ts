@@ -33,3 +33,4 @@ export {
   type SplitChoice,
 } from './data/prepare.js';
 export { modelFile, modelFromFile, type ModelFile, type DataSections, type LoadedModel } from './io/model-file.js';
+export * from './analysis/index.js';

@@ -8,7 +8,7 @@
  */
 import { fileURLToPath } from 'node:url';
 import type { ChunkSource } from '../data/csv.js';
-import { prepareCsvTraining, prepareNpyTraining, preparePredictFeatures, type Preprocessing, type PredictFeatures, type TrainingData } from '../data/prepare.js';
+import { prepareCsvTraining, prepareEvaluation, prepareNpyTraining, preparePredictFeatures, type EvaluationData, type Preprocessing, type PredictFeatures, type TrainingData } from '../data/prepare.js';
 import type { Impute } from '../data/standardize.js';
 import { fileChunks } from '../node/chunks.js';
 import { loadNpyMatrix, readFileBytes } from '../node/files.js';
@@ -60,4 +60,15 @@ export function loadPredictFeatures(path: string, preprocessing: Preprocessing |
   // opened at the first read, so a model trained on .npy features is reported before the file is looked at
   const rows: ChunkSource = Object.assign(() => fileChunks(path)(), { sourceName: path });
   return preparePredictFeatures(rows, preprocessing, inputSize, path);
+}
+
+/** Labelled rows for evaluate, prepared as the model's training data was (see prepareEvaluation). */
+export function loadEvaluationData(path: string, labelsPath: string | undefined, preprocessing: Preprocessing | null, inputSize: number): EvaluationData {
+  if (!isNpyPath(path)) {
+    if (labelsPath) throw new Error(`--labels goes with .npy features; ${path} is read as CSV, whose label is a column`);
+    const rows: ChunkSource = Object.assign(() => fileChunks(path)(), { sourceName: path });
+    return prepareEvaluation(rows, preprocessing, inputSize, { source: path });
+  }
+  const labels = labelsPath ? loadNpyMatrix(labelsPath) : undefined;
+  return prepareEvaluation(loadNpyMatrix(path), preprocessing, inputSize, { labels, labelsSource: labelsPath, source: path });
 }

@@ -2,16 +2,18 @@
 /** The densely command line: `densely <command> [options]`. */
 import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
+import { evaluate, EVALUATE_USAGE } from './evaluate.js';
 import { predict, PREDICT_USAGE } from './predict.js';
 import { prepare, PREPARE_USAGE } from './prepare.js';
 import { train, TRAIN_USAGE } from './train.js';
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => number> = { train, predict, prepare };
+const COMMANDS: Record<string, (argv: string[], io: Io) => number> = { train, evaluate, predict, prepare };
 
 const HELP = `densely — a zero-dependency neural-network engine
 
 usage:
   ${TRAIN_USAGE}
+  ${EVALUATE_USAGE}
   ${PREDICT_USAGE}
   ${PREPARE_USAGE}
 

@@ -1,5 +1,6 @@
 /** `densely train`: the marketing pipeline — load, split as sklearn does, fit, score, save. */
 import { Dense } from '../nn/dense.js';
+import { formatSummary, scoreSummary, type ScoreSummary } from '../analysis/summary.js';
 import { rocAuc } from '../nn/metrics.js';
 import { Sequential } from '../nn/sequential.js';
 import { Adam } from '../optim/adam.js';
@@ -25,6 +26,9 @@ export const TRAIN_SPEC: Spec = {
   'random-state': { type: 'int', help: 'seed of the sklearn-identical split', default: 42, min: 0, max: 0xffffffff },
   seed: { type: 'int', help: 'seed for weight initialisation and shuffling', default: 42, min: 0, max: 0xffffffff },
   'learning-rate': { type: 'number', help: "Adam's learning rate", default: 0.001 },
+  threshold: { type: 'number', help: 'the test summary decides 1 when the score is at least this', default: 0.5, min: 0, max: 1 },
+  'contact-cost': { type: 'number', help: 'cost of contacting one customer (with --conversion-value: profit by cut on the test rows)', min: 0 },
+  'conversion-value': { type: 'number', help: 'value of one positive contacted', min: 0 },
   save: { type: 'string', help: 'write the trained model (JSON, with its data preparation) here, atomically' },
   json: { type: 'boolean', help: 'print one JSON object instead of progress lines' },
   help: { type: 'boolean', help: 'show this help' },
@@ -48,6 +52,7 @@ export function train(argv: string[], io: Io): number {
   if (o.labels && !o.data) throw new UsageError('train: --labels needs --data');
   if (o.impute !== undefined && o.impute !== 'mean') throw new UsageError(`train: --impute takes 'mean', got '${String(o.impute)}'`);
   const json = o.json === true;
+  if ((o.contactCost === undefined) !== (o.conversionValue === undefined)) throw new UsageError('train: --contact-cost and --conversion-value go together');
 
   const data = loadTrainingData({
     data: o.data as string | undefined,
@@ -82,7 +87,16 @@ export function train(argv: string[], io: Io): number {
   const steps = epochs * Math.ceil(XTrain.rows / batchSize);
 
   const test = model.evaluate(XTest, yTest);
-  const auc = rocAuc(model.predict(XTest).data, yTest.data);
+  const scores = model.predict(XTest).data;
+  const auc = rocAuc(scores, yTest.data);
+  // the analyst's summary of the test rows; undefined (and said so) when they hold one class only
+  let summary: ScoreSummary | null = null;
+  let noSummary: string | null = null;
+  try {
+    summary = scoreSummary(scores, yTest.data, { threshold: o.threshold as number | undefined, contactCost: o.contactCost as number | undefined, conversionValue: o.conversionValue as number | undefined }, 'test rows');
+  } catch (e) {
+    noSummary = (e as Error).message;
+  }
 
   if (o.save) {
     saveModel(o.save as string, model, {
@@ -103,12 +117,15 @@ export function train(argv: string[], io: Io): number {
     usPerStep: (fitSeconds * 1e6) / steps,
     samplesPerSecond: (XTrain.rows * epochs) / fitSeconds,
     history: { loss: history.history.loss, accuracy: history.history.accuracy },
-    test: { loss: test.loss, accuracy: test.accuracy, auc },
+    // Keras's loss and accuracy (p > 0.5), then the analyst's summary (its keys: see evaluate)
+    test: { loss: test.loss, accuracy: test.accuracy, auc, ...(summary ?? {}) },
   };
+  if (noSummary) io.err(`densely: warning: no test summary: ${noSummary}`);
   if (json) io.out(JSON.stringify(result));
   else {
     io.out(`fit: ${fitSeconds.toFixed(2)} s, ${result.usPerStep.toFixed(0)} µs/step, ${Math.round(result.samplesPerSecond).toLocaleString('en-US')} samples/s`);
     io.out(`test: loss ${test.loss.toFixed(4)} - accuracy ${test.accuracy.toFixed(4)} - ROC AUC ${auc.toFixed(4)}`);
+    if (summary) for (const line of ['', 'on the test rows:', ...formatSummary(summary)]) io.out(line);
     if (o.save) io.out(`saved model to ${o.save as string}`);
   }
   return 0;

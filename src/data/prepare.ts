@@ -252,6 +252,50 @@ export function preparePredictFeatures(
   return { X, warnings: [] };
 }
 
+/** Features and their true labels, for evaluating a trained model. */
+export interface EvaluationData extends PredictFeatures {
+  /** `[rows, 1]` labels 0/1. */
+  y: Matrix;
+}
+
+/**
+ * Labelled rows for a trained model, prepared as in training: raw CSV rows (the label column the
+ * model was trained with must be there), or a numeric table with `inputSize` feature columns and
+ * the labels either given (`labels: [rows, 1]`) or as one more, last column. Labels must be 0/1.
+ *
+ * @example
+ * const { X, y } = prepareEvaluation(Matrix.from([[1, 2, 0], [3, 4, 1]]), null, 2, { source: 't.npy' });
+ * X.shape; // [2, 2]; y.data = [0, 1]
+ */
+export function prepareEvaluation(input: ChunkSource | Matrix, preprocessing: Preprocessing | null, inputSize: number, o: { labels?: Matrix; labelsSource?: string; source?: string } = {}): EvaluationData {
+  if (!(input instanceof Matrix)) {
+    const name = o.source ?? input.sourceName ?? 'input';
+    if (o.labels) throw new Error(`${name}: is read as CSV, whose labels are its label column; labels from another file go with .npy features`);
+    if (preprocessing?.kind !== 'csv') throw new Error(`${name}: is read as CSV, but this model was trained on .npy features; give a .npy file`);
+    const pre = Preprocessor.fromJSON(preprocessing.preprocessor);
+    const t = pre.transform(input, { withLabels: true, source: name });
+    return { X: new Matrix(t.rows, t.cols, t.X), y: new Matrix(t.rows, 1, t.y as Float32Array), warnings: t.warnings };
+  }
+  const name = o.source ?? 'input';
+  let table = input;
+  let y: Matrix;
+  if (o.labels) {
+    y = o.labels;
+    const labelsName = o.labelsSource ?? 'labels';
+    if (y.cols !== 1) throw new Error(`${labelsName}: labels must be one column, got shape [${y.rows}, ${y.cols}]`);
+    if (y.rows !== table.rows) throw new Error(`${labelsName}: has ${y.rows} labels but ${name} has ${table.rows} rows`);
+  } else {
+    if (table.cols !== inputSize + 1) {
+      throw new Error(`${name}: has ${table.cols} columns; to evaluate, give the model's ${inputSize} features and the label as the last column, or the labels in their own file`);
+    }
+    y = table.sliceColumns(-1);
+    table = table.sliceColumns(0, -1);
+  }
+  checkBinaryLabels(y, o.labels ? (o.labelsSource ?? 'labels') : `${name} (label = last column)`);
+  const { X, warnings } = preparePredictFeatures(table, preprocessing, inputSize, name);
+  return { X, y, warnings };
+}
+
 /**
  * Raw CSV → the matrix a NumPy-prepared Keras pipeline loads: the features (numerics z-scored,
  * categoricals one-hot), then the label as the last column, fitted on ALL rows.

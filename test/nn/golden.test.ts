@@ -47,6 +47,6 @@ describe('numbers frozen before the refactor', () => {
     expect(main(['train', '--epochs', '2', '--json'], { out: (l) => lines.push(l), err: () => {} })).toBe(0);
     const r = JSON.parse(lines[0]);
     expect(r.history).toEqual(golden.bankCli.history);
-    expect(r.test).toEqual(golden.bankCli.test);
+    expect({ loss: r.test.loss, accuracy: r.test.accuracy, auc: r.test.auc }).toEqual(golden.bankCli.test);
   });
 });

@@ -1,0 +1,54 @@
+/**
+ * `densely evaluate`: a saved model on labelled rows, in the analyst's terms: the baseline, ROC
+ * and PR AUC, the decision at a threshold, the best-F1 threshold, gains and lift by decile,
+ * calibration, and with costs the campaign's profit by cut (src/analysis/summary.ts).
+ */
+import { formatSummary, scoreSummary } from '../analysis/summary.js';
+import { loadModelFile } from '../node/model-files.js';
+import { helpText, parseOptions, UsageError, type Spec } from './args.js';
+import { loadEvaluationData } from './dataset.js';
+import type { Io } from './io.js';
+
+export const EVALUATE_SPEC: Spec = {
+  model: { type: 'string', help: 'a model file (densely train --save, or model.save)' },
+  data: { type: 'string', help: 'labelled rows: raw CSV with the label column, or .npy features (+ the label last, or --labels)' },
+  labels: { type: 'string', help: '.npy labels, one per row of a .npy --data' },
+  threshold: { type: 'number', help: 'decide 1 when the score is at least this', default: 0.5, min: 0, max: 1 },
+  'contact-cost': { type: 'number', help: 'cost of contacting one customer (with --conversion-value: profit by cut)', min: 0 },
+  'conversion-value': { type: 'number', help: 'value of one positive contacted', min: 0 },
+  'batch-size': { type: 'int', help: 'rows per forward pass', default: 32, min: 1 },
+  json: { type: 'boolean', help: 'print one JSON object (the keys of docs/semantics.md, "The analyst\'s summary")' },
+  help: { type: 'boolean', help: 'show this help' },
+};
+
+export const EVALUATE_USAGE = 'densely evaluate --model model.json --data test.csv|X.npy [--labels y.npy] [--threshold 0.5] [--contact-cost C --conversion-value V] [--json]';
+
+export function evaluate(argv: string[], io: Io): number {
+  const o = parseOptions('evaluate', argv, EVALUATE_SPEC);
+  if (o.help) {
+    io.out(helpText(EVALUATE_USAGE, EVALUATE_SPEC));
+    return 0;
+  }
+  for (const required of ['model', 'data'] as const) {
+    if (!o[required]) throw new UsageError(`evaluate: --${required} is required (${EVALUATE_USAGE})`);
+  }
+  if ((o.contactCost === undefined) !== (o.conversionValue === undefined)) {
+    throw new UsageError('evaluate: --contact-cost and --conversion-value go together');
+  }
+  const { model, preparation } = loadModelFile(o.model as string);
+  const { X, y, warnings } = loadEvaluationData(o.data as string, o.labels as string | undefined, preparation, model.inputSize as number);
+  for (const w of warnings) io.err(`densely: warning: ${w}`);
+  const scores = model.predict(X, { batchSize: (o.batchSize as number | undefined) ?? 32 });
+  if (scores.cols !== 1) throw new Error(`${o.model as string}: the model has ${scores.cols} outputs; evaluate reads one score per row`);
+  const summary = scoreSummary(scores.data, y.data, {
+    threshold: o.threshold as number | undefined,
+    contactCost: o.contactCost as number | undefined,
+    conversionValue: o.conversionValue as number | undefined,
+  }, o.data as string);
+  if (o.json) io.out(JSON.stringify(summary));
+  else {
+    io.out(`densely: ${o.model as string} on ${o.data as string}`);
+    for (const line of formatSummary(summary)) io.out(line);
+  }
+  return 0;
+}
