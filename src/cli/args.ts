@@ -21,9 +21,19 @@ export class UsageError extends Error {}
 export function parseOptions(command: string, argv: string[], spec: Spec): Parsed {
   const options: Record<string, { type: 'string' | 'boolean' }> = {};
   for (const [name, s] of Object.entries(spec)) options[name] = { type: s.type === 'boolean' ? 'boolean' : 'string' };
+  // `--epochs -1`: a negative number after an option that takes a value is that value (node's
+  // parser would call it ambiguous), so the range check can say what is allowed
+  const args: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const name = argv[i].startsWith('--') ? argv[i].slice(2) : null;
+    if (name !== null && spec[name] && spec[name].type !== 'boolean' && /^-\d*\.?\d/.test(argv[i + 1] ?? '')) {
+      args.push(`${argv[i]}=${argv[i + 1]}`);
+      i++;
+    } else args.push(argv[i]);
+  }
   let values: Record<string, string | boolean | undefined>;
   try {
-    ({ values } = parseArgs({ args: argv, options, strict: true, allowPositionals: false }) as { values: Record<string, string | boolean | undefined> });
+    ({ values } = parseArgs({ args, options, strict: true, allowPositionals: false }) as { values: Record<string, string | boolean | undefined> });
   } catch (e) {
     throw new UsageError(`${command}: ${(e as Error).message.replace(/\. To specify a positional argument.*$/s, '')}`);
   }

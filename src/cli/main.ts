@@ -1,5 +1,7 @@
 #!/usr/bin/env node
 /** The densely command line: `densely <command> [options]`. */
+import { readFileSync } from 'node:fs';
+import { fileURLToPath } from 'node:url';
 import { UsageError } from './args.js';
 import { processIo, type Io } from './io.js';
 import { evaluate, EVALUATE_USAGE } from './evaluate.js';
@@ -9,6 +11,9 @@ import { train, TRAIN_USAGE } from './train.js';
 
 const COMMANDS: Record<string, (argv: string[], io: Io) => number> = { train, evaluate, predict, prepare };
 
+/** The package's version, from its package.json (two folders up, from src/cli and from dist/cli alike). */
+const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
+
 const HELP = `densely — a zero-dependency neural-network engine
 
 usage:
@@ -17,11 +22,15 @@ usage:
   ${PREDICT_USAGE}
   ${PREPARE_USAGE}
 
-Run 'densely <command> --help' for a command's options.`;
+Run 'densely <command> --help' for a command's options; 'densely --version' for the version.`;
 
 /** Runs one command; returns the exit code. Errors become one clear line on stderr, never a stack trace. */
 export function main(argv: string[], io: Io = processIo): number {
   const [command, ...rest] = argv;
+  if (command === '--version' || command === '-v' || command === 'version') {
+    io.out(`densely ${VERSION}`);
+    return 0;
+  }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
     io.out(HELP);
     return command === undefined ? 2 : 0;

@@ -1,6 +1,6 @@
 /** `densely predict`: score rows with a saved model and write the probabilities as .npy. */
 import { writeNpy } from '../data/npy.js';
-import { writeFileAtomic } from '../node/files.js';
+import { checkWritableTarget, writeFileAtomic } from '../node/files.js';
 import { helpText, parseOptions, UsageError, type Spec } from './args.js';
 import { loadPredictFeatures } from './dataset.js';
 import type { Io } from './io.js';
@@ -25,6 +25,7 @@ export function predict(argv: string[], io: Io): number {
   for (const required of ['model', 'data', 'out'] as const) {
     if (!o[required]) throw new UsageError(`predict: --${required} is required (${PREDICT_USAGE})`);
   }
+  checkWritableTarget(o.out as string);
   const { model, preparation } = loadModelFile(o.model as string);
   const { X, warnings } = loadPredictFeatures(o.data as string, preparation, model.inputSize as number);
   for (const w of warnings) io.err(`densely: warning: ${w}`);

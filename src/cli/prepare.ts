@@ -6,7 +6,7 @@
 import { writeNpy } from '../data/npy.js';
 import { prepareCsvTable } from '../data/prepare.js';
 import { fileChunks } from '../node/chunks.js';
-import { writeFileAtomic } from '../node/files.js';
+import { checkWritableTarget, writeFileAtomic } from '../node/files.js';
 import { helpText, listOption, parseOptions, UsageError, type Spec } from './args.js';
 import type { Io } from './io.js';
 import { delimiterOption } from './train.js';
@@ -33,6 +33,7 @@ export function prepare(argv: string[], io: Io): number {
     if (!o[required]) throw new UsageError(`prepare: --${required} is required (${PREPARE_USAGE})`);
   }
   if (o.impute !== undefined && o.impute !== 'mean') throw new UsageError(`prepare: --impute takes 'mean', got '${String(o.impute)}'`);
+  checkWritableTarget(o.out as string);
   const p = prepareCsvTable(fileChunks(o.data as string), {
     label: o.label as string | undefined,
     drop: listOption(o.drop),

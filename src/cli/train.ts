@@ -8,6 +8,7 @@ import type { Matrix } from '../tensor/matrix.js';
 import { helpText, listOption, parseOptions, UsageError, type Spec } from './args.js';
 import { loadTrainingData } from './dataset.js';
 import type { Io } from './io.js';
+import { checkWritableTarget } from '../node/files.js';
 import { saveModel } from '../node/model-files.js';
 
 export const TRAIN_SPEC: Spec = {
@@ -53,6 +54,7 @@ export function train(argv: string[], io: Io): number {
   if (o.impute !== undefined && o.impute !== 'mean') throw new UsageError(`train: --impute takes 'mean', got '${String(o.impute)}'`);
   const json = o.json === true;
   if ((o.contactCost === undefined) !== (o.conversionValue === undefined)) throw new UsageError('train: --contact-cost and --conversion-value go together');
+  if (o.save) checkWritableTarget(o.save as string); // before any work, not after the training
 
   const data = loadTrainingData({
     data: o.data as string | undefined,

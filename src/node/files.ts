@@ -3,7 +3,7 @@
  * Node-only: only src/node, src/cli and the 'densely/node' entry import `node:*`, so everything
  * else in densely runs unchanged in browsers.
  */
-import { closeSync, fsyncSync, openSync, readFileSync, renameSync, rmSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { npyToMatrixData, readNpy } from '../data/npy.js';
@@ -48,6 +48,36 @@ export function writeFileAtomic(path: string, data: Uint8Array | string): void {
     rmSync(tmp, { force: true });
     throw new Error(`${path}: could not write (${(e as Error).message})`);
   }
+}
+
+/**
+ * Throws, naming the path, unless a file can be written at `path`: its folder exists and is
+ * writable, and the path is not a folder. For checking an output before the work that fills it.
+ *
+ * @example
+ * checkWritableTarget('/no/such/dir/model.json'); // Error: /no/such/dir/model.json: cannot write there: the folder /no/such/dir does not exist
+ */
+export function checkWritableTarget(path: string): void {
+  const dir = dirname(path);
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    throw new Error(`${path}: cannot write there: the folder ${dir} does not exist`);
+  }
+  if (!st.isDirectory()) throw new Error(`${path}: cannot write there: ${dir} is not a folder`);
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new Error(`${path}: cannot write there: the folder ${dir} is not writable`);
+  }
+  let target;
+  try {
+    target = statSync(path);
+  } catch {
+    return; // a new file
+  }
+  if (target.isDirectory()) throw new Error(`${path}: cannot write there: it is a folder`);
 }
 
 /** A .npy file (optionally .npy.gz) as a float32 Matrix; a 1-D array becomes one column. */

@@ -204,3 +204,23 @@ describe('option checking', () => {
     }
   });
 });
+
+describe('found when tried as a new user would', () => {
+  it('--epochs -1 says what is allowed; --version prints the version', () => {
+    const r = run('train', '--epochs', '-1');
+    expect(r.code).toBe(2);
+    expect(r.err).toMatch(/--epochs must be between 1 and ∞, got -1/);
+    const v = run('--version');
+    expect(v.code).toBe(0);
+    expect(v.out).toBe(`densely ${JSON.parse(readFileSync(join(root, 'package.json'), 'utf8')).version}`);
+  });
+
+  it('an output that cannot be written is refused before any training or scoring', () => {
+    const r = run('train', '--save', join(root, 'no', 'such', 'folder', 'm.json'), '--epochs', '1');
+    expect(r.code).toBe(1);
+    expect(r.err).toMatch(/m\.json: cannot write there: the folder .*folder does not exist/);
+    expect(r.out).not.toMatch(/Epoch 1\/1/); // refused before the first epoch
+    const p = run('predict', '--model', 'whatever.json', '--data', 'x.npy', '--out', tmpdir());
+    expect(p.err).toMatch(/cannot write there: it is a folder/);
+  });
+});
