@@ -67,7 +67,7 @@ describe('browser safety and zero dependencies', () => {
       data: ['data', 'tensor'],
       // what a scored list is worth (the analyst's summary): above nn, whose rocAuc it shares
       analysis: ['analysis', 'nn', 'tensor'],
-      io: ['io', 'nn', 'optim', 'data', 'tensor'],
+      io: ['io', 'nn', 'optim', 'data', 'analysis', 'tensor'],
       // DESIGN's node → io, data, tensor, plus nn for the path writer model.save(path) uses
       // (docs/architecture.md says why)
       node: ['node', 'io', 'data', 'tensor', 'nn'],

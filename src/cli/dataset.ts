@@ -55,19 +55,25 @@ export function loadTrainingData(o: DataOptions): TrainingData {
  * Features for predict, prepared as the model's training data was: raw CSV rows through the
  * saved Preprocessor, or .npy features through the saved Standardizer (if any).
  */
-export function loadPredictFeatures(path: string, preprocessing: Preprocessing | null, inputSize: number): PredictFeatures {
-  if (isNpyPath(path)) return preparePredictFeatures(loadNpyMatrix(path), preprocessing, inputSize, path);
-  // opened at the first read, so a model trained on .npy features is reported before the file is looked at
-  const rows: ChunkSource = Object.assign(() => fileChunks(path)(), { sourceName: path });
-  return preparePredictFeatures(rows, preprocessing, inputSize, path);
+export function loadPredictFeatures(input: string | ChunkSource, preprocessing: Preprocessing | null, inputSize: number): PredictFeatures {
+  if (typeof input !== 'string') return preparePredictFeatures(input, preprocessing, inputSize, input.sourceName);
+  if (isNpyPath(input)) return preparePredictFeatures(loadNpyMatrix(input), preprocessing, inputSize, input);
+  return preparePredictFeatures(csvRows(input), preprocessing, inputSize, input);
+}
+
+/**
+ * A CSV file's rows, opened at the first read (so that, say, a model trained on .npy features is
+ * reported before the file is looked at), and again at every read.
+ */
+export function csvRows(path: string): ChunkSource {
+  return Object.assign(() => fileChunks(path)(), { sourceName: path });
 }
 
 /** Labelled rows for evaluate, prepared as the model's training data was (see prepareEvaluation). */
 export function loadEvaluationData(path: string, labelsPath: string | undefined, preprocessing: Preprocessing | null, inputSize: number): EvaluationData {
   if (!isNpyPath(path)) {
     if (labelsPath) throw new Error(`--labels goes with .npy features; ${path} is read as CSV, whose label is a column`);
-    const rows: ChunkSource = Object.assign(() => fileChunks(path)(), { sourceName: path });
-    return prepareEvaluation(rows, preprocessing, inputSize, { source: path });
+    return prepareEvaluation(csvRows(path), preprocessing, inputSize, { source: path });
   }
   const labels = labelsPath ? loadNpyMatrix(labelsPath) : undefined;
   return prepareEvaluation(loadNpyMatrix(path), preprocessing, inputSize, { labels, labelsSource: labelsPath, source: path });

@@ -1,5 +1,5 @@
 import { execFileSync, spawnSync } from 'node:child_process';
-import { mkdtempSync, readFileSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -220,7 +220,9 @@ describe('found when tried as a new user would', () => {
     expect(r.code).toBe(1);
     expect(r.err).toMatch(/m\.json: cannot write there: the folder .*folder does not exist/);
     expect(r.out).not.toMatch(/Epoch 1\/1/); // refused before the first epoch
-    const p = run('predict', '--model', 'whatever.json', '--data', 'x.npy', '--out', tmpdir());
+    const folder = join(mkdtempSync(join(tmpdir(), 'densely-out-')), 'scores.csv');
+    mkdirSync(folder);
+    const p = run('predict', '--model', 'whatever.json', '--data', 'x.npy', '--out', folder);
     expect(p.err).toMatch(/cannot write there: it is a folder/);
   });
 });

@@ -1,0 +1,28 @@
+/**
+ * One column of a CSV, as its raw strings: what `densely predict --id` carries through to the
+ * scored list, untouched (never prepared, never a feature).
+ */
+import { forEachCsvRow, type Chunk, type ChunkSource } from './csv.js';
+
+/**
+ * The values of `column` in every data row, in order. Errors name the source and list the columns.
+ *
+ * @example
+ * readCsvColumn(() => ['id,x\nc1,3\nc2,4\n'], 'id'); // ['c1', 'c2']
+ */
+export function readCsvColumn(source: ChunkSource | Iterable<Chunk>, column: string, options: { delimiter?: string; source?: string } = {}): string[] {
+  const values: string[] = [];
+  let at = -1;
+  forEachCsvRow(
+    source,
+    {
+      onHeader: (header) => {
+        at = header.indexOf(column);
+        if (at < 0) throw new Error(`${options.source ?? (source as ChunkSource).sourceName ?? 'input'}: no column '${column}'; the columns are: ${header.join(', ')}`);
+      },
+      onRow: (fields) => void values.push(fields[at]),
+    },
+    options,
+  );
+  return values;
+}
