@@ -18,6 +18,7 @@ export { stratifiedSplitIndices } from './data/split.js';
 export { CsvParser, CsvError, parseCsv, forEachCsvRow, sniffDelimiter, type ChunkSource, type CsvOptions } from './data/csv.js';
 export { Preprocessor, prepareCsv, scanCsv, readLabels, type PreprocessorJSON, type CsvScan, type Prepared } from './data/preprocessor.js';
 export { Standardizer, type StandardizerJSON } from './data/standardize.js';
+export { featureGroups, type FeatureGroup } from './data/feature-groups.js';
 export {
   prepareNpyTraining,
   prepareCsvTraining,

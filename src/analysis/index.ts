@@ -4,3 +4,4 @@ export { averagePrecision } from './curves.js';
 export { gainsTable, calibrationTable, type GainsRow, type CalibrationRow } from './gains.js';
 export { profitTable, type ProfitTable, type ProfitCut } from './profit.js';
 export { scoreSummary, formatSummary, type ScoreSummary, type SummaryOptions } from './summary.js';
+export { permutationImportance, formatImportance, type Importance, type ImportanceOptions } from './importance.js';

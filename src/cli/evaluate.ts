@@ -3,7 +3,9 @@
  * and PR AUC, the decision at a threshold, the best-F1 threshold, gains and lift by decile,
  * calibration, and with costs the campaign's profit by cut (src/analysis/summary.ts).
  */
+import { formatImportance, permutationImportance } from '../analysis/importance.js';
 import { formatSummary, scoreSummary } from '../analysis/summary.js';
+import { featureGroups } from '../data/feature-groups.js';
 import { loadModelFile } from '../node/model-files.js';
 import { helpText, parseOptions, UsageError, type Spec } from './args.js';
 import { loadEvaluationData } from './dataset.js';
@@ -35,7 +37,7 @@ export function evaluate(argv: string[], io: Io): number {
   if ((o.contactCost === undefined) !== (o.conversionValue === undefined)) {
     throw new UsageError('evaluate: --contact-cost and --conversion-value go together');
   }
-  const { model, preparation } = loadModelFile(o.model as string);
+  const { model, preparation, featureNames } = loadModelFile(o.model as string);
   const { X, y, warnings } = loadEvaluationData(o.data as string, o.labels as string | undefined, preparation, model.inputSize as number);
   for (const w of warnings) io.err(`densely: warning: ${w}`);
   const scores = model.predict(X, { batchSize: (o.batchSize as number | undefined) ?? 32 });
@@ -45,10 +47,12 @@ export function evaluate(argv: string[], io: Io): number {
     contactCost: o.contactCost as number | undefined,
     conversionValue: o.conversionValue as number | undefined,
   }, o.data as string);
-  if (o.json) io.out(JSON.stringify(summary));
+  const groups = featureGroups(preparation, featureNames, model.inputSize as number);
+  const importance = permutationImportance((rows) => model.predict(rows, { batchSize: 256 }).data, X, y.data, groups);
+  if (o.json) io.out(JSON.stringify({ ...summary, importance }));
   else {
     io.out(`densely: ${o.model as string} on ${o.data as string}`);
-    for (const line of formatSummary(summary)) io.out(line);
+    for (const line of [...formatSummary(summary), '', ...formatImportance(importance)]) io.out(line);
   }
   return 0;
 }

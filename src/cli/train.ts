@@ -1,6 +1,8 @@
 /** `densely train`: the marketing pipeline — load, split as sklearn does, fit, score, save. */
 import { Dense } from '../nn/dense.js';
+import { formatImportance, permutationImportance, type Importance } from '../analysis/importance.js';
 import { formatSummary, scoreSummary, type ScoreSummary } from '../analysis/summary.js';
+import { featureGroups } from '../data/feature-groups.js';
 import { rocAuc } from '../nn/metrics.js';
 import { Sequential } from '../nn/sequential.js';
 import { Adam } from '../optim/adam.js';
@@ -99,6 +101,11 @@ export function train(argv: string[], io: Io): number {
   } catch (e) {
     noSummary = (e as Error).message;
   }
+  let importance: Importance[] | null = null;
+  if (summary) {
+    const groups = featureGroups(data.preprocessing, data.featureNames, XTest.cols);
+    importance = permutationImportance((rows) => model.predict(rows, { batchSize: 256 }).data, XTest, yTest.data, groups);
+  }
 
   if (o.save) {
     saveModel(o.save as string, model, {
@@ -120,14 +127,14 @@ export function train(argv: string[], io: Io): number {
     samplesPerSecond: (XTrain.rows * epochs) / fitSeconds,
     history: { loss: history.history.loss, accuracy: history.history.accuracy },
     // Keras's loss and accuracy (p > 0.5), then the analyst's summary (its keys: see evaluate)
-    test: { loss: test.loss, accuracy: test.accuracy, auc, ...(summary ?? {}) },
+    test: { loss: test.loss, accuracy: test.accuracy, auc, ...(summary ? { ...summary, importance } : {}) },
   };
   if (noSummary) io.err(`densely: warning: no test summary: ${noSummary}`);
   if (json) io.out(JSON.stringify(result));
   else {
     io.out(`fit: ${fitSeconds.toFixed(2)} s, ${result.usPerStep.toFixed(0)} µs/step, ${Math.round(result.samplesPerSecond).toLocaleString('en-US')} samples/s`);
     io.out(`test: loss ${test.loss.toFixed(4)} - accuracy ${test.accuracy.toFixed(4)} - ROC AUC ${auc.toFixed(4)}`);
-    if (summary) for (const line of ['', 'on the test rows:', ...formatSummary(summary)]) io.out(line);
+    if (summary) for (const line of ['', 'on the test rows:', ...formatSummary(summary), '', ...formatImportance(importance ?? [])]) io.out(line);
     if (o.save) io.out(`saved model to ${o.save as string}`);
   }
   return 0;

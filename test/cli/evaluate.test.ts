@@ -53,7 +53,11 @@ describe('densely evaluate', () => {
     const r = run('evaluate', '--model', model, '--data', fresh, '--json', '--contact-cost', '1', '--conversion-value', '8');
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
-    expect(Object.keys(j)).toEqual([...CONTRACT, 'profit']);
+    expect(Object.keys(j)).toEqual([...CONTRACT, 'profit', 'importance']);
+    // 5 features without names: one group each; feature 0 and 2 weigh most in the rule
+    expect(j.importance.map((i: { column: string }) => i.column).sort()).toEqual(['feature 0', 'feature 1', 'feature 2', 'feature 3', 'feature 4']);
+    const { importance } = j;
+    delete j.importance;
     const rows = loadNpyMatrix(fresh);
     const scores = loadModelFile(model).model.predict(rows.sliceColumns(0, -1)).data;
     const expected = JSON.parse(JSON.stringify(scoreSummary(scores, rows.sliceColumns(-1).data, { contactCost: 1, conversionValue: 8 })));
@@ -63,6 +67,8 @@ describe('densely evaluate', () => {
     expect(j.gains[9].cumPositivesPct).toBeCloseTo(100, 10);
     expect(j.auc).toBeGreaterThan(0.8);
     expect(j.profit.cuts).toHaveLength(10);
+    expect(importance[0].aucDrop).toBeGreaterThan(0.05);
+    expect(importance[0].aucDrop).toBeGreaterThanOrEqual(importance[4].aucDrop);
   });
 
   it('prints the summary: baseline, the confusion matrix, gains by decile and the top-10% sentence', () => {
@@ -77,6 +83,7 @@ describe('densely evaluate', () => {
     expect(r.out).toMatch(/confusion: tn \d+ {2}fp \d+ {2}fn \d+ {2}tp \d+/);
     expect(r.out).toMatch(/^ {6}1 {5}80 /m); // decile 1 of 800 rows
     expect(r.out).toMatch(/contacting the top 10% reaches \d+% of all positives \(lift \d\.\d\)/);
+    expect(r.out).toMatch(/what drives the score: the drop in ROC AUC when a column is shuffled/);
   });
 
   it('on raw CSV rows with the label column, through the model\'s saved preparation', () => {
@@ -100,6 +107,9 @@ describe('densely evaluate', () => {
     expect(j.n).toBe(600);
     expect(j.auc).toBeGreaterThan(0.8);
     expect(j.confusion.tn + j.confusion.fp + j.confusion.fn + j.confusion.tp).toBe(600);
+    // one row per input column, the one-hot 'plan' as one: plan and spend drive the rule, id was dropped
+    expect(j.importance.map((i: { column: string }) => i.column).sort()).toEqual(['plan', 'region', 'spend']);
+    expect(['plan', 'spend']).toContain(j.importance[0].column);
   });
 
   it('refuses what it cannot evaluate, in one line naming the problem', () => {
@@ -130,7 +140,7 @@ describe('the end of densely train', () => {
     const data = join(dir, 't.npy');
     writeFileSync(data, writeNpy({ shape: [800, 6], data: table() }));
     const j = JSON.parse(run('train', '--data', data, '--epochs', '2', '--json').out);
-    expect(Object.keys(j.test)).toEqual(['loss', 'accuracy', 'auc', ...CONTRACT.filter((k) => k !== 'auc')]);
+    expect(Object.keys(j.test)).toEqual(['loss', 'accuracy', 'auc', ...CONTRACT.filter((k) => k !== 'auc'), 'importance']);
     expect(j.test.n).toBe(160);
     const text = run('train', '--data', data, '--epochs', '2', '--contact-cost', '1', '--conversion-value', '5').out;
     expect(text).toMatch(/on the test rows:/);
