@@ -35,3 +35,4 @@ export {
 } from './data/prepare.js';
 export { modelFile, modelFromFile, type ModelFile, type DataSections, type LoadedModel } from './io/model-file.js';
 export * from './analysis/index.js';
+export * from './report/index.js';

@@ -67,11 +67,13 @@ describe('browser safety and zero dependencies', () => {
       data: ['data', 'tensor'],
       // what a scored list is worth (the analyst's summary): above nn, whose rocAuc it shares
       analysis: ['analysis', 'nn', 'tensor'],
+      // the analyst's HTML report: SVG charts of analysis's figures
+      report: ['report', 'analysis'],
       io: ['io', 'nn', 'optim', 'data', 'analysis', 'tensor'],
       // DESIGN's node → io, data, tensor, plus nn for the path writer model.save(path) uses
       // (docs/architecture.md says why)
       node: ['node', 'io', 'data', 'tensor', 'nn'],
-      cli: ['cli', 'node', 'io', 'analysis', 'data', 'nn', 'optim', 'backends', 'tensor'],
+      cli: ['cli', 'node', 'io', 'report', 'analysis', 'data', 'nn', 'optim', 'backends', 'tensor'],
     };
     const problems: string[] = [];
     for (const file of allSources(src)) {

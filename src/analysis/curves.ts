@@ -31,3 +31,46 @@ export function averagePrecision(scores: ArrayLike<number>, labels: ArrayLike<nu
   }
   return ap;
 }
+
+/**
+ * The ROC curve: [false positive rate, true positive rate] at each distinct score as threshold
+ * (score ≥ t), highest first, from (0, 0) to (1, 1).
+ *
+ * @example
+ * rocCurve([0.9, 0.6, 0.3], [1, 0, 1]); // [[0, 0], [0, 0.5], [1, 0.5], [1, 1]]
+ */
+export function rocCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): [number, number][] {
+  const order = rankByScore(scores);
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) positives += labels[i];
+  const negatives = labels.length - positives;
+  const points: [number, number][] = [[0, 0]];
+  let tp = 0;
+  for (let i = 0; i < order.length; ) {
+    const t = scores[order[i]];
+    for (; i < order.length && scores[order[i]] === t; i++) tp += labels[order[i]];
+    points.push([(i - tp) / negatives, tp / positives]);
+  }
+  return points;
+}
+
+/**
+ * The precision-recall curve: [recall, precision] at each distinct score as threshold, highest
+ * first, starting from (0, 1) as sklearn's curve ends.
+ *
+ * @example
+ * prCurve([0.9, 0.6, 0.3], [1, 0, 1]); // [[0, 1], [0.5, 1], [0.5, 0.5], [1, 0.667]]
+ */
+export function prCurve(scores: ArrayLike<number>, labels: ArrayLike<number>): [number, number][] {
+  const order = rankByScore(scores);
+  let positives = 0;
+  for (let i = 0; i < labels.length; i++) positives += labels[i];
+  const points: [number, number][] = [[0, 1]];
+  let tp = 0;
+  for (let i = 0; i < order.length; ) {
+    const t = scores[order[i]];
+    for (; i < order.length && scores[order[i]] === t; i++) tp += labels[order[i]];
+    points.push([tp / positives, tp / i]);
+  }
+  return points;
+}

@@ -6,6 +6,8 @@
 import { formatImportance, permutationImportance } from '../analysis/importance.js';
 import { formatSummary, scoreSummary } from '../analysis/summary.js';
 import { featureGroups } from '../data/feature-groups.js';
+import { checkWritableTarget, writeFileAtomic } from '../node/files.js';
+import { renderReport } from '../report/report.js';
 import { loadModelFile } from '../node/model-files.js';
 import { helpText, parseOptions, UsageError, type Spec } from './args.js';
 import { loadEvaluationData } from './dataset.js';
@@ -18,12 +20,13 @@ export const EVALUATE_SPEC: Spec = {
   threshold: { type: 'number', help: 'decide 1 when the score is at least this', default: 0.5, min: 0, max: 1 },
   'contact-cost': { type: 'number', help: 'cost of contacting one customer (with --conversion-value: profit by cut)', min: 0 },
   'conversion-value': { type: 'number', help: 'value of one positive contacted', min: 0 },
+  report: { type: 'string', help: 'write an HTML report (charts and tables) here' },
   'batch-size': { type: 'int', help: 'rows per forward pass', default: 32, min: 1 },
   json: { type: 'boolean', help: 'print one JSON object (the keys of docs/semantics.md, "The analyst\'s summary")' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
-export const EVALUATE_USAGE = 'densely evaluate --model model.json --data test.csv|X.npy [--labels y.npy] [--threshold 0.5] [--contact-cost C --conversion-value V] [--json]';
+export const EVALUATE_USAGE = 'densely evaluate --model model.json --data test.csv|X.npy [--labels y.npy] [--threshold 0.5] [--contact-cost C --conversion-value V] [--report report.html] [--json]';
 
 export function evaluate(argv: string[], io: Io): number {
   const o = parseOptions('evaluate', argv, EVALUATE_SPEC);
@@ -37,6 +40,7 @@ export function evaluate(argv: string[], io: Io): number {
   if ((o.contactCost === undefined) !== (o.conversionValue === undefined)) {
     throw new UsageError('evaluate: --contact-cost and --conversion-value go together');
   }
+  if (o.report) checkWritableTarget(o.report as string);
   const { model, preparation, featureNames } = loadModelFile(o.model as string);
   const { X, y, warnings } = loadEvaluationData(o.data as string, o.labels as string | undefined, preparation, model.inputSize as number);
   for (const w of warnings) io.err(`densely: warning: ${w}`);
@@ -49,6 +53,11 @@ export function evaluate(argv: string[], io: Io): number {
   }, o.data as string);
   const groups = featureGroups(preparation, featureNames, model.inputSize as number);
   const importance = permutationImportance((rows) => model.predict(rows, { batchSize: 256 }).data, X, y.data, groups);
+  if (o.report) {
+    const provenance = { model: o.model as string, data: o.data as string, ...(o.labels ? { labels: o.labels as string } : {}), rows: X.rows, features: X.cols };
+    writeFileAtomic(o.report as string, renderReport({ title: `densely: ${o.model as string} on ${o.data as string}`, provenance, scores: scores.data, labels: y.data, summary, importance }));
+    io.err(`densely: wrote the report to ${o.report as string}`);
+  }
   if (o.json) io.out(JSON.stringify({ ...summary, importance }));
   else {
     io.out(`densely: ${o.model as string} on ${o.data as string}`);

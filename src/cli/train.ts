@@ -3,6 +3,7 @@ import { Dense } from '../nn/dense.js';
 import { formatImportance, permutationImportance, type Importance } from '../analysis/importance.js';
 import { formatSummary, scoreSummary, type ScoreSummary } from '../analysis/summary.js';
 import { featureGroups } from '../data/feature-groups.js';
+import { renderReport } from '../report/report.js';
 import { rocAuc } from '../nn/metrics.js';
 import { Sequential } from '../nn/sequential.js';
 import { Adam } from '../optim/adam.js';
@@ -10,7 +11,7 @@ import type { Matrix } from '../tensor/matrix.js';
 import { helpText, listOption, parseOptions, UsageError, type Spec } from './args.js';
 import { loadTrainingData } from './dataset.js';
 import type { Io } from './io.js';
-import { checkWritableTarget } from '../node/files.js';
+import { checkWritableTarget, writeFileAtomic } from '../node/files.js';
 import { saveModel } from '../node/model-files.js';
 
 export const TRAIN_SPEC: Spec = {
@@ -32,6 +33,7 @@ export const TRAIN_SPEC: Spec = {
   threshold: { type: 'number', help: 'the test summary decides 1 when the score is at least this', default: 0.5, min: 0, max: 1 },
   'contact-cost': { type: 'number', help: 'cost of contacting one customer (with --conversion-value: profit by cut on the test rows)', min: 0 },
   'conversion-value': { type: 'number', help: 'value of one positive contacted', min: 0 },
+  report: { type: 'string', help: 'write an HTML report (charts and tables of the test rows) here' },
   save: { type: 'string', help: 'write the trained model (JSON, with its data preparation) here, atomically' },
   json: { type: 'boolean', help: 'print one JSON object instead of progress lines' },
   help: { type: 'boolean', help: 'show this help' },
@@ -57,6 +59,7 @@ export function train(argv: string[], io: Io): number {
   const json = o.json === true;
   if ((o.contactCost === undefined) !== (o.conversionValue === undefined)) throw new UsageError('train: --contact-cost and --conversion-value go together');
   if (o.save) checkWritableTarget(o.save as string); // before any work, not after the training
+  if (o.report) checkWritableTarget(o.report as string);
 
   const data = loadTrainingData({
     data: o.data as string | undefined,
@@ -130,12 +133,18 @@ export function train(argv: string[], io: Io): number {
     test: { loss: test.loss, accuracy: test.accuracy, auc, ...(summary ? { ...summary, importance } : {}) },
   };
   if (noSummary) io.err(`densely: warning: no test summary: ${noSummary}`);
+  if (o.report) {
+    if (!summary) throw new Error(`--report: no report, since the test rows hold one class only`);
+    const provenance = { data: data.source, rows: data.rows, features: XTrain.cols, 'train rows': XTrain.rows, 'test rows': XTest.rows, 'test size': testSize, 'random state (split)': randomState, seed, epochs, 'batch size': batchSize, 'learning rate': learningRate, ...(classWeight ? { 'class weight': JSON.stringify(classWeight) } : {}) };
+    writeFileAtomic(o.report as string, renderReport({ title: `densely: the model on the test rows of ${data.source.split(/[\\/]/).pop()}`, provenance, history: history.history, scores, labels: yTest.data, summary, importance: importance ?? undefined }));
+  }
   if (json) io.out(JSON.stringify(result));
   else {
     io.out(`fit: ${fitSeconds.toFixed(2)} s, ${result.usPerStep.toFixed(0)} µs/step, ${Math.round(result.samplesPerSecond).toLocaleString('en-US')} samples/s`);
     io.out(`test: loss ${test.loss.toFixed(4)} - accuracy ${test.accuracy.toFixed(4)} - ROC AUC ${auc.toFixed(4)}`);
     if (summary) for (const line of ['', 'on the test rows:', ...formatSummary(summary), '', ...formatImportance(importance ?? [])]) io.out(line);
     if (o.save) io.out(`saved model to ${o.save as string}`);
+    if (o.report) io.out(`wrote the report to ${o.report as string}`);
   }
   return 0;
 }

@@ -3,7 +3,7 @@
  * (src/analysis) for a saved model on labelled rows, .npy or raw CSV, in text and as the --json
  * contract.
  */
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -110,6 +110,17 @@ describe('densely evaluate', () => {
     // one row per input column, the one-hot 'plan' as one: plan and spend drive the rule, id was dropped
     expect(j.importance.map((i: { column: string }) => i.column).sort()).toEqual(['plan', 'region', 'spend']);
     expect(['plan', 'spend']).toContain(j.importance[0].column);
+  });
+
+  it('--report writes the HTML report of the evaluation', () => {
+    const report = join(dir, 'eval.html');
+    const r = run('evaluate', '--model', model, '--data', data, '--report', report, '--contact-cost', '1', '--conversion-value', '4');
+    expect(r.code).toBe(0);
+    expect(r.err).toMatch(/wrote the report to .*eval\.html/);
+    const html = readFileSync(report, 'utf8');
+    expect(html).toContain('Profit by cut');
+    expect(html).toContain('What drives the score');
+    expect(html).not.toContain('per epoch'); // evaluate has no training history
   });
 
   it('refuses what it cannot evaluate, in one line naming the problem', () => {
