@@ -96,7 +96,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the report from densely train, in headle
       const charts = await page.$$eval('svg.chart', (svgs) =>
         svgs.map((svg) => ({
           title: svg.getAttribute('aria-label'),
-          drawn: [...svg.querySelectorAll('.mark')].filter((m) => {
+          drawn: Array.from(svg.querySelectorAll('.mark')).filter((m) => {
             const b = (m as SVGGraphicsElement).getBBox();
             return b.width > 0 || b.height > 0;
           }).length,
