@@ -26,6 +26,8 @@ export interface DataOptions {
   delimiter?: string;
   standardize?: boolean;
   impute?: Impute;
+  /** CSV: column types set by --numeric / --categorical. */
+  types?: Record<string, 'numeric' | 'categorical'>;
   testSize: number;
   randomState: number;
   stratify?: boolean;
@@ -41,9 +43,10 @@ export function loadTrainingData(o: DataOptions): TrainingData {
   const split = { testSize: o.testSize, randomState: o.randomState, stratify: o.stratify };
   if (!isNpyPath(path)) {
     if (o.labels) throw new Error(`--labels goes with .npy features; ${path} is read as CSV, whose label is a column (--label NAME)`);
-    return prepareCsvTraining(fileChunks(path), { label: o.label, drop: o.drop, delimiter: o.delimiter, impute: o.impute, ...split });
+    return prepareCsvTraining(fileChunks(path), { label: o.label, drop: o.drop, delimiter: o.delimiter, impute: o.impute, types: o.types, ...split });
   }
   if (o.drop?.length) throw new Error(`--drop names CSV columns; ${path} is a .npy file without column names`);
+  if (o.types && Object.keys(o.types).length) throw new Error(`--numeric and --categorical name CSV columns; ${path} is a .npy file without column names`);
   if (o.label) throw new Error(`--label names a CSV column; for .npy, the label is the last column or --labels FILE`);
   const table = loadNpyMatrix(path);
   const labels = o.labels ? loadNpyMatrix(o.labels) : undefined;

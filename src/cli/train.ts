@@ -21,7 +21,9 @@ export const TRAIN_SPEC: Spec = {
   drop: { type: 'string', help: 'CSV: columns to leave out, comma-separated (e.g. duration)' },
   delimiter: { type: 'string', help: "CSV: ',' ';' or 'tab'", default: 'sniffed' },
   standardize: { type: 'boolean', help: '.npy: z-score the features with the training rows\' mean and std (CSV numerics always are)' },
-  impute: { type: 'string', help: "'mean': fill missing/NaN/Inf numeric cells with the training mean (default: an error)" },
+  impute: { type: 'string', help: "'mean': fill missing/NaN/Inf numeric cells, and text in numeric columns, with the training mean (default: an error)" },
+  numeric: { type: 'string', help: 'CSV: columns to read as numbers whatever the typing rule says, comma-separated' },
+  categorical: { type: 'string', help: 'CSV: columns to one-hot encode even if they hold numbers (e.g. zip codes), comma-separated' },
   'class-weight': { type: 'string', help: "'balanced' (n / (2·count)) or explicit weights like 0:1,1:7.5" },
   stratify: { type: 'boolean', help: 'keep the class ratio in both parts of the split (sklearn stratify=y)' },
   epochs: { type: 'int', help: 'passes over the training rows', default: 10, min: 1 },
@@ -69,6 +71,7 @@ export function train(argv: string[], io: Io): number {
     delimiter: delimiterOption(o.delimiter),
     standardize: o.standardize === true,
     impute: o.impute === 'mean' ? 'mean' : 'none',
+    types: columnTypes(o.numeric, o.categorical),
     testSize,
     randomState,
     stratify: o.stratify === true,
@@ -182,4 +185,16 @@ export function parseClassWeight(spec: string, yTrain: Matrix): Record<number, n
     throw new UsageError(`train: --class-weight needs a weight for both classes, like 0:1,1:7.5, got '${spec}'`);
   }
   return out;
+}
+
+/** --numeric a,b --categorical c → { a: 'numeric', b: 'numeric', c: 'categorical' }; a column in both is refused. */
+export function columnTypes(numeric: unknown, categorical: unknown): Record<string, 'numeric' | 'categorical'> | undefined {
+  if (numeric === undefined && categorical === undefined) return undefined;
+  const types: Record<string, 'numeric' | 'categorical'> = {};
+  for (const c of listOption(numeric) ?? []) types[c] = 'numeric';
+  for (const c of listOption(categorical) ?? []) {
+    if (types[c]) throw new UsageError(`train: column '${c}' is given to both --numeric and --categorical`);
+    types[c] = 'categorical';
+  }
+  return types;
 }

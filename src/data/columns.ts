@@ -172,7 +172,18 @@ export interface ColumnSummary {
   examples: string[];
   /** The first missing or non-finite cell: its 1-based line, or null. */
   firstBadLine: number | null;
+  /** Numeric columns: cells that are text, not a number ('fifty' among ages). */
+  textCells: number;
+  /** The first of them: its value, 1-based data row and line. */
+  firstText: { value: string; row: number; line: number } | null;
 }
+
+/**
+ * The typing rule. A column whose non-missing cells all parse as numbers is numeric; so is one where
+ * at most this share of them (and at least one parses) is text: those cells are then data errors
+ * (or, with impute 'mean', missing values), not a reason to one-hot encode the whole column.
+ */
+export const NUMERIC_TEXT_TOLERANCE = 0.02;
 
 /** Distinct values tracked per column during a scan; beyond it a column just counts as "many". */
 export const SCAN_DISTINCT_LIMIT = 1000;
@@ -197,7 +208,9 @@ export class ColumnScanner {
   readonly name: string;
   private missing = 0;
   private nonFinite = 0;
-  private numeric = true;
+  private numbers = 0;
+  private text = 0;
+  private firstText: { value: string; row: number; line: number } | null = null;
   private boolean = true;
   private seen = 0;
   private distinct: Map<string, true> | null = new Map();
@@ -207,17 +220,20 @@ export class ColumnScanner {
     this.name = name;
   }
 
-  observe(v: string, line: number): void {
+  /** One cell: its text, its 1-based line and (for messages) its 0-based data row. */
+  observe(v: string, line: number, row = -1): void {
     if (isMissing(v)) {
       this.missing++;
       if (this.firstBadLine === null) this.firstBadLine = line;
       return;
     }
     this.seen++;
-    if (this.numeric) {
-      const x = parseNumber(v);
-      if (x !== x) this.numeric = false;
-      else if (x === Infinity || x === -Infinity) {
+    const x = parseNumber(v);
+    if (x !== x) {
+      if (this.text++ === 0) this.firstText = { value: detachString(v), row: row + 1, line };
+    } else {
+      this.numbers++;
+      if (x === Infinity || x === -Infinity) {
         this.nonFinite++;
         if (this.firstBadLine === null) this.firstBadLine = line;
       }
@@ -228,6 +244,11 @@ export class ColumnScanner {
       if (d.size >= SCAN_DISTINCT_LIMIT) this.distinct = null;
       else d.set(detachString(v), true);
     }
+  }
+
+  /** Whether the typing rule (NUMERIC_TEXT_TOLERANCE) makes this column numeric. */
+  private get numeric(): boolean {
+    return this.numbers > 0 && this.text <= NUMERIC_TEXT_TOLERANCE * this.seen;
   }
 
   summary(): ColumnSummary {
@@ -246,6 +267,8 @@ export class ColumnScanner {
       distinct: this.distinct ? this.distinct.size : null,
       examples,
       firstBadLine: kind === 'numeric' || this.missing > 0 ? this.firstBadLine : null,
+      textCells: kind === 'numeric' ? this.text : 0,
+      firstText: kind === 'numeric' ? this.firstText : null,
     };
   }
 

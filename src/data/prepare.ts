@@ -61,6 +61,8 @@ export interface CsvRouteOptions {
   impute?: Impute;
   /** Name in messages (default: the source's sourceName). */
   source?: string;
+  /** Column types set by the user instead of the typing rule, e.g. { zip: 'categorical' }. */
+  types?: Record<string, 'numeric' | 'categorical'>;
 }
 
 export interface CsvTrainingOptions extends CsvRouteOptions, SplitChoice {}
@@ -191,6 +193,7 @@ export function prepareCsvTraining(source: ChunkSource, o: CsvTrainingOptions = 
     source: name,
     drop: o.drop,
     impute: o.impute,
+    types: o.types,
     split: (rows, scan) => {
       if (scan.label === null) throw new Error(`${name}: no label column`);
       if (rows < 2) throw new Error(`${name}: needs at least 2 data rows to split, found ${rows}`);

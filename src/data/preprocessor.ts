@@ -107,7 +107,7 @@ export function scanCsv(source: ChunkSource, options: ScanOptions = {}): CsvScan
         labelIdx = label === null ? -1 : header.indexOf(label);
       },
       onRow: (fields, _row, line) => {
-        for (let c = 0; c < ncols; c++) scanners[c].observe(fields[c], line);
+        for (let c = 0; c < ncols; c++) scanners[c].observe(fields[c], line, _row);
         if (labelIdx >= 0 && tally.size <= SCAN_DISTINCT_LIMIT) {
           const v = fields[labelIdx];
           const n = tally.get(v);
@@ -174,6 +174,8 @@ export interface FitOptions {
   booleans?: 'onehot' | 'binary';
   /** Most categories a column may have (default 1000); more is an error suggesting `drop`. */
   maxCategories?: number;
+  /** Column types decided by the user instead of the typing rule (columns.ts), e.g. { zip: 'categorical' }. */
+  types?: Record<string, 'numeric' | 'categorical'>;
 }
 
 export interface TransformOptions {
@@ -225,6 +227,11 @@ function featureNamesOf(columns: readonly ColumnSpec[]): string[] {
     else names.push(c.name);
   }
   return names;
+}
+
+/** How to drop a column, for the CLI user and the API user alike. */
+function dropHint(column: string): string {
+  return `--drop ${column} on the command line, drop: ['${column}'] in the API`;
 }
 
 function plural(n: number, word: string): string {
@@ -283,6 +290,10 @@ export class Preprocessor {
     if (!scan.header.some((h) => h !== scan.label && !drop.includes(h))) {
       throw new Error(`${name}: no feature columns left after the label and drop`);
     }
+    for (const [col, t] of Object.entries(options.types ?? {})) {
+      if (!scan.header.includes(col)) throw new Error(`${name}: cannot set the type of column '${col}': no such column; the columns are: ${scan.header.join(', ')}`);
+      if (t !== 'numeric' && t !== 'categorical') throw new Error(`${name}: column '${col}': type must be 'numeric' or 'categorical', got ${JSON.stringify(t)}`);
+    }
     const nTrain = countRows(options.trainRows, scan.rows);
     if (nTrain === 0) throw new Error(`${name}: no training rows to fit on`);
 
@@ -293,10 +304,22 @@ export class Preprocessor {
       if (col.kind === 'empty') {
         throw new Error(
           `${name}: column '${col.name}' is empty in every row (${plural(col.missing, 'missing value')}); ` +
-            `drop it with drop: ['${col.name}']`,
+            `drop it (${dropHint(col.name)})`,
         );
       }
-      const type = col.kind === 'numeric' ? STD : col.kind === 'boolean' && booleans === 'binary' ? BIN : ONEHOT;
+      const forced = options.types?.[col.name];
+      const kind = forced ?? col.kind;
+      const type = kind === 'numeric' ? STD : kind === 'boolean' && booleans === 'binary' ? BIN : ONEHOT;
+      if (forced === 'numeric' && col.kind !== 'numeric' && impute !== 'mean') {
+        throw new Error(`${name}: column '${col.name}' is set to numeric, but its values include ${JSON.stringify(col.examples.find((v) => parseNumber(v) !== parseNumber(v)) ?? col.examples[0])}; fix the data or impute it (--impute mean)`);
+      }
+      if (type === STD && col.kind === 'numeric' && col.textCells > 0 && impute !== 'mean') {
+        const t = col.firstText!;
+        throw new Error(
+          `${name} line ${t.line} (row ${t.row}), column ${col.name}: ${JSON.stringify(t.value)} is not a number` +
+            `${col.textCells > 1 ? ` (nor are ${col.textCells - 1} more cells of it)` : ''}; fix the data, or treat such cells as missing with --impute mean (impute: 'mean')`,
+        );
+      }
       if (type !== ONEHOT && impute !== 'mean') {
         const bad = col.missing + col.nonFinite;
         if (bad > 0) {
@@ -333,7 +356,7 @@ export class Preprocessor {
                 if (m.size >= maxCategories) {
                   throw new Error(
                     `${name}: column '${plan[j].col.name}' has more than ${maxCategories} categories in the training rows; ` +
-                      `drop it with drop: ['${plan[j].col.name}'] or raise maxCategories`,
+                      `drop it (${dropHint(plan[j].col.name)}), or set it numeric if it holds numbers (--numeric ${plan[j].col.name})`,
                   );
                 }
                 m.set(detachString(v), 1);
@@ -436,6 +459,8 @@ export class Preprocessor {
     const unseenExample: (string | null)[] = new Array(nc).fill(null);
     const missingCat = new Float64Array(nc);
     const imputed = new Float64Array(nc);
+    const text = new Float64Array(nc);
+    const textExample: string[] = new Array(nc).fill('');
     const warnings: string[] = [];
     let labelIdx = -1;
     let y: Float32Array | null = null;
@@ -497,7 +522,10 @@ export class Preprocessor {
             let x = NaN;
             if (!isMissing(v)) {
               x = t === STD ? parseNumber(v) : parseBoolean(v);
-              if (x !== x) {
+              if (x !== x && fill[j] === fill[j]) {
+                // text in a numeric column, with impute 'mean': a missing value, counted
+                if (text[j]++ === 0) textExample[j] = detachString(v);
+              } else if (x !== x) {
                 throw new Error(
                   `${name} line ${line}: column '${specs[j].name}' expects ${t === STD ? 'a number' : 'yes/no or true/false'}, got ${JSON.stringify(v)}`,
                 );
@@ -557,6 +585,7 @@ export class Preprocessor {
       }
       if (missingCat[j] > 0) warnings.push(`column '${s.name}': ${plural(missingCat[j], 'missing value')}, encoded as all zeros`);
       if (imputed[j] > 0) warnings.push(`column '${s.name}': ${plural(imputed[j], 'missing or non-finite value')} replaced by the training mean`);
+      if (text[j] > 0) warnings.push(`column '${s.name}': ${plural(text[j], 'cell')} that ${text[j] === 1 ? 'is' : 'are'} not a number (e.g. ${JSON.stringify(textExample[j])}) treated as missing (included above)`);
     });
     return {
       X: options.out ? X.subarray(0, nOut * F) : X,

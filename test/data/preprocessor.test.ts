@@ -285,7 +285,7 @@ describe('errors and missing values', () => {
 
   it('a column empty in every row is an error naming it (fine when dropped)', () => {
     const src = fileChunks(fixture('empty-column.csv'));
-    expect(() => prepareCsv(src)).toThrow(/column 'notes' is empty in every row \(3 missing values\); drop it with drop: \['notes'\]/);
+    expect(() => prepareCsv(src)).toThrow(/column 'notes' is empty in every row \(3 missing values\); drop it \(--drop notes on the command line, drop: \['notes'\] in the API\)/);
     expect(prepareCsv(src, { drop: ['notes'] }).featureNames).toEqual(['age']);
   });
 
@@ -305,7 +305,7 @@ describe('errors and missing values', () => {
   it('too many categories is an error suggesting drop', () => {
     const rows = Array.from({ length: 30 }, (_, i) => `id${i},${i % 2 ? 'yes' : 'no'}`).join('\n');
     expect(() => prepareCsv(text(`id,y\n${rows}\n`), { maxCategories: 20 })).toThrow(
-      /column 'id' has more than 20 categories in the training rows; drop it with drop: \['id'\] or raise maxCategories/,
+      /column 'id' has more than 20 categories in the training rows; drop it \(--drop id on the command line, drop: \['id'\] in the API\), or set it numeric if it holds numbers \(--numeric id\)/,
     );
   });
 });
