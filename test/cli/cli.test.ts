@@ -177,6 +177,17 @@ describe('the bank marketing pipeline (embedded data)', () => {
 });
 
 describe('the installed bin', () => {
+  it('`npx densely train --json` prints exactly one JSON object on stdout (the scripts\' route; npm start adds npm\'s banner)', () => {
+    if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
+    const dir = mkdtempSync(join(tmpdir(), 'densely-npx-'));
+    const data = smallData(dir);
+    const r = spawnSync('npx', ['--no-install', 'densely', 'train', '--data', data, '--epochs', '1', '--json'], { cwd: root, encoding: 'utf8' });
+    expect(r.status).toBe(0);
+    const j = JSON.parse(r.stdout); // throws unless stdout is one JSON value
+    expect(j.epochs).toBe(1);
+    expect(r.stdout.trim().split('\n')).toHaveLength(1);
+  });
+
   it('runs `densely predict` with missing options: exit 2 and a usage hint, no stack trace', () => {
     const bin = join(root, 'bin', 'densely.js');
     if (!existsSync(join(root, 'dist', 'cli', 'main.js'))) execFileSync('npx', ['tsc', '-p', 'tsconfig.build.json'], { cwd: root });
