@@ -57,6 +57,22 @@ export function parseOptions(command: string, argv: string[], spec: Spec): Parse
   return out;
 }
 
+/**
+ * A command's options: parsed and checked, with the `required` ones present. Returns null after
+ * printing the help when --help was given (the command then exits 0).
+ */
+export function commandOptions(command: string, argv: string[], spec: Spec, usage: string, required: string[], print: (line: string) => void): Parsed | null {
+  const o = parseOptions(command, argv, spec);
+  if (o.help) {
+    print(helpText(usage, spec));
+    return null;
+  }
+  for (const name of required) {
+    if (!o[name.replace(/-([a-z])/g, (_, c: string) => c.toUpperCase())]) throw new UsageError(`${command}: --${name} is required (${usage})`);
+  }
+  return o;
+}
+
 /** The help text for a command's options. */
 export function helpText(usage: string, spec: Spec): string {
   const lines = [`usage: ${usage}`, '', 'options:'];

@@ -9,7 +9,7 @@ import { featureGroups } from '../data/feature-groups.js';
 import { checkWritableTarget, writeFileAtomic } from '../node/files.js';
 import { renderReport } from '../report/report.js';
 import { loadModelFile } from '../node/model-files.js';
-import { helpText, parseOptions, UsageError, type Spec } from './args.js';
+import { commandOptions, type Spec, UsageError } from './args.js';
 import { loadEvaluationData } from './dataset.js';
 import type { Io } from './io.js';
 
@@ -29,14 +29,8 @@ export const EVALUATE_SPEC: Spec = {
 export const EVALUATE_USAGE = 'densely evaluate --model model.json --data test.csv|X.npy [--labels y.npy] [--threshold 0.5] [--contact-cost C --conversion-value V] [--report report.html] [--json]';
 
 export function evaluate(argv: string[], io: Io): number {
-  const o = parseOptions('evaluate', argv, EVALUATE_SPEC);
-  if (o.help) {
-    io.out(helpText(EVALUATE_USAGE, EVALUATE_SPEC));
-    return 0;
-  }
-  for (const required of ['model', 'data'] as const) {
-    if (!o[required]) throw new UsageError(`evaluate: --${required} is required (${EVALUATE_USAGE})`);
-  }
+  const o = commandOptions('evaluate', argv, EVALUATE_SPEC, EVALUATE_USAGE, ['model', 'data'], io.out);
+  if (o === null) return 0;
   if ((o.contactCost === undefined) !== (o.conversionValue === undefined)) {
     throw new UsageError('evaluate: --contact-cost and --conversion-value go together');
   }

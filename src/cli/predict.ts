@@ -9,7 +9,7 @@ import { writeNpy } from '../data/npy.js';
 import { parseTop, scoredCsv, selectRows } from '../io/scored-list.js';
 import { checkWritableTarget, writeFileAtomic } from '../node/files.js';
 import { loadModelFile } from '../node/model-files.js';
-import { helpText, parseOptions, UsageError, type Spec } from './args.js';
+import { commandOptions, type Spec, UsageError } from './args.js';
 import { csvRows, isNpyPath, loadPredictFeatures } from './dataset.js';
 import { writeOut, type Io } from './io.js';
 
@@ -27,14 +27,8 @@ export const PREDICT_SPEC: Spec = {
 export const PREDICT_USAGE = 'densely predict --model model.json --data X.npy|rows.csv|- --out scores.csv|preds.npy|- [--id COLUMN] [--top 10%] [--threshold 0.5]';
 
 export function predict(argv: string[], io: Io): number {
-  const o = parseOptions('predict', argv, PREDICT_SPEC);
-  if (o.help) {
-    io.out(helpText(PREDICT_USAGE, PREDICT_SPEC));
-    return 0;
-  }
-  for (const required of ['model', 'data', 'out'] as const) {
-    if (!o[required]) throw new UsageError(`predict: --${required} is required (${PREDICT_USAGE})`);
-  }
+  const o = commandOptions('predict', argv, PREDICT_SPEC, PREDICT_USAGE, ['model', 'data', 'out'], io.out);
+  if (o === null) return 0;
   const data = o.data as string;
   const out = o.out as string;
   const toCsv = out === '-' || /\.csv$/i.test(out);

@@ -7,7 +7,7 @@ import { writeNpy } from '../data/npy.js';
 import { prepareCsvTable } from '../data/prepare.js';
 import { fileChunks } from '../node/chunks.js';
 import { checkWritableTarget, writeFileAtomic } from '../node/files.js';
-import { helpText, listOption, parseOptions, UsageError, type Spec } from './args.js';
+import { commandOptions, listOption, type Spec, UsageError } from './args.js';
 import type { Io } from './io.js';
 import { delimiterOption } from './train.js';
 
@@ -24,14 +24,8 @@ export const PREPARE_SPEC: Spec = {
 export const PREPARE_USAGE = 'densely prepare --data bank-full.csv [--drop duration] --out marketing_data.npy';
 
 export function prepare(argv: string[], io: Io): number {
-  const o = parseOptions('prepare', argv, PREPARE_SPEC);
-  if (o.help) {
-    io.out(helpText(PREPARE_USAGE, PREPARE_SPEC));
-    return 0;
-  }
-  for (const required of ['data', 'out'] as const) {
-    if (!o[required]) throw new UsageError(`prepare: --${required} is required (${PREPARE_USAGE})`);
-  }
+  const o = commandOptions('prepare', argv, PREPARE_SPEC, PREPARE_USAGE, ['data', 'out'], io.out);
+  if (o === null) return 0;
   if (o.impute !== undefined && o.impute !== 'mean') throw new UsageError(`prepare: --impute takes 'mean', got '${String(o.impute)}'`);
   checkWritableTarget(o.out as string);
   const p = prepareCsvTable(fileChunks(o.data as string), {

@@ -8,7 +8,7 @@ import { rocAuc } from '../nn/metrics.js';
 import { Sequential } from '../nn/sequential.js';
 import { Adam } from '../optim/adam.js';
 import type { Matrix } from '../tensor/matrix.js';
-import { helpText, listOption, parseOptions, UsageError, type Spec } from './args.js';
+import { commandOptions, listOption, type Spec, UsageError } from './args.js';
 import { loadTrainingData } from './dataset.js';
 import type { Io } from './io.js';
 import { checkWritableTarget, writeFileAtomic } from '../node/files.js';
@@ -44,11 +44,8 @@ export const TRAIN_SPEC: Spec = {
 export const TRAIN_USAGE = 'densely train [--data F.npy|F.csv] [options]';
 
 export function train(argv: string[], io: Io): number {
-  const o = parseOptions('train', argv, TRAIN_SPEC);
-  if (o.help) {
-    io.out(helpText(TRAIN_USAGE, TRAIN_SPEC));
-    return 0;
-  }
+  const o = commandOptions('train', argv, TRAIN_SPEC, TRAIN_USAGE, [], io.out);
+  if (o === null) return 0;
   const epochs = (o.epochs as number | undefined) ?? 10;
   const batchSize = (o.batchSize as number | undefined) ?? 32;
   const testSize = (o.testSize as number | undefined) ?? 0.2;
