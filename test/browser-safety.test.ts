@@ -68,7 +68,7 @@ describe('browser safety and zero dependencies', () => {
       // what a scored list is worth (the analyst's summary): above nn, whose rocAuc it shares
       analysis: ['analysis', 'nn', 'tensor'],
       // the analyst's HTML report: SVG charts of analysis's figures
-      report: ['report', 'analysis'],
+      report: ['report', 'analysis', 'tensor'],
       io: ['io', 'nn', 'optim', 'data', 'analysis', 'tensor'],
       // DESIGN's node → io, data, tensor, plus nn for the path writer model.save(path) uses
       // (docs/architecture.md says why)

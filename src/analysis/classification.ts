@@ -22,6 +22,8 @@ export interface Confusion {
  */
 export function confusion(scores: ArrayLike<number>, labels: ArrayLike<number>, threshold: number): Confusion {
   const c: Confusion = { tn: 0, fp: 0, fn: 0, tp: 0 };
+  // float32 scores meet the threshold as a float32: a score printed as 0.7 is ≥ a threshold of 0.7
+  threshold = scores instanceof Float32Array ? Math.fround(threshold) : threshold;
   for (let i = 0; i < scores.length; i++) {
     const predicted = scores[i] >= threshold;
     if (labels[i] === 1) predicted ? c.tp++ : c.fn++;

@@ -31,11 +31,16 @@ export function decileBounds(n: number): number[] {
   return Array.from({ length: 11 }, (_, k) => Math.floor((k * n) / 10));
 }
 
-/** Throws unless scores and labels have the same length, labels are 0/1 and scores are finite. */
+/** Rows the decile tables need: with fewer, some deciles would be empty. */
+export const MIN_SCORED_ROWS = 10;
+
+/** Throws unless scores and labels have the same length, labels are 0/1 and scores are probabilities. */
 export function checkScored(scores: ArrayLike<number>, labels: ArrayLike<number>, where: string): void {
   if (scores.length !== labels.length) throw new RangeError(`${where}: ${scores.length} scores but ${labels.length} labels`);
   for (let i = 0; i < labels.length; i++) {
     if (labels[i] !== 0 && labels[i] !== 1) throw new RangeError(`${where}: labels must be 0 or 1, row ${i} has ${labels[i]}`);
-    if (!Number.isFinite(scores[i])) throw new RangeError(`${where}: row ${i} has score ${scores[i]}`);
+    if (!(scores[i] >= 0 && scores[i] <= 1)) {
+      throw new RangeError(`${where}: scores must be probabilities in [0, 1], row ${i} has ${scores[i]} (does the model end in a sigmoid?)`);
+    }
   }
 }

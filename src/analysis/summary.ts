@@ -13,7 +13,8 @@ import { bestF1, brier, confusion, logLoss, precisionRecallF1, type Confusion } 
 import { averagePrecision, rocAuc } from './curves.js';
 import { calibrationTable, gainsTable, type CalibrationRow, type GainsRow } from './gains.js';
 import { profitTable, type ProfitTable } from './profit.js';
-import { checkScored } from './ranking.js';
+import { checkScored, MIN_SCORED_ROWS } from './ranking.js';
+import { float32Text } from '../tensor/float32-text.js';
 
 export interface SummaryOptions {
   /** Decisions are score ≥ threshold. Default 0.5. */
@@ -54,6 +55,7 @@ export interface ScoreSummary {
 export function scoreSummary(scores: ArrayLike<number>, labels: ArrayLike<number>, options: SummaryOptions = {}, where = 'evaluate'): ScoreSummary {
   checkScored(scores, labels, where);
   const n = scores.length;
+  if (n < MIN_SCORED_ROWS) throw new RangeError(`${where}: ${n} rows; the decile tables need at least ${MIN_SCORED_ROWS}`);
   let positives = 0;
   for (let i = 0; i < n; i++) positives += labels[i];
   if (positives === 0 || positives === n) {
@@ -98,7 +100,7 @@ export function formatSummary(s: ScoreSummary): string[] {
     `ROC AUC ${s.auc.toFixed(4)} - PR AUC ${s.prAuc.toFixed(4)} - log loss ${s.logLoss.toFixed(4)} - Brier ${s.brier.toFixed(4)}`,
     `at threshold ${s.threshold} (score ≥ it): accuracy ${((c.tp + c.tn) / s.n).toFixed(4)}, precision ${s.precision.toFixed(4)}, recall ${s.recall.toFixed(4)}, F1 ${s.f1.toFixed(4)}`,
     `  confusion: tn ${c.tn}  fp ${c.fp}  fn ${c.fn}  tp ${c.tp}`,
-    `best F1 ${s.bestF1.f1.toFixed(4)} at threshold ${s.bestF1.threshold.toPrecision(4)}`,
+    `best F1 ${s.bestF1.f1.toFixed(4)} at threshold ${float32Text(s.bestF1.threshold)}`,
     '',
     'gains and lift by decile of score (highest first; ties in input order):',
     ' decile   rows  positives  response  cum % of positives   lift  cum lift',

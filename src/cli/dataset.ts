@@ -11,6 +11,7 @@ import type { ChunkSource } from '../data/csv.js';
 import { prepareCsvTraining, prepareEvaluation, prepareNpyTraining, preparePredictFeatures, type EvaluationData, type Preprocessing, type PredictFeatures, type TrainingData } from '../data/prepare.js';
 import type { Impute } from '../data/standardize.js';
 import { fileChunks } from '../node/chunks.js';
+import { UsageError } from './args.js';
 import { loadNpyMatrix, readFileBytes } from '../node/files.js';
 
 /** The embedded UCI Bank Marketing matrix (prepared as marketing_data.npy, label last). */
@@ -42,12 +43,12 @@ export function loadTrainingData(o: DataOptions): TrainingData {
   const path = o.data ?? DEFAULT_DATA;
   const split = { testSize: o.testSize, randomState: o.randomState, stratify: o.stratify };
   if (!isNpyPath(path)) {
-    if (o.labels) throw new Error(`--labels goes with .npy features; ${path} is read as CSV, whose label is a column (--label NAME)`);
+    if (o.labels) throw new UsageError(`train: --labels goes with .npy features; ${path} is read as CSV, whose label is a column (--label NAME)`);
     return prepareCsvTraining(fileChunks(path), { label: o.label, drop: o.drop, delimiter: o.delimiter, impute: o.impute, types: o.types, ...split });
   }
-  if (o.drop?.length) throw new Error(`--drop names CSV columns; ${path} is a .npy file without column names`);
-  if (o.types && Object.keys(o.types).length) throw new Error(`--numeric and --categorical name CSV columns; ${path} is a .npy file without column names`);
-  if (o.label) throw new Error(`--label names a CSV column; for .npy, the label is the last column or --labels FILE`);
+  if (o.drop?.length) throw new UsageError(`train: --drop names CSV columns; ${path} is a .npy file without column names`);
+  if (o.types && Object.keys(o.types).length) throw new UsageError(`train: --numeric and --categorical name CSV columns; ${path} is a .npy file without column names`);
+  if (o.label) throw new UsageError(`train: --label names a CSV column; for .npy, the label is the last column or --labels FILE`);
   const table = loadNpyMatrix(path);
   const labels = o.labels ? loadNpyMatrix(o.labels) : undefined;
   const featureNames = path === DEFAULT_DATA ? (JSON.parse(new TextDecoder().decode(readFileBytes(DEFAULT_FEATURES))) as { features: string[] }).features : undefined;
@@ -75,7 +76,7 @@ export function csvRows(path: string): ChunkSource {
 /** Labelled rows for evaluate, prepared as the model's training data was (see prepareEvaluation). */
 export function loadEvaluationData(path: string, labelsPath: string | undefined, preprocessing: Preprocessing | null, inputSize: number): EvaluationData {
   if (!isNpyPath(path)) {
-    if (labelsPath) throw new Error(`--labels goes with .npy features; ${path} is read as CSV, whose label is a column`);
+    if (labelsPath) throw new UsageError(`evaluate: --labels goes with .npy features; ${path} is read as CSV, whose label is a column`);
     return prepareEvaluation(csvRows(path), preprocessing, inputSize, { source: path });
   }
   const labels = labelsPath ? loadNpyMatrix(labelsPath) : undefined;

@@ -34,12 +34,13 @@ export function evaluate(argv: string[], io: Io): number {
   if ((o.contactCost === undefined) !== (o.conversionValue === undefined)) {
     throw new UsageError('evaluate: --contact-cost and --conversion-value go together');
   }
+  if (o.data === '-') throw new UsageError("evaluate: --data - (stdin) is for predict; evaluate reads a file");
   if (o.report) checkWritableTarget(o.report as string);
   const { model, preparation, featureNames } = loadModelFile(o.model as string);
   const { X, y, warnings } = loadEvaluationData(o.data as string, o.labels as string | undefined, preparation, model.inputSize as number);
   for (const w of warnings) io.err(`densely: warning: ${w}`);
+  if (model.outputSize !== 1) throw new Error(`${o.model as string}: the model has ${model.outputSize} outputs; evaluate reads one score per row`);
   const scores = model.predict(X, { batchSize: (o.batchSize as number | undefined) ?? 32 });
-  if (scores.cols !== 1) throw new Error(`${o.model as string}: the model has ${scores.cols} outputs; evaluate reads one score per row`);
   const summary = scoreSummary(scores.data, y.data, {
     threshold: o.threshold as number | undefined,
     contactCost: o.contactCost as number | undefined,

@@ -35,6 +35,7 @@ export function predict(argv: string[], io: Io): number {
   if (!toCsv && !/\.npy$/i.test(out)) throw new UsageError(`predict: --out must end in .csv or .npy (or be '-' for CSV on stdout), got '${out}'`);
   if (!toCsv && (o.id !== undefined || o.threshold !== undefined)) throw new UsageError('predict: --id and --threshold add CSV columns; write a .csv (or --out -)');
   if (o.id !== undefined && (data === '-' ? false : isNpyPath(data))) throw new UsageError('predict: --id names a CSV column; a .npy file has none');
+  if (!toCsv && o.top !== undefined) throw new UsageError('predict: --top sorts the rows, and a .npy of scores cannot say which row each came from; write a .csv (with --id)');
   let top;
   try {
     top = o.top === undefined ? undefined : parseTop(String(o.top));
@@ -50,13 +51,14 @@ export function predict(argv: string[], io: Io): number {
     const bytes = io.readStdin();
     rows = Object.assign(() => [bytes], { sourceName: 'stdin' });
   }
+  if (model.outputSize !== 1) throw new Error(`${o.model as string}: the model has ${model.outputSize} outputs; predict writes one score per row`);
+  // the ID column first: a misspelt --id fails before the scoring, not after it
+  const id = o.id === undefined ? undefined : { name: String(o.id), values: readCsvColumn(typeof rows === 'string' ? csvRows(rows) : rows, String(o.id)) };
   const { X, warnings } = loadPredictFeatures(rows, preparation, model.inputSize as number);
   for (const w of warnings) io.err(`densely: warning: ${w}`);
   const p = model.predict(X, { batchSize: (o.batchSize as number | undefined) ?? 32 });
-  if (p.cols !== 1) throw new Error(`${o.model as string}: the model has ${p.cols} outputs; predict writes one score per row`);
   const selected = selectRows(p.data, top);
   if (toCsv) {
-    const id = o.id === undefined ? undefined : { name: String(o.id), values: readCsvColumn(typeof rows === 'string' ? csvRows(rows) : rows, String(o.id)) };
     const text = scoredCsv(p.data, selected, { id, threshold: o.threshold as number | undefined });
     if (out === '-') writeOut(io, text);
     else writeFileAtomic(out, text);

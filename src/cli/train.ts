@@ -75,6 +75,11 @@ export function train(argv: string[], io: Io): number {
   });
   for (const w of data.warnings) io.err(`densely: warning: ${w}`);
   const { XTrain, yTrain, XTest, yTest } = data;
+  if (o.report && (XTest.rows < 10 || !hasBothClasses(yTest.data))) {
+    // said before the training, not after it
+    const why = XTest.rows < 10 ? `${XTest.rows} test rows are fewer than the 10 the decile tables need` : `the ${XTest.rows} test rows hold one class only`;
+    throw new Error(`--report: ${why}; use a larger --test-size or --stratify`);
+  }
   const classWeight = o.classWeight === undefined ? undefined : parseClassWeight(String(o.classWeight), yTrain);
 
   const model = new Sequential(
@@ -134,14 +139,14 @@ export function train(argv: string[], io: Io): number {
   };
   if (noSummary) io.err(`densely: warning: no test summary: ${noSummary}`);
   if (o.report) {
-    if (!summary) throw new Error(`--report: no report, since the test rows hold one class only`);
+    if (!summary) throw new Error(`--report: no report: ${noSummary}`);
     const provenance = { data: data.source, rows: data.rows, features: XTrain.cols, 'train rows': XTrain.rows, 'test rows': XTest.rows, 'test size': testSize, 'random state (split)': randomState, seed, epochs, 'batch size': batchSize, 'learning rate': learningRate, ...(classWeight ? { 'class weight': JSON.stringify(classWeight) } : {}) };
     writeFileAtomic(o.report as string, renderReport({ title: `densely: the model on the test rows of ${data.source.split(/[\\/]/).pop()}`, provenance, history: history.history, scores, labels: yTest.data, summary, importance: importance ?? undefined }));
   }
   if (json) io.out(JSON.stringify(result));
   else {
     io.out(`fit: ${fitSeconds.toFixed(2)} s, ${result.usPerStep.toFixed(0)} µs/step, ${Math.round(result.samplesPerSecond).toLocaleString('en-US')} samples/s`);
-    io.out(`test: loss ${test.loss.toFixed(4)} - accuracy ${test.accuracy.toFixed(4)} - ROC AUC ${auc.toFixed(4)}`);
+    io.out(`test: loss ${test.loss.toFixed(4)} - accuracy ${test.accuracy.toFixed(4)} - ROC AUC ${Number.isFinite(auc) ? auc.toFixed(4) : 'n/a (one class in the test rows)'}`);
     if (summary) for (const line of ['', 'on the test rows:', ...formatSummary(summary), '', ...formatImportance(importance ?? [])]) io.out(line);
     if (o.save) io.out(`saved model to ${o.save as string}`);
     if (o.report) io.out(`wrote the report to ${o.report as string}`);
@@ -194,4 +199,11 @@ export function columnTypes(numeric: unknown, categorical: unknown): Record<stri
     types[c] = 'categorical';
   }
   return types;
+}
+
+/** Whether 0/1 labels hold both classes (AUC, lift and the report need both). */
+function hasBothClasses(y: ArrayLike<number>): boolean {
+  let positives = 0;
+  for (let i = 0; i < y.length; i++) positives += y[i];
+  return positives > 0 && positives < y.length;
 }

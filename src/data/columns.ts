@@ -156,7 +156,8 @@ export function parseBoolean(v: string): number {
   }
 }
 
-export type ColumnKind = 'numeric' | 'boolean' | 'categorical' | 'empty';
+/** 'mixed': mostly numbers, with more text than the rule tolerates; the user must say which it is. */
+export type ColumnKind = 'numeric' | 'boolean' | 'categorical' | 'mixed' | 'empty';
 
 /** What a scan learned about one column, over all rows. */
 export interface ColumnSummary {
@@ -179,9 +180,13 @@ export interface ColumnSummary {
 }
 
 /**
- * The typing rule. A column whose non-missing cells all parse as numbers is numeric; so is one where
- * at most this share of them (and at least one parses) is text: those cells are then data errors
- * (or, with impute 'mean', missing values), not a reason to one-hot encode the whole column.
+ * The typing rule, over a column's non-missing cells:
+ * - numeric: at least one parses as a number, and at most one cell or this share of them (the
+ *   larger) is text; those cells are then data errors (or, with impute 'mean', missing values),
+ *   never a reason to one-hot encode the whole column;
+ * - mixed: at least half are numbers but more are text than that: densely does not guess, it asks
+ *   (--numeric or --categorical);
+ * - boolean: all yes/no or true/false; categorical: anything else.
  */
 export const NUMERIC_TEXT_TOLERANCE = 0.02;
 
@@ -248,13 +253,14 @@ export class ColumnScanner {
 
   /** Whether the typing rule (NUMERIC_TEXT_TOLERANCE) makes this column numeric. */
   private get numeric(): boolean {
-    return this.numbers > 0 && this.text <= NUMERIC_TEXT_TOLERANCE * this.seen;
+    return this.numbers > 0 && this.text <= Math.max(1, NUMERIC_TEXT_TOLERANCE * this.seen);
   }
 
   summary(): ColumnSummary {
     let kind: ColumnKind;
     if (this.seen === 0) kind = 'empty';
     else if (this.numeric) kind = 'numeric';
+    else if (this.numbers >= this.text) kind = 'mixed';
     else if (this.boolean) kind = 'boolean';
     else kind = 'categorical';
     const examples: string[] = [];
@@ -267,8 +273,8 @@ export class ColumnScanner {
       distinct: this.distinct ? this.distinct.size : null,
       examples,
       firstBadLine: kind === 'numeric' || this.missing > 0 ? this.firstBadLine : null,
-      textCells: kind === 'numeric' ? this.text : 0,
-      firstText: kind === 'numeric' ? this.firstText : null,
+      textCells: kind === 'numeric' || kind === 'mixed' ? this.text : 0,
+      firstText: kind === 'numeric' || kind === 'mixed' ? this.firstText : null,
     };
   }
 

@@ -292,6 +292,8 @@ export class Preprocessor {
     }
     for (const [col, t] of Object.entries(options.types ?? {})) {
       if (!scan.header.includes(col)) throw new Error(`${name}: cannot set the type of column '${col}': no such column; the columns are: ${scan.header.join(', ')}`);
+      if (col === scan.label) throw new Error(`${name}: cannot set the type of '${col}': it is the label column`);
+      if (drop.includes(col)) throw new Error(`${name}: cannot set the type of '${col}': it is dropped`);
       if (t !== 'numeric' && t !== 'categorical') throw new Error(`${name}: column '${col}': type must be 'numeric' or 'categorical', got ${JSON.stringify(t)}`);
     }
     const nTrain = countRows(options.trainRows, scan.rows);
@@ -308,16 +310,24 @@ export class Preprocessor {
         );
       }
       const forced = options.types?.[col.name];
-      const kind = forced ?? col.kind;
-      const type = kind === 'numeric' ? STD : kind === 'boolean' && booleans === 'binary' ? BIN : ONEHOT;
-      if (forced === 'numeric' && col.kind !== 'numeric' && impute !== 'mean') {
-        throw new Error(`${name}: column '${col.name}' is set to numeric, but its values include ${JSON.stringify(col.examples.find((v) => parseNumber(v) !== parseNumber(v)) ?? col.examples[0])}; fix the data or impute it (--impute mean)`);
+      if (col.kind === 'mixed' && !forced) {
+        const t = col.firstText!;
+        throw new Error(
+          `${name}: column ${col.name} is mostly numbers, but ${col.textCells} of its values are not (first ${JSON.stringify(t.value)}, line ${t.line}); ` +
+            `say which it is: --numeric ${col.name} (with --impute mean to treat the text as missing) or --categorical ${col.name} (types in the API)`,
+        );
       }
-      if (type === STD && col.kind === 'numeric' && col.textCells > 0 && impute !== 'mean') {
+      const kind = forced ?? (col.kind === 'mixed' ? 'numeric' : col.kind);
+      const type = kind === 'numeric' ? STD : kind === 'boolean' && booleans === 'binary' ? BIN : ONEHOT;
+      if (forced === 'numeric' && col.kind !== 'numeric' && col.kind !== 'mixed') {
+        throw new Error(`${name}: column '${col.name}' is set to numeric, but most of its values are not numbers (e.g. ${JSON.stringify(col.examples.find((v) => parseNumber(v) !== parseNumber(v)) ?? col.examples[0])})`);
+      }
+      if (type === STD && col.textCells > 0 && impute !== 'mean') {
         const t = col.firstText!;
         throw new Error(
           `${name} line ${t.line} (row ${t.row}), column ${col.name}: ${JSON.stringify(t.value)} is not a number` +
-            `${col.textCells > 1 ? ` (nor are ${col.textCells - 1} more cells of it)` : ''}; fix the data, or treat such cells as missing with --impute mean (impute: 'mean')`,
+            `${col.textCells > 1 ? ` (nor are ${col.textCells - 1} more cells of it)` : ''}; fix the data, treat such cells as missing with --impute mean (impute: 'mean'), ` +
+            `or read the column as categories with --categorical ${col.name}`,
         );
       }
       if (type !== ONEHOT && impute !== 'mean') {

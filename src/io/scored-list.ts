@@ -3,6 +3,7 @@
  * the top is kept, as CSV (`id,score[,decision]`) or as the scores alone. Browser-safe.
  */
 import { rankByScore } from '../analysis/ranking.js';
+import { float32Text } from '../tensor/float32-text.js';
 
 /** Keep the `rows` highest scores, or the highest `percent`% of them (rounded up). */
 export type TopSpec = { rows: number } | { percent: number };
@@ -31,7 +32,8 @@ export function parseTop(spec: string): TopSpec {
 export function selectRows(scores: ArrayLike<number>, top?: TopSpec): Int32Array {
   const n = scores.length;
   if (!top) return Int32Array.from({ length: n }, (_, i) => i);
-  const k = 'rows' in top ? Math.min(top.rows, n) : Math.min(n, Math.ceil((n * top.percent) / 100));
+  // (the tiny slack keeps 16.1% of 1000 at 161, not 162, against float rounding)
+  const k = 'rows' in top ? Math.min(top.rows, n) : Math.min(n, Math.ceil((n * top.percent) / 100 - 1e-9));
   return rankByScore(scores).slice(0, k);
 }
 
@@ -40,19 +42,11 @@ function field(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 
-/** A float32 score in the fewest digits that read back as the same float32 (at most 9). */
-function score(p: number): string {
-  for (let digits = 1; digits < 9; digits++) {
-    const s = p.toPrecision(digits);
-    if (Math.fround(Number(s)) === p) return String(Number(s));
-  }
-  return String(Number(p.toPrecision(9)));
-}
 
 export interface ScoredCsvOptions {
   /** The ID column's name and values (one per scored row), written first. */
   id?: { name: string; values: readonly string[] };
-  /** Adds `decision`: 1 when score ≥ threshold. */
+  /** Adds `decision`: 1 when score ≥ threshold (the threshold as a float32, like the scores). */
   threshold?: number;
 }
 
@@ -64,14 +58,15 @@ export interface ScoredCsvOptions {
  * // 'id,score,decision\nb,0.75,1\na,0.25,0\n'
  */
 export function scoredCsv(scores: Float32Array, rows: Int32Array, options: ScoredCsvOptions = {}): string {
-  const { id, threshold } = options;
+  const { id } = options;
+  const threshold = options.threshold === undefined ? undefined : Math.fround(options.threshold);
   if (id && id.values.length !== scores.length) throw new RangeError(`scored list: ${id.values.length} IDs for ${scores.length} scores`);
   const header = [...(id ? [field(id.name)] : []), 'score', ...(threshold !== undefined ? ['decision'] : [])].join(',');
   const lines = [header];
   for (const r of rows) {
     const p = scores[r];
     const parts = id ? [field(id.values[r])] : [];
-    parts.push(score(p));
+    parts.push(float32Text(p));
     if (threshold !== undefined) parts.push(p >= threshold ? '1' : '0');
     lines.push(parts.join(','));
   }

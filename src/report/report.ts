@@ -15,6 +15,7 @@
 import { prCurve, rocCurve } from '../analysis/curves.js';
 import type { Importance } from '../analysis/importance.js';
 import type { ScoreSummary } from '../analysis/summary.js';
+import { float32Text } from '../tensor/float32-text.js';
 import { barChart, esc, lineChart, thin, type Series } from './svg.js';
 
 export interface ReportInput {
@@ -153,7 +154,7 @@ export function renderReport(r: ReportInput): string {
         ['actual 1', c.fn, c.tp, '', '', ''],
       ],
     ),
-    `<p>The threshold that maximises F1 is ${esc(s.bestF1.threshold.toPrecision(4))} (F1 ${num(s.bestF1.f1)}). Contacting the top 10% reaches ${esc(s.gains[0].cumPositivesPct.toFixed(0))}% of all positives (lift ${esc(s.gains[0].lift.toFixed(1))}).</p>`,
+    `<p>The threshold that maximises F1 is ${esc(float32Text(s.bestF1.threshold))} (F1 ${num(s.bestF1.f1)}). Contacting the top 10% reaches ${esc(s.gains[0].cumPositivesPct.toFixed(0))}% of all positives (lift ${esc(s.gains[0].lift.toFixed(1))}).</p>`,
     '<h2>Charts</h2>',
     `<div class="charts">${charts.map((ch) => `<figure>${ch}</figure>`).join('')}</div>`,
     '<h2>Gains and lift by decile</h2>',

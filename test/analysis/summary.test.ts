@@ -89,9 +89,12 @@ describe('by hand', () => {
   });
 
   it('refuses one-class labels, mismatched lengths and non-0/1 labels, naming the problem', () => {
-    expect(() => scoreSummary([0.1, 0.2], [0, 0])).toThrow(/all 2 labels are 0, so AUC, lift and gains are undefined/);
+    const zeros = new Array(12).fill(0);
+    expect(() => scoreSummary(zeros.map((_, i) => i / 12), zeros)).toThrow(/all 12 labels are 0, so AUC, lift and gains are undefined/);
+    expect(() => scoreSummary([0.1, 0.2, 0.3], [0, 1, 0])).toThrow(/3 rows; the decile tables need at least 10/);
+    expect(() => scoreSummary([...zeros.map(() => 0.5), 1.7], [...zeros, 1])).toThrow(/scores must be probabilities in \[0, 1\], row 12 has 1\.7 \(does the model end in a sigmoid\?\)/);
     expect(() => scoreSummary([0.1], [0, 1])).toThrow(/1 scores but 2 labels/);
     expect(() => scoreSummary([0.1, 0.3], [0, 2])).toThrow(/labels must be 0 or 1, row 1 has 2/);
-    expect(() => scoreSummary([0.1, 0.3], [0, 1], { contactCost: 1 })).toThrow(/need both a contact cost and a conversion value/);
+    expect(() => scoreSummary(zeros.map((_, i) => i / 12), zeros.map((_, i) => i % 2), { contactCost: 1 })).toThrow(/need both a contact cost and a conversion value/);
   });
 });

@@ -154,6 +154,11 @@ describe('the end of densely train', () => {
     expect(Object.keys(j.test)).toEqual(['loss', 'accuracy', 'auc', ...CONTRACT.filter((k) => k !== 'auc'), 'importance']);
     expect(j.test.n).toBe(160);
     const text = run('train', '--data', data, '--epochs', '2', '--contact-cost', '1', '--conversion-value', '5').out;
+    // a report that cannot be made is refused before the training, not after it
+    const few = run('train', '--data', data, '--test-size', '5', '--report', join(dir, 'r.html'));
+    expect(few.code).toBe(1);
+    expect(few.err).toMatch(/--report: 5 test rows are fewer than the 10 the decile tables need/);
+    expect(few.out).not.toMatch(/Epoch 1/);
     expect(text).toMatch(/on the test rows:/);
     expect(text).toMatch(/best: (call no one|the top \d+%), profit/);
   });

@@ -87,9 +87,14 @@ describe('densely predict: scored lists', () => {
     expect(rows).toHaveLength(40);
     const order = Array.from(want, (_, i) => i).sort((a, b) => want[b] - want[a] || a - b).slice(0, 40);
     expect(rows.map((r) => r[0])).toEqual(order.map((i) => `C${1000 + i}`));
-    const npy = join(dir, 'top.npy');
-    expect(run(['predict', '--model', model, '--data', csv, '--out', npy, '--top', '7']).code).toBe(0);
-    expect(Array.from(readNpy(readFileSync(npy)).data as Float32Array)).toEqual(order.slice(0, 7).map((i) => want[i]));
+    const top7 = join(dir, 'top7.csv');
+    expect(run(['predict', '--model', model, '--data', csv, '--out', top7, '--top', '7']).code).toBe(0);
+    expect(parseCsv(readFileSync(top7, 'utf8')).rows.map((r) => Math.fround(Number(r[0])))).toEqual(order.slice(0, 7).map((i) => want[i]));
+    // a .npy of sorted scores could not say which row each came from
+    expect(run(['predict', '--model', model, '--data', csv, '--out', join(dir, 'top.npy'), '--top', '7']).err).toMatch(/--top sorts the rows, and a \.npy of scores cannot say which row each came from/);
+    const all = join(dir, 'all.npy');
+    expect(run(['predict', '--model', model, '--data', csv, '--out', all]).code).toBe(0);
+    expect(Array.from(readNpy(readFileSync(all)).data as Float32Array)).toEqual(Array.from(want));
   });
 
   it('--data - and --out - make it a pipe stage: CSV in on stdin, CSV out on stdout, messages on stderr', () => {
@@ -111,6 +116,15 @@ describe('densely predict: scored lists', () => {
     expect(r.status).toBe(0);
     expect(r.stdout.split('\n')[0]).toBe('score,decision');
     expect(r.stdout.trim().split('\n')).toHaveLength(6);
+  });
+
+  it('a reader that stops early (| head) ends the output quietly, exit 0, no stack trace', () => {
+    const big = join(dir, 'many.csv');
+    writeFileSync(big, customers(20000, 5));
+    const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${join(root, 'bin', 'densely.js')}" predict --model "${model}" --data "${big}" --out - | head -2`], { encoding: 'utf8' });
+    expect(r.stdout.trim().split('\n')).toHaveLength(2);
+    expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(r.status).toBe(0);
   });
 
   it('refuses outputs it cannot write as asked, naming why', () => {
@@ -137,9 +151,12 @@ describe('the scored list, by hand', () => {
     expect(() => parseTop('1.5')).toThrow(/--top/);
     expect(Array.from(selectRows([0.2, 0.9, 0.5, 0.9], { rows: 3 }))).toEqual([1, 3, 2]);
     expect(Array.from(selectRows([0.2, 0.9, 0.5], { percent: 34 }))).toEqual([1, 2]); // ceil(1.02)
+    expect(selectRows(new Float32Array(1000), { percent: 16.1 })).toHaveLength(161); // not 162 from float rounding
     expect(Array.from(selectRows([0.2, 0.9]))).toEqual([0, 1]);
     const csv = scoredCsv(Float32Array.of(0.25, 0.75), Int32Array.of(1, 0), { id: { name: 'id', values: ['a', 'b,"c"'] }, threshold: 0.5 });
     expect(csv).toBe('id,score,decision\n"b,""c""",0.75,1\na,0.25,0\n');
+    // a score printed as 0.7 meets a threshold of 0.7 (both as float32)
+    expect(scoredCsv(Float32Array.of(0.7), Int32Array.of(0), { threshold: 0.7 })).toBe('score,decision\n0.7,1\n');
     expect(scoredCsv(Float32Array.of(0.1), Int32Array.of(0))).toBe('score,0.1\n'.replace(',', '\n'));
   });
 });

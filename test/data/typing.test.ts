@@ -29,14 +29,17 @@ describe('the typing rule', () => {
     expect(s.kind).toBe('numeric');
     expect(s.textCells).toBe(1);
     expect(s.firstText).toEqual({ value: 'fifty', row: 42, line: 43 });
+    const someText = new ColumnScanner('code');
+    for (let i = 0; i < 100; i++) someText.observe(i < 10 ? `A${i}` : String(i), i + 2, i);
+    expect(someText.summary().kind).toBe('mixed'); // 10% text: too much to call errors, too little to guess categories
     const mostlyText = new ColumnScanner('code');
-    for (let i = 0; i < 100; i++) mostlyText.observe(i < 10 ? `A${i}` : String(i), i + 2, i);
-    expect(mostlyText.summary().kind).toBe('categorical'); // 10% text: a categorical column with some numbers
+    for (let i = 0; i < 100; i++) mostlyText.observe(i < 60 ? `A${i}` : String(i), i + 2, i);
+    expect(mostlyText.summary().kind).toBe('categorical'); // codes, some of them numeric
   });
 
   it("one stray text cell is an error naming the line, row, column and value, not 77 one-hot columns", () => {
     expect(() => prepareCsv(() => [csv(16)], { source: 'export.csv' })).toThrow(
-      /export\.csv line 18 \(row 17\), column age: "fifty" is not a number; fix the data, or treat such cells as missing with --impute mean/,
+      /export\.csv line 18 \(row 17\), column age: "fifty" is not a number; fix the data, treat such cells as missing with --impute mean \(impute: 'mean'\), or read the column as categories with --categorical age/,
     );
   });
 
@@ -49,13 +52,27 @@ describe('the typing rule', () => {
     expect(p.X[16 * p.cols + p.featureNames.indexOf('age')]).toBe(0); // the training mean, standardized
   });
 
+  it('a small file is held to the same rule: one stray cell in 40 rows is still an error, not one-hot', () => {
+    const small = csv(16).split('\n').slice(0, 41).join('\n') + '\n';
+    expect(() => prepareCsv(() => [small])).toThrow(/line 18 \(row 17\), column age: "fifty" is not a number/);
+  });
+
+  it('mostly numbers with more text than the rule tolerates: densely asks instead of guessing', () => {
+    const lines = ['age,y', ...Array.from({ length: 40 }, (_, i) => `${i % 5 === 0 ? 'n/a?' : 20 + i},${i % 2 ? 'yes' : 'no'}`)];
+    const text = `${lines.join('\n')}\n`;
+    expect(() => prepareCsv(() => [text])).toThrow(/column age is mostly numbers, but 8 of its values are not \(first "n\/a\?", line 2\); say which it is: --numeric age .* or --categorical age/);
+    expect(prepareCsv(() => [text], { types: { age: 'categorical' } }).featureNames).toHaveLength(33); // 32 numbers + 'n/a?'
+    expect(prepareCsv(() => [text], { types: { age: 'numeric' }, impute: 'mean' }).featureNames).toEqual(['age']);
+  });
+
   it('--numeric / --categorical (types) override the rule', () => {
     const auto = prepareCsv(() => [csv()]);
     expect(auto.featureNames).toContain('zip');
     const coded = prepareCsv(() => [csv()], { types: { zip: 'categorical' } });
     expect(coded.featureNames.filter((n) => n.startsWith('zip'))).toEqual(['zip=10115', 'zip=20095', 'zip=80331']);
     expect(() => prepareCsv(() => [csv()], { types: { zipp: 'categorical' } })).toThrow(/cannot set the type of column 'zipp': no such column/);
-    expect(() => prepareCsv(() => [csv()], { types: { job: 'numeric' } })).toThrow(/column 'job' is set to numeric, but its values include "admin"/);
+    expect(() => prepareCsv(() => [csv()], { types: { job: 'numeric' } })).toThrow(/column 'job' is set to numeric, but most of its values are not numbers \(e\.g\. "admin"\)/);
+    expect(() => prepareCsv(() => [csv()], { types: { y: 'categorical' } })).toThrow(/cannot set the type of 'y': it is the label column/);
   });
 
   it('at predict time, text in a numeric column is an error, not an unseen category', () => {
