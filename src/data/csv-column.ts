@@ -10,7 +10,8 @@ import { forEachCsvRow, type Chunk, type ChunkSource } from './csv.js';
  * @example
  * readCsvColumn(() => ['id,x\nc1,3\nc2,4\n'], 'id'); // ['c1', 'c2']
  */
-export function readCsvColumn(source: ChunkSource | Iterable<Chunk>, column: string, options: { delimiter?: string; source?: string } = {}): string[] {
+export function readCsvColumn(source: ChunkSource | Iterable<Chunk>, column: string, options: { delimiter?: string; source?: string; rows?: Uint8Array } = {}): string[] {
+  const wanted = options.rows;
   const values: string[] = [];
   let at = -1;
   forEachCsvRow(
@@ -20,7 +21,8 @@ export function readCsvColumn(source: ChunkSource | Iterable<Chunk>, column: str
         at = header.indexOf(column);
         if (at < 0) throw new Error(`${options.source ?? (source as ChunkSource).sourceName ?? 'input'}: no column '${column}'; the columns are: ${header.join(', ')}`);
       },
-      onRow: (fields) => void values.push(fields[at]),
+      // with `rows`, only the rows marked 1 keep their text (the others are ''), so memory follows them
+      onRow: (fields, row) => void values.push(wanted && !wanted[row] ? '' : fields[at]),
     },
     options,
   );

@@ -178,7 +178,26 @@ export interface FitOptions {
   types?: Record<string, 'numeric' | 'categorical'>;
 }
 
+/** A block of encoded rows, handed out by a streaming transform (TransformOptions.block). */
+export interface TransformBlock {
+  /** `[rows, cols]`, reused for the next block: copy what you keep. */
+  X: Float32Array;
+  /** `[rows]` labels, or null. */
+  y: Float32Array | null;
+  rows: number;
+  /** The 0-based data row of the block's first row. */
+  start: number;
+  /** The raw text of each `keep` column, per row of the block. */
+  kept: string[][];
+}
+
 export interface TransformOptions {
+  /**
+   * Stream: encode `rows` rows at a time into one reused buffer and hand each block to `emit`,
+   * with the raw text of the `keep` columns (e.g. an ID), so memory stays bounded whatever the
+   * file's length. The result then holds no X (and no y). Not with rows, order or out.
+   */
+  block?: { rows: number; keep?: string[]; emit: (block: TransformBlock) => void };
   /** Data rows to output, in file order (default all). */
   rows?: RowFilter;
   /**
@@ -413,6 +432,9 @@ export class Preprocessor {
     const filter = options.rows;
     const order = options.order;
     if (order !== undefined && filter !== undefined) throw new Error('transform: give rows or order, not both');
+    const block = options.block;
+    if (block && (order !== undefined || filter !== undefined || options.out)) throw new Error('transform: a block transform takes no rows, order or out');
+    if (block && !(Number.isInteger(block.rows) && block.rows > 0)) throw new RangeError(`transform: block.rows must be a positive integer, got ${block.rows}`);
     let nOut: number;
     /** With `order`: the output row of each data row, or -1. */
     let pos: Int32Array | null = null;
@@ -429,6 +451,7 @@ export class Preprocessor {
       }
     } else if (filter instanceof Uint8Array) nOut = countRows(filter, options.rowCount ?? filter.length);
     else if (filter !== undefined) nOut = options.rowCount !== undefined ? countRows(filter, options.rowCount) : filter.size;
+    else if (block) nOut = block.rows;
     else nOut = options.rowCount ?? forEachCsvRow(source, () => {}, { ...opts, allowNoRows: true }).rows;
     let X: Float32Array;
     if (options.out) {
@@ -479,6 +502,27 @@ export class Preprocessor {
     const mask = options.rows instanceof Uint8Array ? options.rows : null;
     const set = options.rows && !(options.rows instanceof Uint8Array) ? options.rows : null;
     let r = 0;
+    // streaming: the data row where the block in X starts, and the kept columns' text
+    let blockStart = 0;
+    const keepIdx: number[] = [];
+    const kept: string[][] = (block?.keep ?? []).map(() => []);
+    const checkBad = () => {
+      const badCol = bad.findIndex((b) => b > 0);
+      if (badCol >= 0) {
+        throw new Error(
+          `${name}: numeric column '${specs[badCol].name}' has a missing or non-finite value in ${plural(bad[badCol], 'row')} ` +
+            `(first at line ${badLine[badCol]}); fix the data, drop the column, or fit with impute: 'mean'`,
+        );
+      }
+    };
+    const flush = () => {
+      if (!block || r === blockStart) return;
+      checkBad(); // before the block leaves: a bad cell stops the stream where it is found
+      block.emit({ X, y, rows: r - blockStart, start: blockStart, kept });
+      X.fill(0);
+      for (const k of kept) k.length = 0;
+      blockStart = r;
+    };
     const read = forEachCsvRow(
       source,
       {
@@ -493,6 +537,10 @@ export class Preprocessor {
             );
           }
           specs.forEach((s, j) => (idx[j] = at.get(s.name)!));
+          for (const k of block?.keep ?? []) {
+            if (!at.has(k)) throw new Error(`${name}: no column '${k}'; the columns are: ${header.join(', ')}`);
+            keepIdx.push(at.get(k)!);
+          }
           const hasLabel = this.label !== null && at.has(this.label.name);
           if (options.withLabels === true && !hasLabel) {
             throw new Error(
@@ -510,11 +558,11 @@ export class Preprocessor {
           if (extra.length > 0) warnings.push(`ignored column${extra.length > 1 ? 's' : ''} not seen in training: ${extra.join(', ')}`);
         },
         onRow: (fields, row, line) => {
-          let out = r;
+          let out = r - blockStart;
           if (pos !== null) {
             if (row >= pos.length || (out = pos[row]) < 0) return;
           } else if (mask ? !(mask[row] > 0) : set ? !set.has(row) : false) return;
-          if (r >= nOut) throw new Error(`${name}: more rows than the ${nOut} expected (the file changed, or rowCount is wrong)`);
+          if (!block && r >= nOut) throw new Error(`${name}: more rows than the ${nOut} expected (the file changed, or rowCount is wrong)`);
           const base = out * F;
           for (let j = 0; j < nc; j++) {
             const v = fields[idx[j]];
@@ -562,7 +610,9 @@ export class Preprocessor {
             }
             y![out] = l;
           }
+          for (let k = 0; k < keepIdx.length; k++) kept[k].push(fields[keepIdx[k]]);
           r++;
+          if (block && r - blockStart === block.rows) flush();
         },
       },
       { ...opts, allowNoRows: true },
@@ -571,14 +621,9 @@ export class Preprocessor {
       throw new Error(`${name}: the row mask has length ${mask.length}, but the file has ${read.rows} rows`);
     }
     if ((set || pos) && r !== nOut) throw new Error(`${name}: some row indices are not below the ${read.rows} rows of the file`);
-    if (r !== nOut) throw new Error(`${name}: ${r} rows read, ${nOut} expected (the file changed, or rowCount is wrong)`);
-    const badCol = bad.findIndex((b) => b > 0);
-    if (badCol >= 0) {
-      throw new Error(
-        `${name}: numeric column '${specs[badCol].name}' has a missing or non-finite value in ${plural(bad[badCol], 'row')} ` +
-          `(first at line ${badLine[badCol]}); fix the data, drop the column, or fit with impute: 'mean'`,
-      );
-    }
+    if (block) flush();
+    else if (r !== nOut) throw new Error(`${name}: ${r} rows read, ${nOut} expected (the file changed, or rowCount is wrong)`);
+    checkBad();
     const rec = (a: Float64Array): Record<string, number> => {
       const out: Record<string, number> = {};
       a.forEach((n, j) => {
@@ -598,9 +643,9 @@ export class Preprocessor {
       if (text[j] > 0) warnings.push(`column '${s.name}': ${plural(text[j], 'cell')} that ${text[j] === 1 ? 'is' : 'are'} not a number (e.g. ${JSON.stringify(textExample[j])}) treated as missing (included above)`);
     });
     return {
-      X: options.out ? X.subarray(0, nOut * F) : X,
-      y,
-      rows: nOut,
+      X: block ? new Float32Array(0) : options.out ? X.subarray(0, nOut * F) : X,
+      y: block ? null : y,
+      rows: block ? r : nOut,
       cols: F,
       unseen: rec(unseen),
       missing: rec(missingCat),

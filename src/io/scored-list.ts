@@ -58,17 +58,26 @@ export interface ScoredCsvOptions {
  * // 'id,score,decision\nb,0.75,1\na,0.25,0\n'
  */
 export function scoredCsv(scores: Float32Array, rows: Int32Array, options: ScoredCsvOptions = {}): string {
+  return scoredCsvHeader(options) + scoredCsvRows(scores, rows, options);
+}
+
+/** The header line of scoredCsv, with its newline. */
+export function scoredCsvHeader(options: ScoredCsvOptions = {}): string {
+  return `${[...(options.id ? [field(options.id.name)] : []), 'score', ...(options.threshold !== undefined ? ['decision'] : [])].join(',')}\n`;
+}
+
+/** The data lines of scoredCsv (no header), each with its newline: for writing block by block. */
+export function scoredCsvRows(scores: Float32Array, rows: Int32Array, options: ScoredCsvOptions = {}): string {
   const { id } = options;
   const threshold = options.threshold === undefined ? undefined : Math.fround(options.threshold);
   if (id && id.values.length !== scores.length) throw new RangeError(`scored list: ${id.values.length} IDs for ${scores.length} scores`);
-  const header = [...(id ? [field(id.name)] : []), 'score', ...(threshold !== undefined ? ['decision'] : [])].join(',');
-  const lines = [header];
+  const lines: string[] = [];
   for (const r of rows) {
     const p = scores[r];
     const parts = id ? [field(id.values[r])] : [];
     parts.push(float32Text(p));
     if (threshold !== undefined) parts.push(p >= threshold ? '1' : '0');
-    lines.push(parts.join(','));
+    lines.push(`${parts.join(',')}\n`);
   }
-  return `${lines.join('\n')}\n`;
+  return lines.join('');
 }

@@ -3,7 +3,8 @@
  * Node-only: only src/node, src/cli and the 'densely/node' entry import `node:*`, so everything
  * else in densely runs unchanged in browsers.
  */
-import { accessSync, closeSync, constants, fsyncSync, openSync, readFileSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, mkdtempSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
 import { npyToMatrixData, readNpy } from '../data/npy.js';
@@ -28,26 +29,105 @@ export function readFileBytes(path: string): Uint8Array {
 }
 
 /**
+ * Copies stdin (or any readable fd) to a new temporary file, 1 MB at a time, and returns its path:
+ * a pipe can then be read more than once (the ID column, after the scores) in bounded memory.
+ * The caller removes the file (rmSync(path, { force: true })).
+ */
+export function spoolToTempFile(fd = 0): string {
+  const dir = mkdtempSync(join(tmpdir(), 'densely-stdin-'));
+  const path = join(dir, 'stdin.csv');
+  const out = openSync(path, 'wx');
+  const buf = new Uint8Array(1 << 20);
+  try {
+    for (;;) {
+      let n: number;
+      try {
+        n = readSync(fd, buf, 0, buf.length, null);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'EAGAIN') throw e;
+        Atomics.wait(new Int32Array(new SharedArrayBuffer(4)), 0, 0, 5); // a non-blocking pipe with nothing yet
+        continue;
+      }
+      if (n === 0) break;
+      for (let off = 0; off < n; ) off += writeSync(out, buf, off, n - off);
+    }
+  } catch (e) {
+    closeSync(out);
+    rmSync(dir, { recursive: true, force: true });
+    throw new Error(`stdin: could not read it (${(e as Error).message})`);
+  }
+  closeSync(out);
+  return path;
+}
+
+/** A file being written piece by piece: nothing appears at its path until commit. */
+export interface AtomicWriter {
+  write(data: Uint8Array | string): void;
+  /** Flushes to disk and renames the temporary file over the target. */
+  commit(): void;
+  /** Removes the temporary file; the target (if any) is untouched. */
+  abort(): void;
+}
+
+/**
+ * Opens a file to be written so that it is never half-written: the bytes go to a temporary file
+ * in the same folder, are flushed to disk, and only on commit renamed over the target. Errors
+ * name the path; after one, the temporary file is gone and the old file untouched.
+ *
+ * @example
+ * const w = openAtomicWriter('scores.csv');
+ * try { w.write('score\n'); w.write('0.5\n'); w.commit(); } catch (e) { w.abort(); throw e; }
+ */
+export function openAtomicWriter(path: string): AtomicWriter {
+  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
+  let fd: number | undefined;
+  const fail = (e: unknown): never => {
+    if (fd !== undefined) closeSync(fd);
+    fd = undefined;
+    rmSync(tmp, { force: true });
+    throw new Error(`${path}: could not write (${(e as Error).message})`);
+  };
+  try {
+    fd = openSync(tmp, 'wx');
+  } catch (e) {
+    fail(e);
+  }
+  return {
+    write(data) {
+      try {
+        const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
+        for (let off = 0; off < bytes.length; ) off += writeSync(fd as number, bytes, off, bytes.length - off);
+      } catch (e) {
+        fail(e);
+      }
+    },
+    commit() {
+      try {
+        fsyncSync(fd as number);
+        closeSync(fd as number);
+        fd = undefined;
+        renameSync(tmp, path);
+      } catch (e) {
+        fail(e);
+      }
+    },
+    abort() {
+      if (fd !== undefined) closeSync(fd);
+      fd = undefined;
+      rmSync(tmp, { force: true });
+    },
+  };
+}
+
+/**
  * Writes a file so that it is never half-written: the bytes go to a temporary file in the
  * same folder, are flushed to disk, and only then renamed over the target. If anything
  * fails, the old file (if any) is untouched and the temporary file is removed.
  */
 export function writeFileAtomic(path: string, data: Uint8Array | string): void {
-  const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
-  let fd: number | undefined;
-  try {
-    fd = openSync(tmp, 'wx');
-    const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-    for (let off = 0; off < bytes.length; ) off += writeSync(fd, bytes, off, bytes.length - off);
-    fsyncSync(fd);
-    closeSync(fd);
-    fd = undefined;
-    renameSync(tmp, path);
-  } catch (e) {
-    if (fd !== undefined) closeSync(fd);
-    rmSync(tmp, { force: true });
-    throw new Error(`${path}: could not write (${(e as Error).message})`);
-  }
+  const w = openAtomicWriter(path);
+  w.write(data);
+  w.commit();
 }
 
 /**
