@@ -39,6 +39,8 @@ const ENTRIES = [
   'pipeline',
   'scaling',
   'csv',
+  'scoring',
+  'peers/densely-score',
   'peers/densely-step',
   'peers/densely-heap',
   'peers/tfjs-step',

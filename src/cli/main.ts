@@ -11,8 +11,10 @@ import { train, TRAIN_USAGE } from './train.js';
 
 const COMMANDS: Record<string, (argv: string[], io: Io) => number> = { train, evaluate, predict, prepare };
 
-/** The package's version, from its package.json (two folders up, from src/cli and from dist/cli alike). */
-const VERSION = (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
+/** The package's version, from its package.json (two folders up, from src/cli and from dist/cli alike); read when asked. */
+function version(): string {
+  return (JSON.parse(readFileSync(fileURLToPath(new URL('../../package.json', import.meta.url)), 'utf8')) as { version: string }).version;
+}
 
 const HELP = `densely — a zero-dependency neural-network engine
 
@@ -28,7 +30,7 @@ Run 'densely <command> --help' for a command's options; 'densely --version' for 
 export function main(argv: string[], io: Io = processIo): number {
   const [command, ...rest] = argv;
   if (command === '--version' || command === '-v' || command === 'version') {
-    io.out(`densely ${VERSION}`);
+    io.out(`densely ${version()}`);
     return 0;
   }
   if (command === undefined || command === '--help' || command === '-h' || command === 'help') {
