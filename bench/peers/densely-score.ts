@@ -17,7 +17,7 @@ export interface ScoreRow {
 
 function run(): void {
   const { values } = parseArgs({ options: { model: { type: 'string' }, data: { type: 'string' }, out: { type: 'string' }, top: { type: 'string' }, id: { type: 'string' } }, strict: true });
-  const argv = ['predict', '--model', values.model!, '--data', values.data!, '--out', values.out!, '--batch-size', '256'];
+  const argv = ['predict', '--model', values.model!, '--data', values.data!, '--out', values.out!];
   if (values.top) argv.push('--top', values.top);
   if (values.id) argv.push('--id', values.id);
   let rows = 0;

@@ -3,7 +3,7 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './args.js';
-import { processIo, type Io } from './io.js';
+import { processIo, StdoutClosed, type Io } from './io.js';
 import { evaluate, EVALUATE_USAGE } from './evaluate.js';
 import { predict, PREDICT_USAGE } from './predict.js';
 import { prepare, PREPARE_USAGE } from './prepare.js';
@@ -45,6 +45,7 @@ export function main(argv: string[], io: Io = processIo): number {
   try {
     return run(rest, io);
   } catch (e) {
+    if (e instanceof StdoutClosed) return 0; // the reader stopped early (| head): nothing went wrong
     if (e instanceof UsageError) {
       io.err(`densely ${e.message}\nsee 'densely ${command} --help'`);
       return 2;

@@ -6,15 +6,14 @@
  * a row for the scores when they must be kept (--top, .npy), nothing per row otherwise.
  */
 import { readCsvColumn } from '../data/csv-column.js';
-import { rmSync } from 'node:fs';
-import { dirname } from 'node:path';
+import { statSync } from 'node:fs';
 import type { ChunkSource } from '../data/csv.js';
 import type { Preprocessing } from '../data/prepare.js';
 import type { Sequential } from '../nn/sequential.js';
 import { writeNpy } from '../data/npy.js';
 import { scoreCsvBlocks } from '../io/score-stream.js';
 import { parseTop, scoredCsvHeader, scoredCsvRows, selectRows, type ScoredCsvOptions, type TopSpec } from '../io/scored-list.js';
-import { checkWritableTarget, openAtomicWriter, writeFileAtomic, type AtomicWriter } from '../node/files.js';
+import { checkWritableTarget, openAtomicWriter, writeFileAtomic, type AtomicWriter, type Spool } from '../node/files.js';
 import { loadModelFile } from '../node/model-files.js';
 import { commandOptions, type Spec, UsageError } from './args.js';
 import { csvRows, isNpyPath, loadPredictFeatures } from './dataset.js';
@@ -57,12 +56,12 @@ export function predict(argv: string[], io: Io): number {
   const csv: ScoredCsvOptions = { threshold: o.threshold as number | undefined };
   const idName = o.id === undefined ? undefined : String(o.id);
   let rows: ChunkSource | string = data;
-  let spool: string | null = null;
+  let spool: Spool | null = null;
   if (data === '-') {
     if (io.spoolStdin) {
-      // a pipe is read once, into a temporary file, so it can be read again in bounded memory
+      // a pipe is read once, into an unlinked temporary file, so it can be read again in bounded memory
       spool = io.spoolStdin();
-      rows = Object.assign(csvRows(spool), { sourceName: 'stdin' });
+      rows = spool;
     } else if (io.readStdin) {
       const bytes = io.readStdin();
       rows = Object.assign(() => [bytes], { sourceName: 'stdin' });
@@ -71,7 +70,7 @@ export function predict(argv: string[], io: Io): number {
   try {
     return score(rows, { model, preparation, batchSize, csv, idName, top, out, toCsv, io });
   } finally {
-    if (spool) rmSync(dirname(spool), { recursive: true, force: true });
+    spool?.close();
   }
 }
 
@@ -97,15 +96,20 @@ function score(rows: ChunkSource | string, job: ScoreJob): number {
     const source = typeof rows === 'string' ? csvRows(rows) : rows;
     const keep = idName === undefined ? [] : [idName];
     if (toCsv && !top) {
-      // straight through: each block's lines go out as soon as they are scored
+      // straight through: each block's lines go out as soon as they are scored; the header with
+      // the first block, so an input refused at its header or first rows writes nothing
       const w = sink();
       try {
-        w.write(scoredCsvHeader({ ...csv, id: idName === undefined ? undefined : { name: idName, values: [] } }));
+        let header = scoredCsvHeader({ ...csv, id: idName === undefined ? undefined : { name: idName, values: [] } });
         const r = scoreCsvBlocks(source, preparation.preprocessor, model, {
           keep,
           batchSize,
-          onBlock: (b) => w.write(scoredCsvRows(b.scores, selectRows(b.scores), { ...csv, id: idName === undefined ? undefined : { name: idName, values: b.kept[0] } })),
+          onBlock: (b) => {
+            w.write(header + scoredCsvRows(b.scores, selectRows(b.scores), { ...csv, id: idName === undefined ? undefined : { name: idName, values: b.kept[0] } }));
+            header = '';
+          },
         });
+        if (r.rows === 0) throw new Error(`${source.sourceName ?? 'input'}: header only, no data rows`);
         w.commit();
         for (const line of r.warnings) io.err(`densely: warning: ${line}`);
         io.err(`densely: wrote ${r.rows} scores to ${out === '-' ? 'stdout' : out}`);
@@ -118,7 +122,11 @@ function score(rows: ChunkSource | string, job: ScoreJob): number {
     // --top, or .npy: keep the scores (4 bytes a row), then the IDs of the chosen rows only
     const parts: Float32Array[] = [];
     // (keep checks the --id column's name at the header, before any scoring)
+    const before = typeof rows === 'string' ? fileState(rows) : '';
     const r = scoreCsvBlocks(source, preparation.preprocessor, model, { keep, batchSize, onBlock: (b) => parts.push(b.scores.slice()) });
+    if (r.rows === 0) throw new Error(`${source.sourceName ?? 'input'}: header only, no data rows`);
+    // the IDs come from a second read: refuse a file that changed in between
+    if (typeof rows === 'string' && fileState(rows) !== before) throw new Error(`${rows}: the file changed while it was being scored`);
     for (const line of r.warnings) io.err(`densely: warning: ${line}`);
     return writeScores(concat(parts, r.rows), source, idName, top, csv, out, toCsv, sink, io);
   }
@@ -161,4 +169,10 @@ function concat(parts: Float32Array[], n: number): Float32Array {
     o += p.length;
   }
   return all;
+}
+
+/** A file's size and modification time, to tell whether it changed between two reads. */
+function fileState(path: string): string {
+  const st = statSync(path);
+  return `${st.size}:${st.mtimeMs}`;
 }

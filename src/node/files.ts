@@ -7,7 +7,9 @@ import { accessSync, closeSync, constants, fsyncSync, mkdtempSync, openSync, rea
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
+import type { ChunkSource } from '../data/csv.js';
 import { npyToMatrixData, readNpy } from '../data/npy.js';
+import { FILE_CHUNK_BYTES } from './chunks.js';
 import { Matrix } from '../tensor/matrix.js';
 
 /** A file's bytes, gunzipped when the name ends in .gz. Errors name the path. */
@@ -28,16 +30,27 @@ export function readFileBytes(path: string): Uint8Array {
   }
 }
 
+/** A spooled input: read it as often as needed, then close it. */
+export type Spool = ChunkSource & { close(): void };
+
 /**
- * Copies stdin (or any readable fd) to a new temporary file, 1 MB at a time, and returns its path:
- * a pipe can then be read more than once (the ID column, after the scores) in bounded memory.
- * The caller removes the file (rmSync(path, { force: true })).
+ * Copies stdin (or any readable fd) to a temporary file, 1 MB at a time, and returns it as a
+ * restartable chunk source: a pipe can then be read more than once (the ID column, after the
+ * scores) in bounded memory. The file is unlinked as soon as it is open, so nothing is left on
+ * disk however the process ends (where the system allows; else close() removes it).
  */
-export function spoolToTempFile(fd = 0): string {
+export function spoolToTempFile(fd = 0, name = 'stdin'): Spool {
   const dir = mkdtempSync(join(tmpdir(), 'densely-stdin-'));
   const path = join(dir, 'stdin.csv');
-  const out = openSync(path, 'wx');
-  const buf = new Uint8Array(1 << 20);
+  const file = openSync(path, 'wx+');
+  let removed = false;
+  try {
+    rmSync(dir, { recursive: true, force: true });
+    removed = true;
+  } catch {
+    // (a system that cannot unlink an open file: close() removes it)
+  }
+  const buf = new Uint8Array(FILE_CHUNK_BYTES);
   try {
     for (;;) {
       let n: number;
@@ -49,15 +62,29 @@ export function spoolToTempFile(fd = 0): string {
         continue;
       }
       if (n === 0) break;
-      for (let off = 0; off < n; ) off += writeSync(out, buf, off, n - off);
+      for (let off = 0; off < n; ) off += writeSync(file, buf, off, n - off);
     }
   } catch (e) {
-    closeSync(out);
-    rmSync(dir, { recursive: true, force: true });
-    throw new Error(`stdin: could not read it (${(e as Error).message})`);
+    closeSync(file);
+    if (!removed) rmSync(dir, { recursive: true, force: true });
+    throw new Error(`${name}: could not read it (${(e as Error).message})`);
   }
-  closeSync(out);
-  return path;
+  const chunks = function* (): Generator<Uint8Array> {
+    for (let position = 0; ; ) {
+      const chunk = new Uint8Array(FILE_CHUNK_BYTES); // fresh: a consumer may keep a chunk
+      const n = readSync(file, chunk, 0, chunk.length, position);
+      if (n === 0) return;
+      position += n;
+      yield n === chunk.length ? chunk : chunk.subarray(0, n);
+    }
+  };
+  return Object.assign(chunks, {
+    sourceName: name,
+    close: () => {
+      closeSync(file);
+      if (!removed) rmSync(dir, { recursive: true, force: true });
+    },
+  });
 }
 
 /** A file being written piece by piece: nothing appears at its path until commit. */

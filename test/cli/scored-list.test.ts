@@ -3,7 +3,7 @@
  * through, the top of the list, a decision column; .npy when asked; stdin and stdout for pipes.
  */
 import { spawnSync } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -124,7 +124,31 @@ describe('densely predict: scored lists', () => {
     const r = spawnSync('bash', ['-c', `set -o pipefail; "${process.execPath}" "${join(root, 'bin', 'densely.js')}" predict --model "${model}" --data "${big}" --out - | head -2`], { encoding: 'utf8' });
     expect(r.stdout.trim().split('\n')).toHaveLength(2);
     expect(r.stderr).not.toMatch(/EPIPE|\n\s+at /);
+    expect(r.stderr).not.toMatch(/wrote 20000 scores/); // it stopped when the reader did, not after scoring everything
     expect(r.status).toBe(0);
+  });
+
+  it('stdin leaves no temporary file behind, and an input refused at its header writes nothing to stdout', () => {
+    const before = readdirSync(tmpdir()).filter((f) => f.startsWith('densely-stdin-')).length;
+    const ok = spawnSync(process.execPath, [join(root, 'bin', 'densely.js'), 'predict', '--model', model, '--data', '-', '--out', '-', '--id', 'customer_id'], { input: customers(30, 4), encoding: 'utf8' });
+    expect(ok.status).toBe(0);
+    expect(ok.stdout.trim().split('\n')).toHaveLength(31);
+    const bad = spawnSync(process.execPath, [join(root, 'bin', 'densely.js'), 'predict', '--model', model, '--data', '-', '--out', '-', '--id', 'nope'], { input: customers(30, 4), encoding: 'utf8' });
+    expect(bad.status).toBe(1);
+    expect(bad.stdout).toBe('');
+    expect(bad.stderr).toMatch(/stdin: no column 'nope'/);
+    expect(readdirSync(tmpdir()).filter((f) => f.startsWith('densely-stdin-')).length).toBe(before);
+  });
+
+  it('a file with a header only is refused the same way with or without --top', () => {
+    const empty = join(dir, 'empty.csv');
+    writeFileSync(empty, 'customer_id,name,plan,spend,subscribed\n');
+    for (const extra of [[], ['--top', '10%']]) {
+      const r = run(['predict', '--model', model, '--data', empty, '--out', '-', '--id', 'customer_id', ...extra]);
+      expect(r.code, extra.join(' ')).toBe(1);
+      expect(r.err).toMatch(/header only, no data rows/);
+      expect(r.raw).toBe('');
+    }
   });
 
   it('refuses outputs it cannot write as asked, naming why', () => {
