@@ -83,6 +83,8 @@ export class Sequential implements TrainableModel {
   private training = false;
   /** How many times compile has run: a run started before a recompile refuses to go on. */
   private compiles = 0;
+  private readonly layerNames = new Set<string>();
+  private readonly nextSuffix = new Map<string, number>();
 
   private optimizer: Optimizer | null = null;
   /** Shuffles training rows; lives as long as the model so successive fits continue its stream. */
@@ -105,15 +107,20 @@ export class Sequential implements TrainableModel {
 
   add(layer: Layer): void {
     if (this.built) throw new Error(`${this.name}: cannot add a layer after the model is built`);
-    const used = new Set(this.layers.map((l) => l.name));
+    const used = this.layerNames;
     if (!layer.name) {
+      // the first free of base, base_1, base_2, …; names are never freed, so the search goes on
+      // from where it stopped last time (adding n layers is linear, not quadratic)
       const base = layer.className.toLowerCase();
       let name = base;
-      for (let i = 1; used.has(name); i++) name = `${base}_${i}`;
+      let i = this.nextSuffix.get(base) ?? 1;
+      while (used.has(name)) name = `${base}_${i++}`;
+      this.nextSuffix.set(base, i);
       layer.name = name;
     } else if (used.has(layer.name)) {
       throw new Error(`${this.name}: two layers are named '${layer.name}'`);
     }
+    used.add(layer.name);
     this.layers.push(layer);
   }
 
@@ -269,8 +276,9 @@ export class Sequential implements TrainableModel {
         throw new RangeError(`setWeights: ${p.name} has shape [${shapes[i].join(', ')}] (${p.param.length} values), got ${w.length} values`);
       }
       for (let j = 0; j < w.length; j++) {
-        if (typeof w[j] !== 'number' || !Number.isFinite(w[j])) {
-          throw new RangeError(`setWeights: ${p.name}[${j}] is ${JSON.stringify(w[j])}; weights must be finite numbers`);
+        // finite as a float32 too: 3.5e38 is a finite double but Infinity once stored
+        if (typeof w[j] !== 'number' || !Number.isFinite(Math.fround(w[j]))) {
+          throw new RangeError(`setWeights: ${p.name}[${j}] is ${JSON.stringify(w[j])}; weights must be finite float32 numbers (|w| < 3.4e38)`);
         }
       }
     });

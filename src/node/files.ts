@@ -3,7 +3,7 @@
  * Node-only: only src/node, src/cli and the 'densely/node' entry import `node:*`, so everything
  * else in densely runs unchanged in browsers.
  */
-import { accessSync, closeSync, constants, fsyncSync, mkdtempSync, openSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
+import { accessSync, closeSync, constants, fsyncSync, mkdtempSync, openSync, readdirSync, readFileSync, readSync, renameSync, rmSync, statSync, writeSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { basename, dirname, join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
@@ -106,6 +106,7 @@ export interface AtomicWriter {
  * try { w.write('score\n'); w.write('0.5\n'); w.commit(); } catch (e) { w.abort(); throw e; }
  */
 export function openAtomicWriter(path: string): AtomicWriter {
+  removeStaleTemps(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   let fd: number | undefined;
   const fail = (e: unknown): never => {
@@ -144,6 +145,37 @@ export function openAtomicWriter(path: string): AtomicWriter {
       rmSync(tmp, { force: true });
     },
   };
+}
+
+/**
+ * Removes the temporary files that a densely killed mid-write left next to `path`
+ * (`.<name>.<pid>.<time>.tmp`), when their process is gone; a live writer's file is left alone.
+ */
+function removeStaleTemps(path: string): void {
+  const dir = dirname(path);
+  const prefix = `.${basename(path)}.`;
+  let names: string[];
+  try {
+    names = readdirSync(dir);
+  } catch {
+    return; // checkWritableTarget and the write itself report a bad folder
+  }
+  for (const name of names) {
+    if (!name.startsWith(prefix) || !name.endsWith('.tmp')) continue;
+    const m = /^(\d+)\.\d+\.tmp$/.exec(name.slice(prefix.length));
+    if (!m || Number(m[1]) === process.pid || isAlive(Number(m[1]))) continue;
+    rmSync(join(dir, name), { force: true });
+  }
+}
+
+/** Whether a process with this id exists (signal 0 only asks). */
+function isAlive(pid: number): boolean {
+  try {
+    process.kill(pid, 0);
+    return true;
+  } catch (e) {
+    return (e as NodeJS.ErrnoException).code === 'EPERM';
+  }
 }
 
 /**

@@ -302,3 +302,18 @@ describe('review regressions', () => {
     expect(() => m.fit(X, ['a', 'b'] as never)).toThrow(/labels must be numbers/);
   });
 });
+
+describe('hostile weights and many layers', () => {
+  it('a weight finite as a double but Infinity as a float32 is refused, naming it', () => {
+    const m = new Sequential([new Dense(2, { inputShape: [1] })]);
+    expect(() => m.setWeights([[1, 2], [0, 3.5e38]])).toThrow(/dense\/bias\[1\] is 3\.5e\+38; weights must be finite float32 numbers/);
+  });
+
+  it('naming added layers stays as before (dense, dense_1, …, skipping taken names) and is linear', () => {
+    const m = new Sequential([new Dense(2, { inputShape: [3] }), new Dense(2, { name: 'dense_1' }), new Dense(2), new Dense(1)]);
+    expect(m.layers.map((l) => l.name)).toEqual(['dense', 'dense_1', 'dense_2', 'dense_3']);
+    const big = new Sequential();
+    for (let i = 0; i < 20000; i++) big.add(new Dense(1));
+    expect(big.layers[19999].name).toBe('dense_19999');
+  });
+});
