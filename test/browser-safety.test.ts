@@ -58,7 +58,7 @@ describe('browser safety and zero dependencies', () => {
   });
 
   it('imports only go downward: tensor imports nothing else, data only tensor, nn no data/io/node/cli, nothing imports cli', () => {
-    // the target layout (../shared/DESIGN.md, "Layout"); a folder that does not exist yet has no files
+    // the layering in docs/architecture.md ("Folders, and what may import what"); a folder that does not exist yet has no files
     const allowed: Record<string, string[]> = {
       tensor: ['tensor'],
       backends: ['backends', 'tensor'],
