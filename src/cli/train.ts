@@ -100,7 +100,6 @@ export function train(argv: string[], io: Io): number {
 
   const test = model.evaluate(XTest, yTest);
   const scores = model.predict(XTest).data;
-  const auc = rocAuc(scores, yTest.data);
   // the analyst's summary of the test rows; undefined (and said so) when they hold one class only
   let summary: ScoreSummary | null = null;
   let noSummary: string | null = null;
@@ -109,6 +108,7 @@ export function train(argv: string[], io: Io): number {
   } catch (e) {
     noSummary = (e as Error).message;
   }
+  const auc = summary ? summary.auc : rocAuc(scores, yTest.data); // (the summary already has it)
   let importance: Importance[] | null = null;
   if (summary) {
     const groups = featureGroups(data.preprocessing, data.featureNames, XTest.cols);

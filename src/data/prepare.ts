@@ -128,9 +128,7 @@ export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): Traini
   let labelsName: string | undefined;
   if (o.labels) {
     labelsName = o.labelsSource ?? 'labels';
-    y = o.labels;
-    if (y.cols !== 1) throw new Error(`${labelsName}: labels must be one column, got shape [${y.rows}, ${y.cols}]`);
-    if (y.rows !== table.rows) throw new Error(`${labelsName}: has ${y.rows} labels but ${path} has ${table.rows} rows`);
+    y = checkLabelsFit(o.labels, table, labelsName, path);
     X = table;
   } else {
     if (table.cols < 2) throw new Error(`${path}: needs at least 2 columns (features, then the label), got shape [${table.rows}, ${table.cols}]`);
@@ -283,10 +281,7 @@ export function prepareEvaluation(input: ChunkSource | Matrix, preprocessing: Pr
   let table = input;
   let y: Matrix;
   if (o.labels) {
-    y = o.labels;
-    const labelsName = o.labelsSource ?? 'labels';
-    if (y.cols !== 1) throw new Error(`${labelsName}: labels must be one column, got shape [${y.rows}, ${y.cols}]`);
-    if (y.rows !== table.rows) throw new Error(`${labelsName}: has ${y.rows} labels but ${name} has ${table.rows} rows`);
+    y = checkLabelsFit(o.labels, table, o.labelsSource ?? 'labels', name);
   } else {
     if (table.cols !== inputSize + 1) {
       throw new Error(`${name}: has ${table.cols} columns; to evaluate, give the model's ${inputSize} features and the label as the last column, or the labels in their own file`);
@@ -319,6 +314,13 @@ export function prepareCsvTable(source: ChunkSource, o: CsvRouteOptions = {}): C
     table.data[r * width + p.cols] = p.y[r];
   }
   return { table, featureNames: p.featureNames, label: p.preprocessor.label.name, warnings: p.warnings };
+}
+
+/** Labels given in their own matrix: one column, one per row of the table; errors name both. */
+function checkLabelsFit(y: Matrix, table: Matrix, labelsName: string, tableName: string): Matrix {
+  if (y.cols !== 1) throw new Error(`${labelsName}: labels must be one column, got shape [${y.rows}, ${y.cols}]`);
+  if (y.rows !== table.rows) throw new Error(`${labelsName}: has ${y.rows} labels but ${tableName} has ${table.rows} rows`);
+  return y;
 }
 
 /** NaN or Inf anywhere: an error naming the source, the first bad column and how many rows are affected. */

@@ -16,7 +16,7 @@ import { getMetric, type Metric } from './metrics.js';
 import { MODEL_FORMAT, MODEL_VERSION, type CompileJSON, type SequentialJSON, type SequentialJSONv1, type WeightJSON } from './model-json.js';
 import { layerFromConfig } from './registry.js';
 import { writerFor, type ModelWriter } from './save-handlers.js';
-import { forwardBackward, positiveInt, Trainer, type BatchBuffers, type FitOptions, type TrainableModel } from './trainer.js';
+import { drain, forwardBackward, positiveInt, Trainer, type BatchBuffers, type FitOptions, type TrainableModel } from './trainer.js';
 
 export type { FitOptions } from './trainer.js';
 export type { SequentialJSON } from './model-json.js';
@@ -219,11 +219,7 @@ export class Sequential implements TrainableModel {
 
   /** Loss and metrics over (X, y), e.g. { loss: 0.28, accuracy: 0.89 }. */
   evaluate(X: MatrixLike, y: TargetsLike, options: PredictOptions = {}): Logs {
-    const steps = this.evaluateSteps(X, y, options);
-    for (;;) {
-      const r = steps.next();
-      if (r.done) return r.value;
-    }
+    return drain(this.evaluateSteps(X, y, options));
   }
 
   /**
@@ -430,10 +426,9 @@ export class Sequential implements TrainableModel {
     return { loss: this.loss, optimizer: this.optimizer, metrics: this.metrics, fused: this.fusedActivation !== null };
   }
 
-  checkData(X: MatrixLike, y: TargetsLike, where: string): { X: Matrix; y: Matrix } {
-    const named = where.includes(':') ? ' ' : ': '; // 'fit: X', 'fit: validationData X'
-    const Xm = toFeatures(X, `${where}${named}X`);
-    const ym = toTargets(y, Xm.rows, `${where}${named}y`);
+  checkData(X: MatrixLike, y: TargetsLike, where: string, names = { X: `${where}: X`, y: `${where}: y` }): { X: Matrix; y: Matrix } {
+    const Xm = toFeatures(X, names.X);
+    const ym = toTargets(y, Xm.rows, names.y);
     this.checkShapes(Xm, ym, where);
     return { X: Xm, y: ym };
   }

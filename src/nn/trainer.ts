@@ -114,7 +114,8 @@ export interface TrainableModel extends Net {
   /** The compiled loss, optimizer and metrics; throws, naming `where`, when not compiled. */
   compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; fused: boolean };
   /** X and y as matrices, checked against the model (which builds on first use). */
-  checkData(X: MatrixLike, y: TargetsLike, where: string): { X: Matrix; y: Matrix };
+  /** `names` word the errors about X and y (default `${where}: X` and `${where}: y`). */
+  checkData(X: MatrixLike, y: TargetsLike, where: string, names?: { X: string; y: string }): { X: Matrix; y: Matrix };
   /** Plans the arena for batches of up to `rows` rows, once, before training starts. */
   planCapacity(rows: number): void;
   /** While true, predict and evaluate split big batches instead of growing the arena. */
@@ -609,7 +610,7 @@ function asTyped<T extends Float32Array | Int32Array>(x: unknown, Type: { new (n
 /** The validation set: validationData, or the LAST fraction of the rows (before any shuffle). */
 function splitValidation(model: TrainableModel, X: Matrix, y: Matrix, options: FitOptions, loss: Loss): { X: Matrix; y: Matrix; validation: [Matrix, Matrix] | null } {
   if (options.validationData) {
-    const v = model.checkData(options.validationData[0], options.validationData[1], 'fit: validationData');
+    const v = model.checkData(options.validationData[0], options.validationData[1], 'fit: validationData', { X: 'fit: validationData X', y: 'fit: validationData y' });
     if (v.X.rows === 0) throw new RangeError('fit: validationData has 0 rows');
     if (loss.binaryTargets) checkBinary(v.y, 'fit: validationData y');
     return { X, y, validation: [v.X, v.y] };
@@ -651,7 +652,7 @@ function checkClassWeight(weights: Record<number, number>, y: Matrix): Record<nu
 const now = (): number => performance.now();
 
 /** Runs a generator to its end; its return value. */
-function drain<T>(steps: Generator<void, T>): T {
+export function drain<T>(steps: Generator<void, T>): T {
   for (;;) {
     const r = steps.next();
     if (r.done) return r.value;
