@@ -110,7 +110,8 @@ export function renderReport(r: ReportInput): string {
     }),
   );
   charts.push(barChart({ title: 'Lift by decile', xLabel: 'decile of score (1 = highest)', yLabel: 'lift', color: GREEN, reference: 1, bars: s.gains.map((g) => ({ label: String(g.decile), value: g.lift })) }));
-  const calMax = Math.max(...s.calibration.map((c) => Math.max(c.meanScore, c.observedRate)), 0.05);
+  // a little headroom above the highest decile, so its point is not drawn on the frame
+  const calMax = 1.1 * Math.max(...s.calibration.map((c) => Math.max(c.meanScore, c.observedRate)), 0.05);
   charts.push(
     lineChart({
       title: 'Calibration by decile',

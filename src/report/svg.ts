@@ -143,8 +143,8 @@ export interface BarChartSpec {
  */
 export function barChart(spec: BarChartSpec): string {
   const values = spec.bars.map((b) => b.value);
-  const lo = Math.min(0, ...values, spec.reference ?? 0);
-  const hi = Math.max(...values, spec.reference ?? 0, lo + 1e-9);
+  // the line charts' rule: 0 included, widened to round ticks (so the tallest bar has headroom)
+  const [lo, hi] = domain([...values, spec.reference ?? 0]);
   const n = Math.max(1, spec.bars.length);
   let body = `<rect x="${M.left}" y="${M.top}" width="${W - M.left - M.right}" height="${H - M.top - M.bottom}" fill="none" stroke="#888"/><g font-size="10" fill="#333">`;
   if (spec.horizontal) {
