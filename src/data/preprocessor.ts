@@ -21,6 +21,7 @@
  * {@link prepareCsv} does all three passes. The fitted {@link Preprocessor} is plain JSON
  * (`toJSON` / `fromJSON`) so it can be saved beside a model and applied to new raw rows.
  */
+import { CellEncoder, CellOutcome } from './cell-encoder.js';
 import { forEachCsvRow, type ChunkSource, type CsvOptions } from './csv.js';
 import {
   ColumnScanner,
@@ -466,25 +467,7 @@ export class Preprocessor {
 
     const specs = this.columns;
     const nc = specs.length;
-    const types = Uint8Array.from(specs, (s) => (s.type === 'standardize' ? STD : s.type === 'binary' ? BIN : ONEHOT));
-    const offset = new Int32Array(nc);
-    const mean = new Float64Array(nc);
-    const std = new Float64Array(nc).fill(1);
-    const fill = new Float64Array(nc).fill(NaN);
-    const maps: (Map<string, number> | null)[] = [];
-    let o = 0;
-    specs.forEach((s, j) => {
-      offset[j] = o;
-      if (s.type === 'onehot') {
-        maps.push(new Map(s.categories.map((v, k) => [v, k])));
-        o += s.categories.length;
-      } else {
-        maps.push(null);
-        if (s.type === 'standardize') (mean[j] = s.mean), (std[j] = s.std);
-        if (s.fill !== null) fill[j] = s.fill;
-        o += 1;
-      }
-    });
+    const cells = new CellEncoder(specs);
     const idx = new Int32Array(nc);
     const bad = new Float64Array(nc);
     const badLine = new Float64Array(nc);
@@ -566,39 +549,30 @@ export class Preprocessor {
           const base = out * F;
           for (let j = 0; j < nc; j++) {
             const v = fields[idx[j]];
-            const t = types[j];
-            if (t === ONEHOT) {
-              if (isMissing(v)) missingCat[j]++;
-              else {
-                const k = maps[j]!.get(v);
-                if (k === undefined) {
-                  if (unseen[j]++ === 0) unseenExample[j] = detachString(v);
-                } else X[base + offset[j] + k] = 1;
-              }
-              continue;
-            }
-            let x = NaN;
-            if (!isMissing(v)) {
-              x = t === STD ? parseNumber(v) : parseBoolean(v);
-              if (x !== x && fill[j] === fill[j]) {
-                // text in a numeric column, with impute 'mean': a missing value, counted
+            const c = cells.encode(j, v, X, base);
+            if (c === CellOutcome.OK) continue;
+            switch (c) {
+              case CellOutcome.UNSEEN:
+                if (unseen[j]++ === 0) unseenExample[j] = detachString(v);
+                break;
+              case CellOutcome.MISSING_CATEGORY:
+                missingCat[j]++;
+                break;
+              case CellOutcome.TEXT_IMPUTED:
                 if (text[j]++ === 0) textExample[j] = detachString(v);
-              } else if (x !== x) {
-                throw new Error(
-                  `${name} line ${line}: column '${specs[j].name}' expects ${t === STD ? 'a number' : 'yes/no or true/false'}, got ${JSON.stringify(v)}`,
-                );
-              }
-            }
-            if (x - x !== 0) {
-              const f = fill[j];
-              if (f !== f) {
+                imputed[j]++;
+                break;
+              case CellOutcome.IMPUTED:
+                imputed[j]++;
+                break;
+              case CellOutcome.MISSING:
                 if (bad[j]++ === 0) badLine[j] = line;
-                continue;
-              }
-              imputed[j]++;
-              x = f;
+                break;
+              default:
+                throw new Error(
+                  `${name} line ${line}: column '${specs[j].name}' expects ${cells.isBinary(j) ? 'yes/no or true/false' : 'a number'}, got ${JSON.stringify(v)}`,
+                );
             }
-            X[base + offset[j]] = t === STD ? (x - mean[j]) / std[j] : x;
           }
           if (labelIdx >= 0) {
             const v = fields[labelIdx];
