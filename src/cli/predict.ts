@@ -5,15 +5,13 @@
  * Raw CSV rows are scored block by block (io/score-stream.ts), so memory stays bounded: 4 bytes
  * a row for the scores when they must be kept (--top, .npy), nothing per row otherwise.
  */
-import { readCsvColumn } from '../data/csv-column.js';
 import { statSync } from 'node:fs';
 import type { ChunkSource } from '../data/csv.js';
 import type { Preprocessing } from '../data/prepare.js';
 import type { Sequential } from '../nn/sequential.js';
-import { writeNpy } from '../data/npy.js';
-import { scoreCsvBlocks } from '../io/score-stream.js';
-import { parseTop, scoredCsvHeader, scoredCsvRows, selectRows, type ScoredCsvOptions, type TopSpec } from '../io/scored-list.js';
-import { checkWritableTarget, openAtomicWriter, writeFileAtomic, type AtomicWriter, type Spool } from '../node/files.js';
+import { parseTop, type ScoredCsvOptions, type TopSpec } from '../io/scored-list.js';
+import { checkWritableTarget, openAtomicWriter, writeFileAtomic, type Spool } from '../node/files.js';
+import { scoreCsvToList, writeScoreList, type ScoreListJob } from '../node/score-file.js';
 import { loadModelFile } from '../node/model-files.js';
 import { commandOptions, type Spec, UsageError } from './args.js';
 import { csvRows, isNpyPath, loadPredictFeatures } from './dataset.js';
@@ -89,86 +87,37 @@ interface ScoreJob {
 /** Scores `rows` (a path, or a CSV source) and writes the list. */
 function score(rows: ChunkSource | string, job: ScoreJob): number {
   const { model, preparation, batchSize, csv, idName, top, out, toCsv, io } = job;
-  const sink = (): AtomicWriter => (out === '-' ? { write: (t) => writeOut(io, String(t)), commit: () => {}, abort: () => {} } : openAtomicWriter(out));
+  const list: ScoreListJob = {
+    batchSize,
+    csv,
+    idName,
+    top,
+    toCsv,
+    sink: () => (out === '-' ? { write: (t) => writeOut(io, String(t)), commit: () => {}, abort: () => {} } : openAtomicWriter(out)),
+    writeBytes: (bytes) => writeFileAtomic(out, bytes),
+  };
+  const report = (written: number, total: number, warnings: string[]) => {
+    for (const line of warnings) io.err(`densely: warning: ${line}`);
+    io.err(`densely: wrote ${written} ${written < total ? `of ${total} ` : ''}scores to ${out === '-' ? 'stdout' : out}`);
+    return 0;
+  };
 
   // raw CSV rows and a CSV preparation: scored block by block
   if ((typeof rows !== 'string' || !isNpyPath(rows)) && preparation?.kind === 'csv') {
     const source = typeof rows === 'string' ? csvRows(rows) : rows;
-    const keep = idName === undefined ? [] : [idName];
-    if (toCsv && !top) {
-      // straight through: each block's lines go out as soon as they are scored; the header with
-      // the first block, so an input refused at its header or first rows writes nothing
-      const w = sink();
-      try {
-        let header = scoredCsvHeader({ ...csv, id: idName === undefined ? undefined : { name: idName, values: [] } });
-        const r = scoreCsvBlocks(source, preparation.preprocessor, model, {
-          keep,
-          batchSize,
-          onBlock: (b) => {
-            w.write(header + scoredCsvRows(b.scores, selectRows(b.scores), { ...csv, id: idName === undefined ? undefined : { name: idName, values: b.kept[0] } }));
-            header = '';
-          },
-        });
-        if (r.rows === 0) throw new Error(`${source.sourceName ?? 'input'}: header only, no data rows`);
-        w.commit();
-        for (const line of r.warnings) io.err(`densely: warning: ${line}`);
-        io.err(`densely: wrote ${r.rows} scores to ${out === '-' ? 'stdout' : out}`);
-      } catch (e) {
-        w.abort();
-        throw e;
-      }
-      return 0;
-    }
-    // --top, or .npy: keep the scores (4 bytes a row), then the IDs of the chosen rows only
-    const parts: Float32Array[] = [];
-    // (keep checks the --id column's name at the header, before any scoring)
+    // a sorted list reads the IDs in a second pass: refuse a file that changed in between
     const before = typeof rows === 'string' ? fileState(rows) : '';
-    const r = scoreCsvBlocks(source, preparation.preprocessor, model, { keep, batchSize, onBlock: (b) => parts.push(b.scores.slice()) });
-    if (r.rows === 0) throw new Error(`${source.sourceName ?? 'input'}: header only, no data rows`);
-    // the IDs come from a second read: refuse a file that changed in between
-    if (typeof rows === 'string' && fileState(rows) !== before) throw new Error(`${rows}: the file changed while it was being scored`);
-    for (const line of r.warnings) io.err(`densely: warning: ${line}`);
-    return writeScores(concat(parts, r.rows), source, idName, top, csv, out, toCsv, sink, io);
+    const checkUnchanged = () => {
+      if (typeof rows === 'string' && fileState(rows) !== before) throw new Error(`${rows}: the file changed while it was being scored`);
+    };
+    const r = scoreCsvToList(source, preparation.preprocessor, model, { ...list, checkUnchanged });
+    return report(r.written, r.total, r.warnings);
   }
   // .npy features (or a CSV the model cannot prepare, which loadPredictFeatures refuses by name)
   const { X, warnings } = loadPredictFeatures(rows, preparation, model.inputSize as number);
-  for (const w of warnings) io.err(`densely: warning: ${w}`);
   const scores = model.predict(X, { batchSize }).data;
-  return writeScores(scores, typeof rows === 'string' ? csvRows(rows) : rows, idName, top, csv, out, toCsv, sink, io);
-}
-
-/** Writes all the scores, or the --top ones sorted, as CSV (with the IDs of the written rows) or .npy. */
-function writeScores(scores: Float32Array, source: ChunkSource, idName: string | undefined, top: TopSpec | undefined, csv: ScoredCsvOptions, out: string, toCsv: boolean, sink: () => AtomicWriter, io: Io): number {
-  const selected = selectRows(scores, top);
-  if (toCsv) {
-    let id: ScoredCsvOptions['id'];
-    if (idName !== undefined) {
-      const wanted = new Uint8Array(scores.length);
-      for (const r of selected) wanted[r] = 1;
-      id = { name: idName, values: readCsvColumn(source, idName, { rows: wanted }) };
-    }
-    const w = sink();
-    try {
-      w.write(scoredCsvHeader({ ...csv, id }) + scoredCsvRows(scores, selected, { ...csv, id }));
-      w.commit();
-    } catch (e) {
-      w.abort();
-      throw e;
-    }
-  } else writeFileAtomic(out, writeNpy({ dtype: 'f4', shape: [scores.length, 1], data: scores }));
-  io.err(`densely: wrote ${selected.length} ${selected.length < scores.length ? `of ${scores.length} ` : ''}scores to ${out === '-' ? 'stdout' : out}`);
-  return 0;
-}
-
-/** The blocks' scores as one array. */
-function concat(parts: Float32Array[], n: number): Float32Array {
-  const all = new Float32Array(n);
-  let o = 0;
-  for (const p of parts) {
-    all.set(p, o);
-    o += p.length;
-  }
-  return all;
+  const written = writeScoreList(scores, typeof rows === 'string' ? csvRows(rows) : rows, list);
+  return report(written, scores.length, warnings);
 }
 
 /** A file's size and modification time, to tell whether it changed between two reads. */

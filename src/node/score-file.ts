@@ -1,0 +1,125 @@
+/**
+ * Scoring raw CSV rows into a scored list (`id,score[,decision]` CSV, or a .npy of scores), written
+ * whole or not at all: what `densely predict` does with a CSV, and what `densely serve`'s `:score`
+ * does with a request body. Memory stays bounded: rows are scored block by block
+ * (io/score-stream.ts) and, when nothing must be sorted, written as they are scored; with `top`
+ * (or a .npy) the scores are kept (4 bytes a row) and the chosen rows' IDs read in a second pass.
+ */
+import { readCsvColumn } from '../data/csv-column.js';
+import type { ChunkSource } from '../data/csv.js';
+import { writeNpy } from '../data/npy.js';
+import type { PreprocessorJSON } from '../data/preprocessor.js';
+import { scoreCsvBlocks } from '../io/score-stream.js';
+import { scoredCsvHeader, scoredCsvRows, selectRows, type ScoredCsvOptions, type TopSpec } from '../io/scored-list.js';
+import type { Sequential } from '../nn/sequential.js';
+import type { AtomicWriter } from './files.js';
+
+export interface ScoreListJob {
+  batchSize: number;
+  /** The decision column's threshold, if any. */
+  csv: ScoredCsvOptions;
+  /** A column carried through to the output, first. */
+  idName: string | undefined;
+  /** Keep only the highest scores, sorted. */
+  top: TopSpec | undefined;
+  /** CSV out (else a .npy of all the scores). */
+  toCsv: boolean;
+  /** Where the list goes: a fresh writer, committed when the list is whole. */
+  sink: () => AtomicWriter;
+  /** For .npy: writes the bytes whole. */
+  writeBytes?: (bytes: Uint8Array) => void;
+  /** Called between the two reads of a sorted list: throws if the rows changed in between. */
+  checkUnchanged?: () => void;
+}
+
+export interface ScoreListResult {
+  /** Rows written. */
+  written: number;
+  /** Rows scored. */
+  total: number;
+  /** The preparation's warnings (unseen categories, imputed cells). */
+  warnings: string[];
+}
+
+/**
+ * Scores every row of `source` with the model and its CSV preprocessor, and writes the list.
+ * A source with a header and no rows is an error, and writes nothing.
+ *
+ * @example
+ * scoreCsvToList(fileChunks('rows.csv'), pre, model, { batchSize: 32, csv: {}, idName: 'id', top: undefined, toCsv: true, sink: () => openAtomicWriter('scores.csv') });
+ */
+export function scoreCsvToList(source: ChunkSource, preprocessor: PreprocessorJSON, model: Sequential, job: ScoreListJob): ScoreListResult {
+  const { batchSize, csv, idName, top, toCsv, sink } = job;
+  const keep = idName === undefined ? [] : [idName];
+  const name = source.sourceName ?? 'input';
+  if (toCsv && !top) {
+    // straight through: each block's lines go out as soon as they are scored; the header with
+    // the first block, so an input refused at its header or first rows writes nothing
+    const w = sink();
+    try {
+      let header = scoredCsvHeader({ ...csv, id: idName === undefined ? undefined : { name: idName, values: [] } });
+      const r = scoreCsvBlocks(source, preprocessor, model, {
+        keep,
+        batchSize,
+        onBlock: (b) => {
+          w.write(header + scoredCsvRows(b.scores, selectRows(b.scores), { ...csv, id: idName === undefined ? undefined : { name: idName, values: b.kept[0] } }));
+          header = '';
+        },
+      });
+      if (r.rows === 0) throw new Error(`${name}: header only, no data rows`);
+      w.commit();
+      return { written: r.rows, total: r.rows, warnings: r.warnings };
+    } catch (e) {
+      w.abort();
+      throw e;
+    }
+  }
+  // --top, or .npy: keep the scores (4 bytes a row), then the IDs of the chosen rows only
+  // (keep checks the ID column's name at the header, before any scoring)
+  const parts: Float32Array[] = [];
+  const r = scoreCsvBlocks(source, preprocessor, model, { keep, batchSize, onBlock: (b) => parts.push(b.scores.slice()) });
+  if (r.rows === 0) throw new Error(`${name}: header only, no data rows`);
+  job.checkUnchanged?.();
+  const written = writeScoreList(concat(parts, r.rows), source, job);
+  return { written, total: r.rows, warnings: r.warnings };
+}
+
+/**
+ * Writes all the scores, or the `top` ones sorted, as CSV (with the IDs of the written rows, read
+ * from `source`) or as a .npy; returns the rows written.
+ */
+export function writeScoreList(scores: Float32Array, source: ChunkSource, job: ScoreListJob): number {
+  const { csv, idName, top, toCsv, sink } = job;
+  const selected = selectRows(scores, top);
+  if (toCsv) {
+    let id: ScoredCsvOptions['id'];
+    if (idName !== undefined) {
+      const wanted = new Uint8Array(scores.length);
+      for (const r of selected) wanted[r] = 1;
+      id = { name: idName, values: readCsvColumn(source, idName, { rows: wanted }) };
+    }
+    const w = sink();
+    try {
+      w.write(scoredCsvHeader({ ...csv, id }) + scoredCsvRows(scores, selected, { ...csv, id }));
+      w.commit();
+    } catch (e) {
+      w.abort();
+      throw e;
+    }
+  } else {
+    if (!job.writeBytes) throw new Error('writeScoreList: a .npy list needs writeBytes');
+    job.writeBytes(writeNpy({ dtype: 'f4', shape: [scores.length, 1], data: scores }));
+  }
+  return selected.length;
+}
+
+/** The blocks' scores as one array. */
+function concat(parts: Float32Array[], n: number): Float32Array {
+  const all = new Float32Array(n);
+  let o = 0;
+  for (const p of parts) {
+    all.set(p, o);
+    o += p.length;
+  }
+  return all;
+}
