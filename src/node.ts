@@ -1,7 +1,9 @@
 /**
  * Node-only helpers (file system, gzip): `import { loadModel, loadNpyMatrix, fileChunks } from 'densely/node'`.
+ * The scoring server too: `startServer({ model: "m.json" })` (what `densely serve` runs).
  * Importing this entry also lets `model.save(path)` write files (atomically).
  */
 export { loadNpyMatrix, readFileBytes, writeFileAtomic } from './node/files.js';
 export { fileChunks } from './node/chunks.js';
 export { saveModel, loadModel, loadModelFile } from './node/model-files.js';
+export { startServer, type ServeOptions, type RunningServer } from './serve/start.js';

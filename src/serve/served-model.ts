@@ -1,0 +1,99 @@
+/**
+ * A model file, loaded and checked for serving: the compiled model, how a request's instances
+ * become its features, and a version that names exactly these bytes.
+ *
+ * The version is a number derived from the file's SHA-256 (its first 52 bits, in decimal, so a
+ * TF Serving client that reads versions as int64 can), so every worker and every replica that
+ * serves the same file reports the same version, and a replaced file a different one.
+ */
+import { createHash } from 'node:crypto';
+import { CellEncoder } from '../data/cell-encoder.js';
+import type { Preprocessing } from '../data/prepare.js';
+import { Preprocessor } from '../data/preprocessor.js';
+import { Standardizer } from '../data/standardize.js';
+import { modelFromFile } from '../io/model-file.js';
+import type { Sequential } from '../nn/sequential.js';
+import { readFileBytes } from '../node/files.js';
+import { Matrix } from '../tensor/matrix.js';
+
+/** Rows per forward pass when scoring a request: the arena is planned for this once, at load. */
+export const SERVE_BATCH_ROWS = 1024;
+
+/** How one raw input column is read, as the metadata endpoint describes it. */
+export interface InputColumn {
+  name: string;
+  /** 'number' (standardized), 'boolean' (yes/no, true/false → 0/1) or 'category' (one-hot). */
+  type: 'number' | 'boolean' | 'category';
+  /** A category column's training categories (others score as unseen: all zeros). */
+  categories?: string[];
+  /** Whether a missing value is replaced by the training mean (else it is refused). */
+  imputed?: boolean;
+}
+
+export interface ServedModel {
+  /** The model file's path. */
+  path: string;
+  /** A decimal number naming the file's bytes (see the file comment). */
+  version: string;
+  /** When this version was loaded (ms since the epoch). */
+  loadedAt: number;
+  model: Sequential;
+  preparation: Preprocessing | null;
+  /** Raw-column instances (a CSV preparation): the column encoder and the names in its order. */
+  columns: { encoder: CellEncoder; names: string[]; known: Set<string>; describe: InputColumn[] } | null;
+  /** Array instances (no CSV preparation): the .npy standardizer to apply, or null. */
+  standardizer: Standardizer | null;
+  inputSize: number;
+  outputSize: number;
+  featureNames?: string[];
+  training?: Record<string, unknown>;
+}
+
+/**
+ * Reads, validates and warms up a model file for serving. Throws (with the path) on anything a
+ * load would refuse, so a broken file never replaces a working model.
+ */
+export function loadServedModel(path: string): ServedModel {
+  const bytes = readFileBytes(path);
+  const digest = createHash('sha256').update(bytes).digest('hex');
+  const version = String(parseInt(digest.slice(0, 13), 16));
+  let json: unknown;
+  try {
+    json = JSON.parse(new TextDecoder().decode(bytes));
+  } catch (e) {
+    throw new Error(`${path}: not a densely model file (invalid JSON: ${(e as Error).message})`);
+  }
+  const loaded = modelFromFile(json, path);
+  const { model, preparation } = loaded;
+  const inputSize = model.inputSize as number;
+  let columns: ServedModel['columns'] = null;
+  let standardizer: Standardizer | null = null;
+  if (preparation?.kind === 'csv') {
+    const pre = Preprocessor.fromJSON(preparation.preprocessor);
+    const encoder = new CellEncoder(pre.columns);
+    const names = pre.columns.map((c) => c.name);
+    const known = new Set([...names, ...pre.dropped, ...(pre.label ? [pre.label.name] : [])]);
+    const describe = pre.columns.map((c): InputColumn => {
+      if (c.type === 'onehot') return { name: c.name, type: 'category', categories: c.categories.slice() };
+      return { name: c.name, type: c.type === 'binary' ? 'boolean' : 'number', imputed: c.fill !== null };
+    });
+    columns = { encoder, names, known, describe };
+  } else if (preparation?.kind === 'npy') {
+    standardizer = Standardizer.fromJSON(preparation.standardizer);
+  }
+  // one forward pass at the serving batch size: plans the arena now, not in the first request
+  model.predict(new Matrix(SERVE_BATCH_ROWS, inputSize), { batchSize: SERVE_BATCH_ROWS });
+  return {
+    path,
+    version,
+    loadedAt: Date.now(),
+    model,
+    preparation,
+    columns,
+    standardizer,
+    inputSize,
+    outputSize: model.outputSize as number,
+    featureNames: loaded.featureNames,
+    training: loaded.training,
+  };
+}
