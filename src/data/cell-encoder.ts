@@ -70,14 +70,34 @@ export class CellEncoder {
     this.width = o;
   }
 
-  /** Whether column j reads numbers (or yes/no), as opposed to categories. */
-  isNumeric(j: number): boolean {
-    return this.types[j] !== ONEHOT;
+
+  /** Whether column j is standardized (as opposed to binary or one-hot). */
+  isStandardized(j: number): boolean {
+    return this.types[j] === STD;
   }
 
   /** Whether column j reads yes/no or true/false into one 0/1 feature. */
   isBinary(j: number): boolean {
     return this.types[j] === BIN;
+  }
+
+  /**
+   * Numeric column j's feature for the number x, as `encode` gives for x's text (parseNumber is
+   * correctly rounded, so a number and its shortest text are the same value): for values that
+   * arrive as numbers (JSON), skipping the text. Not for binary or one-hot columns.
+   * @example
+   * encoder.encodeNumber(0, 45, X, 0); // X[0] = (45 − mean) / std
+   */
+  encodeNumber(j: number, x: number, X: Float32Array, base: number): CellOutcome {
+    if (this.types[j] !== STD) throw new Error(`encodeNumber: column ${j} is not numeric`);
+    if (x - x !== 0) {
+      const f = this.fill[j];
+      if (f !== f) return CellOutcome.MISSING;
+      X[base + this.offset[j]] = (f - this.mean[j]) / this.std[j];
+      return CellOutcome.IMPUTED;
+    }
+    X[base + this.offset[j]] = (x - this.mean[j]) / this.std[j];
+    return CellOutcome.OK;
   }
 
   /**

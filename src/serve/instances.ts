@@ -91,8 +91,7 @@ function cellText(v: unknown, where: () => string): string {
 /** Encodes one value of column j into row r; refuses what the model cannot score. Returns 1 for an unseen category. */
 function encodeValue(served: ServedModel, j: number, v: unknown, X: Float32Array, r: number, where: () => string): number {
   const { encoder } = served.columns!;
-  const text = cellText(v, where);
-  const c = encoder.encode(j, text, X, r * encoder.width);
+  const c = typeof v === 'number' && encoder.isStandardized(j) ? encoder.encodeNumber(j, v, X, r * encoder.width) : encoder.encode(j, cellText(v, where), X, r * encoder.width);
   if (c === CellOutcome.OK || c === CellOutcome.MISSING_CATEGORY || c === CellOutcome.IMPUTED) return 0;
   if (c === CellOutcome.UNSEEN) return 1;
   if (c === CellOutcome.MISSING) throw bad(`${where()}: no value (${shown(v)}), and this model was trained without imputation for it`);

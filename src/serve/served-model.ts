@@ -17,7 +17,7 @@ import { readFileBytes } from '../node/files.js';
 import { Matrix } from '../tensor/matrix.js';
 
 /** Rows per forward pass when scoring a request: the arena is planned for this once, at load. */
-export const SERVE_BATCH_ROWS = 1024;
+export const SERVE_BATCH_ROWS = 256;
 
 /** How one raw input column is read, as the metadata endpoint describes it. */
 export interface InputColumn {
