@@ -8,6 +8,7 @@
  *   scaling   bench/scaling.ts   samples/s and peak RSS at 10k, 100k, 1M rows
  *   csv       bench/csv.ts       CSV parsing vs papaparse, prepare memory
  *   scoring   bench/scoring.ts   densely predict on 100k and 1M customer rows: rows/s, peak RSS
+ *   serve     bench/serve.ts     densely serve under load vs FastAPI + PyTorch: req/s, rows/s, p50/p99, RSS
  *
  *   npm run bench [-- --quick] [-- --only gemm,step,baseline,pipeline,scaling,csv] [-- --baseline REF]
  *   = node bench/build.mjs && node tmp/bench/run.mjs [--quick] [--only …] [--baseline REF]
@@ -32,7 +33,7 @@ import os from 'node:os';
 import { join } from 'node:path';
 import { BUNDLED, childChecks, mdTable, num, ROOT, runChild, type Goal, type ProcessCheck, type Section } from './harness.js';
 
-const SECTIONS = ['gemm', 'step', 'baseline', 'pipeline', 'scaling', 'csv', 'scoring'] as const;
+const SECTIONS = ['gemm', 'step', 'baseline', 'pipeline', 'scaling', 'csv', 'scoring', 'serve'] as const;
 type SectionName = (typeof SECTIONS)[number];
 /** Sections whose own process times densely (the others only start and read children). */
 const MEASURES_IN_PROCESS: ReadonlySet<SectionName> = new Set(['gemm']);
