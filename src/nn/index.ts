@@ -19,6 +19,6 @@ export {
 } from './trainer.js';
 export { planMemory, type MemoryPlan } from './memory-plan.js';
 export { MODEL_FORMAT, MODEL_VERSION, type SequentialJSON, type SequentialJSONv1, type CliModelJSONv1, type CompileJSON, type WeightJSON } from './model-json.js';
-export { registerPathWriter, type ModelWriter, type PathWriter } from './save-handlers.js';
-export { Sequential, type SequentialOptions, type CompileOptions, type PredictOptions, type ToJSONOptions } from './sequential.js';
+export { registerPathWriter, SAVE_FORMATS, type ModelWriter, type PathWriter, type SaveFormat } from './save-handlers.js';
+export { Sequential, type SequentialOptions, type CompileOptions, type PredictOptions, type ToJSONOptions, type SaveOptions } from './sequential.js';
 export type { MatrixLike, TargetsLike } from './inputs.js';

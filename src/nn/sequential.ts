@@ -15,7 +15,7 @@ import { layoutArena, planMemory } from './memory-plan.js';
 import { getMetric, type Metric } from './metrics.js';
 import { MODEL_FORMAT, MODEL_VERSION, type CompileJSON, type SequentialJSON, type SequentialJSONv1, type WeightJSON } from './model-json.js';
 import { layerFromConfig } from './registry.js';
-import { writerFor, type ModelWriter } from './save-handlers.js';
+import { writerFor, type ModelWriter, type SaveFormat } from './save-handlers.js';
 import { drain, forwardBackward, positiveInt, Trainer, type BatchBuffers, type FitOptions, type TrainableModel } from './trainer.js';
 
 export type { FitOptions } from './trainer.js';
@@ -46,6 +46,14 @@ export interface PredictOptions {
 export interface ToJSONOptions {
   /** Also store the optimizer's moments and step count (Keras's include_optimizer). Default false. */
   includeOptimizer?: boolean;
+}
+
+export interface SaveOptions extends ToJSONOptions {
+  /**
+   * 'densely' (default): densely's model file. 'tfjs': a directory with TensorFlow.js's
+   * model.json and weights.bin. 'onnx': an ONNX model file. The last two need a path (Node).
+   */
+  format?: SaveFormat;
 }
 
 /**
@@ -325,10 +333,11 @@ export class Sequential implements TrainableModel {
 
   /**
    * Saves toJSON(options) to a path (in Node, after importing 'densely/node'; written atomically)
-   * or hands it to a function.
+   * or hands it to a function. `format: 'tfjs'` writes a TensorFlow.js directory, `'onnx'` an
+   * ONNX file (see docs/export.md).
    */
-  save(target: string | ModelWriter, options: ToJSONOptions = {}): void {
-    writerFor(target)(this.toJSON(options));
+  save(target: string | ModelWriter, options: SaveOptions = {}): void {
+    writerFor(target, options.format)(this.toJSON(options));
   }
 
   /**
