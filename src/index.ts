@@ -34,5 +34,9 @@ export {
   type SplitChoice,
 } from './data/prepare.js';
 export { modelFile, modelFromFile, type ModelFile, type DataSections, type LoadedModel } from './io/model-file.js';
+export { tfjsArtifacts } from './io/tfjs/to-tfjs.js';
+export { documentFromTfjs, isTfjsModelJson } from './io/tfjs/from-tfjs.js';
+export type { TfjsArtifacts, TfjsModelJSON } from './io/tfjs/layers-model.js';
+export { onnxModelBytes, type OnnxExportOptions } from './io/onnx/export.js';
 export * from './analysis/index.js';
 export * from './report/index.js';

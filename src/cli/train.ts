@@ -13,6 +13,8 @@ import { loadTrainingData } from './dataset.js';
 import type { Io } from './io.js';
 import { checkWritableTarget, writeFileAtomic } from '../node/files.js';
 import { saveModel } from '../node/model-files.js';
+import { saveOnnx } from '../node/onnx-files.js';
+import { checkTfjsTarget, saveTfjs } from '../node/tfjs-files.js';
 
 export const TRAIN_SPEC: Spec = {
   data: { type: 'string', help: '.npy (label = last column unless --labels) or CSV (.csv, .gz ok)', default: 'the embedded bank data' },
@@ -37,6 +39,9 @@ export const TRAIN_SPEC: Spec = {
   'conversion-value': { type: 'number', help: 'value of one positive contacted', min: 0 },
   report: { type: 'string', help: 'write an HTML report (charts and tables of the test rows) here' },
   save: { type: 'string', help: 'write the trained model (JSON, with its data preparation) here, atomically' },
+  'save-tfjs': { type: 'string', help: 'also write the model as TensorFlow.js Layers files: DIR/model.json and DIR/weights.bin (docs/export.md)' },
+  'save-onnx': { type: 'string', help: 'also write the model as an ONNX file (opset 13) here (docs/export.md)' },
+  'onnx-preprocess': { type: 'boolean', help: 'with --save-onnx: put the data preparation in the ONNX graph too, so it scores raw rows' },
   json: { type: 'boolean', help: 'print one JSON object instead of progress lines' },
   help: { type: 'boolean', help: 'show this help' },
 };
@@ -59,6 +64,9 @@ export function train(argv: string[], io: Io): number {
   if ((o.contactCost === undefined) !== (o.conversionValue === undefined)) throw new UsageError('train: --contact-cost and --conversion-value go together');
   if (o.save) checkWritableTarget(o.save as string); // before any work, not after the training
   if (o.report) checkWritableTarget(o.report as string);
+  if (o.saveTfjs) checkTfjsTarget(o.saveTfjs as string);
+  if (o.saveOnnx) checkWritableTarget(o.saveOnnx as string);
+  if (o.onnxPreprocess && !o.saveOnnx) throw new UsageError('train: --onnx-preprocess goes with --save-onnx F.onnx');
 
   const data = loadTrainingData({
     data: o.data as string | undefined,
@@ -122,6 +130,8 @@ export function train(argv: string[], io: Io): number {
       training: { data: data.source, epochs, batchSize, testSize, randomState, seed, learningRate, classWeight, test: { ...test, auc } },
     });
   }
+  if (o.saveTfjs) saveTfjs(o.saveTfjs as string, model.toJSON());
+  if (o.saveOnnx) saveOnnx(o.saveOnnx as string, model.toJSON(), o.onnxPreprocess ? data.preprocessing : null);
 
   const result = {
     rows: data.rows,
@@ -149,6 +159,8 @@ export function train(argv: string[], io: Io): number {
     io.out(`test: loss ${test.loss.toFixed(4)} - accuracy ${test.accuracy.toFixed(4)} - ROC AUC ${Number.isFinite(auc) ? auc.toFixed(4) : 'n/a (one class in the test rows)'}`);
     if (summary) for (const line of ['', 'on the test rows:', ...formatSummary(summary), '', ...formatImportance(importance ?? [])]) io.out(line);
     if (o.save) io.out(`saved model to ${o.save as string}`);
+    if (o.saveTfjs) io.out(`saved the TensorFlow.js model to ${o.saveTfjs as string}/model.json`);
+    if (o.saveOnnx) io.out(`saved the ONNX model to ${o.saveOnnx as string}${o.onnxPreprocess ? ' (with its data preparation)' : ''}`);
     if (o.report) io.out(`wrote the report to ${o.report as string}`);
   }
   return 0;

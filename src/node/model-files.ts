@@ -1,11 +1,16 @@
 /**
  * Model files by path: save atomically (temp file, then rename), load any version. Importing
- * this module (through 'densely/node') also lets `model.save(path)` write to the file system.
+ * this module (through 'densely/node') also lets `model.save(path)` write to the file system,
+ * in densely's format and (through tfjs-files.ts and onnx-files.ts) TF.js's and ONNX's.
+ * `loadModelFile` also reads a TensorFlow.js model.json (a Sequential of layers densely has).
  */
 import { modelFile, modelFromFile, type DataSections, type LoadedModel } from '../io/model-file.js';
+import { isTfjsModelJson } from '../io/tfjs/from-tfjs.js';
 import { registerPathWriter } from '../nn/save-handlers.js';
 import type { Sequential, ToJSONOptions } from '../nn/sequential.js';
 import { readFileBytes, writeFileAtomic } from './files.js';
+import './onnx-files.js'; // registers the 'onnx' path writer
+import { readTfjsDocument } from './tfjs-files.js';
 
 registerPathWriter((path, document) => writeFileAtomic(path, JSON.stringify(document)));
 
@@ -17,7 +22,10 @@ export function saveModel(path: string, model: Sequential, sections: DataSection
   writeFileAtomic(path, JSON.stringify(modelFile(model, sections, options)));
 }
 
-/** A model file (any version, from the API or the CLI) as a compiled model and its data sections. */
+/**
+ * A model file (any version, from the API or the CLI) as a compiled model and its data sections;
+ * or a TensorFlow.js model.json (weights files beside it) as an uncompiled model with no preparation.
+ */
 export function loadModelFile(path: string): LoadedModel {
   const text = new TextDecoder().decode(readFileBytes(path));
   let json: unknown;
@@ -26,6 +34,7 @@ export function loadModelFile(path: string): LoadedModel {
   } catch (e) {
     throw new Error(`${path}: not a densely model file (invalid JSON: ${(e as Error).message})`);
   }
+  if (isTfjsModelJson(json)) return modelFromFile(readTfjsDocument(path, json), path);
   return modelFromFile(json, path);
 }
 

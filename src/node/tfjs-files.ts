@@ -1,0 +1,68 @@
+/**
+ * TensorFlow.js Layers models by path: `model.save(dir, { format: 'tfjs' })` and
+ * `densely train --save-tfjs DIR` write DIR/model.json and DIR/weights.bin; `loadModel` reads a
+ * model.json that tfjs wrote, with the weights files next to it. The conversions are
+ * src/io/tfjs's; this file only touches the disk.
+ *
+ * Both files go to temporary files first and are renamed into place only when both are written
+ * (weights.bin first, then model.json), so a failed save leaves the old pair as it was.
+ */
+import { mkdirSync, statSync } from 'node:fs';
+import { dirname, join } from 'node:path';
+import { documentFromTfjs } from '../io/tfjs/from-tfjs.js';
+import { tfjsArtifacts } from '../io/tfjs/to-tfjs.js';
+import type { SequentialJSON } from '../nn/model-json.js';
+import { registerPathWriter } from '../nn/save-handlers.js';
+import { checkWritableTarget, openAtomicWriter, readFileBytes, type AtomicWriter } from './files.js';
+
+registerPathWriter((dir, document) => saveTfjs(dir, document), 'tfjs');
+
+/**
+ * Writes the model document as a TF.js Layers model into `dir` (created if missing).
+ * Returns the path of model.json.
+ *
+ * @example
+ * saveTfjs('exported', model.toJSON()); // 'exported/model.json' (and exported/weights.bin)
+ */
+export function saveTfjs(dir: string, document: SequentialJSON): string {
+  const { modelJson, weightFiles } = tfjsArtifacts(document);
+  try {
+    mkdirSync(dir, { recursive: true });
+  } catch (e) {
+    throw new Error(`${dir}: cannot create the folder (${(e as Error).message})`);
+  }
+  const writers: AtomicWriter[] = [];
+  try {
+    for (const [name, bytes] of weightFiles) {
+      const w = openAtomicWriter(join(dir, name));
+      writers.push(w);
+      w.write(bytes);
+    }
+    const json = openAtomicWriter(join(dir, 'model.json'));
+    writers.push(json);
+    json.write(JSON.stringify(modelJson));
+  } catch (e) {
+    for (const w of writers) w.abort();
+    throw e;
+  }
+  for (const w of writers) w.commit();
+  return join(dir, 'model.json');
+}
+
+/** The densely document of a TF.js model.json at `path` (already parsed), its weights read from beside it. */
+export function readTfjsDocument(path: string, json: unknown): SequentialJSON {
+  return documentFromTfjs(json, (name) => readFileBytes(join(dirname(path), name)), path);
+}
+
+/** Throws, naming the path, unless `dir` is (or can be created as) a folder where model.json can be written. */
+export function checkTfjsTarget(dir: string): void {
+  let isDir = false;
+  try {
+    isDir = statSync(dir).isDirectory();
+  } catch {
+    checkWritableTarget(dir); // a new folder: its parent must take it
+    return;
+  }
+  if (!isDir) throw new Error(`${dir}: cannot write a TensorFlow.js model there: it is a file (give a folder)`);
+  checkWritableTarget(join(dir, 'model.json'));
+}

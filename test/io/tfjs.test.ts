@@ -1,0 +1,204 @@
+/**
+ * The TensorFlow.js Layers format both ways, proved with @tensorflow/tfjs itself (a
+ * devDependency): a model densely saves is loaded by tf.loadLayersModel, and a model tfjs saves
+ * is loaded by densely's loadModel, each predicting what the other predicts to 1e-5.
+ */
+import * as tf from '@tensorflow/tfjs';
+import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { Dense, Matrix, Sequential, documentFromTfjs, tfjsArtifacts } from '../../src/index.js';
+import { loadModel } from '../../src/node.js';
+import { main } from '../../src/cli/main.js';
+import { writeNpy } from '../../src/data/npy.js';
+
+const tmp = mkdtempSync(join(tmpdir(), 'densely-tfjs-'));
+
+beforeAll(async () => {
+  await tf.setBackend('cpu');
+});
+
+/** Seeded rows in [-2, 2]. */
+function rows(n: number, d: number, seed = 7): Matrix {
+  let s = seed;
+  const data = Float32Array.from({ length: n * d }, () => ((s = (s * 48271) % 2147483647) / 2147483647) * 4 - 2);
+  return new Matrix(n, d, data);
+}
+
+/** tf.loadLayersModel on the two files in `dir`, read here (tfjs-node's file:// handler is not installed). */
+async function tfjsLoad(dir: string): Promise<tf.LayersModel> {
+  const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+  const bin = readFileSync(join(dir, 'weights.bin'));
+  const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+}
+
+function tfjsPredict(model: tf.LayersModel, X: Matrix): Float32Array {
+  return tf.tidy(() => (model.predict(tf.tensor2d(X.data, [X.rows, X.cols])) as tf.Tensor).dataSync() as Float32Array);
+}
+
+/** Writes tfjs's saved artifacts into `dir` as model.json + weights split into `shards` files. */
+async function saveWithTfjs(model: tf.LayersModel, dir: string, shards = 1): Promise<void> {
+  await model.save(
+    tf.io.withSaveHandler(async (a) => {
+      const bytes = new Uint8Array(a.weightData as ArrayBuffer);
+      const cut = Math.ceil(bytes.length / shards / 4) * 4;
+      const paths: string[] = [];
+      for (let i = 0; i < shards; i++) {
+        paths.push(`group1-shard${i + 1}of${shards}.bin`);
+        writeFileSync(join(dir, paths[i]), bytes.subarray(i * cut, (i + 1) * cut));
+      }
+      const json = { modelTopology: a.modelTopology, format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy, weightsManifest: [{ paths, weights: a.weightSpecs }] };
+      writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
+      return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
+    }),
+  );
+}
+
+function maxDiff(a: ArrayLike<number>, b: ArrayLike<number>): number {
+  expect(a.length).toBe(b.length);
+  let m = 0;
+  for (let i = 0; i < a.length; i++) m = Math.max(m, Math.abs(a[i] - b[i]));
+  return m;
+}
+
+describe('densely → TensorFlow.js', () => {
+  it('model.save(dir, { format: "tfjs" }) writes files tf.loadLayersModel reads, predicting the same to 1e-5', async () => {
+    const model = new Sequential([new Dense(8, { inputShape: [5], activation: 'relu' }), new Dense(6, { activation: 'tanh', useBias: false }), new Dense(1, { activation: 'sigmoid' })], { seed: 3 });
+    model.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
+    const X = rows(64, 5);
+    model.fit(X, Float32Array.from({ length: 64 }, (_, i) => X.data[i * 5] > 0 ? 1 : 0), { epochs: 2, verbose: 0 });
+    const dir = join(tmp, 'out');
+    model.save(dir, { format: 'tfjs' });
+
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(json.format).toBe('layers-model');
+    expect(json.modelTopology.config.layers[0].config.batch_input_shape).toEqual([null, 5]);
+    expect(json.modelTopology.config.layers[1].config.use_bias).toBe(false);
+    expect(json.weightsManifest[0].weights.map((w: { name: string }) => w.name)).toEqual(['dense/kernel', 'dense/bias', 'dense_1/kernel', 'dense_2/kernel', 'dense_2/bias']);
+    expect(readFileSync(join(dir, 'weights.bin')).length).toBe(4 * (5 * 8 + 8 + 8 * 6 + 6 + 1));
+
+    const tfModel = await tfjsLoad(dir);
+    const d = maxDiff(tfjsPredict(tfModel, X), model.predict(X).data);
+    expect(d).toBeLessThan(1e-5);
+    expect(d).toBeGreaterThanOrEqual(0);
+  });
+
+  it('refuses an activation TensorFlow.js does not have, and a function target, by name', () => {
+    const model = new Sequential([new Dense(2, { inputShape: [3] })]);
+    const doc = model.toJSON();
+    doc.layers[0].activation = 'leaky_relu';
+    expect(() => tfjsArtifacts(doc)).toThrow(/layer 'dense' uses activation 'leaky_relu', which TensorFlow.js does not have/);
+    expect(() => model.save(() => {}, { format: 'tfjs' })).toThrow(/tfjsArtifacts/);
+    expect(() => model.save(join(tmp, 'x'), { format: 'nope' as never })).toThrow(/unknown format "nope"/);
+  });
+});
+
+describe('TensorFlow.js → densely', () => {
+  it('loadModel reads a Sequential tfjs saved (batch_input_shape, sharded weights) and predicts the same to 1e-5', async () => {
+    const tfModel = tf.sequential({ name: 'from_tfjs' });
+    tfModel.add(tf.layers.dense({ units: 7, inputShape: [4], activation: 'tanh' }));
+    tfModel.add(tf.layers.dense({ units: 5, activation: 'relu', useBias: false }));
+    tfModel.add(tf.layers.dense({ units: 1, activation: 'sigmoid' }));
+    const dir = mkdtempSync(join(tmp, 'tf-'));
+    await saveWithTfjs(tfModel, dir, 2);
+    const model = loadModel(join(dir, 'model.json'));
+    expect(model.layers.map((l) => l.toJSON().activation)).toEqual(['tanh', 'relu', 'sigmoid']);
+    const X = rows(50, 4, 11);
+    expect(maxDiff(model.predict(X).data, tfjsPredict(tfModel, X))).toBeLessThan(1e-5);
+  });
+
+  it('reads an InputLayer first, and a model with several outputs', async () => {
+    const input = tf.layers.inputLayer({ inputShape: [3] });
+    const tfModel = tf.sequential({ layers: [input, tf.layers.dense({ units: 4, activation: 'relu' }), tf.layers.dense({ units: 2 })] });
+    const dir = mkdtempSync(join(tmp, 'tf-'));
+    await saveWithTfjs(tfModel, dir);
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(json.modelTopology.config.layers[0]).toMatchObject({ class_name: 'InputLayer', config: { batch_input_shape: [null, 3] } });
+    const model = loadModel(join(dir, 'model.json'));
+    expect(model.outputSize).toBe(2);
+    const X = rows(20, 3, 5);
+    expect(maxDiff(model.predict(X).data, tfjsPredict(tfModel, X))).toBeLessThan(1e-5);
+  });
+
+  it('refuses a layer densely does not have by name, and missing or mis-sized weights clearly', async () => {
+    const tfModel = tf.sequential({ layers: [tf.layers.dense({ units: 4, inputShape: [3], name: 'hidden' }), tf.layers.dense({ units: 1, name: 'head' })] });
+    const dir = mkdtempSync(join(tmp, 'tf-'));
+    await saveWithTfjs(tfModel, dir);
+    const path = join(dir, 'model.json');
+    const good = readFileSync(path, 'utf8');
+    const edit = (f: (j: { modelTopology: { config: { layers: { class_name: string; config: Record<string, unknown> }[] } }; weightsManifest: { paths: string[]; weights: { name: string; shape: number[] }[] }[] }) => void) => {
+      const j = JSON.parse(good);
+      f(j);
+      writeFileSync(path, JSON.stringify(j));
+    };
+
+    edit((j) => j.modelTopology.config.layers.splice(1, 0, { class_name: 'BatchNormalization', config: { name: 'bn' } }));
+    expect(() => loadModel(path)).toThrow(/layer 1 'bn' is a "BatchNormalization", a layer densely does not have \(densely has Dense/);
+
+    edit((j) => (j.weightsManifest[0].weights = j.weightsManifest[0].weights.filter((w) => w.name !== 'head/bias')));
+    expect(() => loadModel(path)).toThrow(/hold 84 bytes, but the manifest lists 80/);
+
+    edit((j) => (j.weightsManifest[0].weights[0].name = 'other/kernel'));
+    expect(() => loadModel(path)).toThrow(/no 'hidden\/kernel' \(layer 'hidden' needs its kernel, shape \[3, 4\]\)/);
+
+    edit((j) => {
+      j.weightsManifest[0].weights[0].shape = [4, 3];
+    });
+    expect(() => loadModel(path)).toThrow(/weight 'hidden\/kernel' has shape \[4, 3\], but layer 'hidden' needs \[3, 4\]/);
+
+    edit((j) => (j.weightsManifest[0].paths = ['missing.bin']));
+    expect(() => loadModel(path)).toThrow(/cannot read weights file 'missing.bin'/);
+
+    edit((j) => (j.modelTopology.config.layers[0].config.activation = 'gelu'));
+    expect(() => loadModel(path)).toThrow(/unknown activation 'gelu'/);
+
+    writeFileSync(path, good);
+    writeFileSync(join(dir, 'group1-shard1of1.bin'), new Uint8Array(52));
+    expect(() => loadModel(path)).toThrow(/hold 52 bytes, too few for weight 'hidden\/bias' \(the manifest needs 84\)/);
+  });
+});
+
+describe('documentFromTfjs (plain data)', () => {
+  it("reads tfjs's camelCase batchInputShape, a converter's model_config and ':0' weight names", () => {
+    const json = {
+      modelTopology: {
+        keras_version: '2.15.0',
+        model_config: { class_name: 'Sequential', config: { name: 'k', layers: [{ class_name: 'Dense', config: { name: 'd', units: 2, activation: 'linear', useBias: true, batchInputShape: [null, 1] } }] } },
+      },
+      weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'k/d/kernel:0', shape: [1, 2], dtype: 'float32' }, { name: 'k/d/bias:0', shape: [2], dtype: 'float32' }] }],
+    };
+    const bytes = new Uint8Array(new Float32Array([2, -3, 0.5, 1]).buffer);
+    const doc = documentFromTfjs(json, () => bytes, 'm.json');
+    const model = Sequential.fromJSON(doc);
+    expect(Array.from(model.predict([[1], [2]]).data)).toEqual([2.5, -2, 4.5, -5]);
+    expect(() => documentFromTfjs({ ...json, format: 'graph-model' }, () => bytes, 'm.json')).toThrow(/m.json: format is "graph-model"/);
+  });
+});
+
+describe('the CLI', () => {
+  it('train --save-tfjs writes what tfjs loads, and predict --model DIR/model.json scores with it', async () => {
+    const n = 300;
+    const d = 4;
+    const X = rows(n, d, 19);
+    const table = new Float32Array(n * (d + 1));
+    for (let i = 0; i < n; i++) {
+      table.set(X.data.subarray(i * d, (i + 1) * d), i * (d + 1));
+      table[i * (d + 1) + d] = X.data[i * d] - X.data[i * d + 1] > 0 ? 1 : 0;
+    }
+    const data = join(tmp, 'train.npy');
+    writeFileSync(data, writeNpy({ dtype: 'f4', shape: [n, d + 1], data: table }));
+    const dir = join(tmp, 'cli-tfjs');
+    const io = { out: () => {}, err: () => {} };
+    expect(main(['train', '--data', data, '--epochs', '2', '--save-tfjs', dir, '--json'], io)).toBe(0);
+    const features = join(tmp, 'features.npy');
+    writeFileSync(features, writeNpy({ dtype: 'f4', shape: [n, d], data: X.data }));
+    const out = join(tmp, 'scores.csv');
+    expect(main(['predict', '--model', join(dir, 'model.json'), '--data', features, '--out', out], io)).toBe(0);
+    const scores = readFileSync(out, 'utf8').trim().split('\n').slice(1).map((l) => Number(l.split(',').pop()));
+    expect(scores.length).toBe(n);
+    const viaTfjs = tfjsPredict(await tfjsLoad(dir), X);
+    expect(maxDiff(scores, viaTfjs)).toBeLessThan(1e-5);
+  });
+});
