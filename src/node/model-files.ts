@@ -4,6 +4,8 @@
  * in densely's format and (through tfjs-files.ts and onnx-files.ts) TF.js's and ONNX's.
  * `loadModelFile` also reads a TensorFlow.js model.json (a Sequential of layers densely has).
  */
+import { statSync } from 'node:fs';
+import { join } from 'node:path';
 import { modelFile, modelFromFile, type DataSections, type LoadedModel } from '../io/model-file.js';
 import { isTfjsModelJson } from '../io/tfjs/from-tfjs.js';
 import { registerPathWriter } from '../nn/save-handlers.js';
@@ -27,6 +29,7 @@ export function saveModel(path: string, model: Sequential, sections: DataSection
  * or a TensorFlow.js model.json (weights files beside it) as an uncompiled model with no preparation.
  */
 export function loadModelFile(path: string): LoadedModel {
+  if (isFolder(path)) path = join(path, 'model.json'); // a folder saved with { format: 'tfjs' }
   const text = new TextDecoder().decode(readFileBytes(path));
   let json: unknown;
   try {
@@ -47,4 +50,12 @@ export function loadModelFile(path: string): LoadedModel {
  */
 export function loadModel(path: string): Sequential {
   return loadModelFile(path).model;
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false; // reading it says what is wrong
+  }
 }

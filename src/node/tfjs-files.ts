@@ -18,14 +18,18 @@ import { checkWritableTarget, openAtomicWriter, readFileBytes, type AtomicWriter
 registerPathWriter((dir, document) => saveTfjs(dir, document), 'tfjs');
 
 /**
- * Writes the model document as a TF.js Layers model into `dir` (created if missing).
- * Returns the path of model.json.
+ * Writes the model document as a TF.js Layers model into the folder `target` (created if
+ * missing), or, when `target` ends in .json, as that file with weights.bin beside it.
+ * Returns the path of the model JSON.
  *
  * @example
  * saveTfjs('exported', model.toJSON()); // 'exported/model.json' (and exported/weights.bin)
  */
-export function saveTfjs(dir: string, document: SequentialJSON): string {
+export function saveTfjs(target: string, document: SequentialJSON): string {
   const { modelJson, weightFiles } = tfjsArtifacts(document);
+  const asFile = /\.json$/i.test(target);
+  const dir = asFile ? dirname(target) : target;
+  const jsonPath = asFile ? target : join(dir, 'model.json');
   try {
     mkdirSync(dir, { recursive: true });
   } catch (e) {
@@ -38,7 +42,7 @@ export function saveTfjs(dir: string, document: SequentialJSON): string {
       writers.push(w);
       w.write(bytes);
     }
-    const json = openAtomicWriter(join(dir, 'model.json'));
+    const json = openAtomicWriter(jsonPath);
     writers.push(json);
     json.write(JSON.stringify(modelJson));
   } catch (e) {
@@ -46,7 +50,7 @@ export function saveTfjs(dir: string, document: SequentialJSON): string {
     throw e;
   }
   for (const w of writers) w.commit();
-  return join(dir, 'model.json');
+  return jsonPath;
 }
 
 /** The densely document of a TF.js model.json at `path` (already parsed), its weights read from beside it. */
@@ -56,6 +60,7 @@ export function readTfjsDocument(path: string, json: unknown): SequentialJSON {
 
 /** Throws, naming the path, unless `dir` is (or can be created as) a folder where model.json can be written. */
 export function checkTfjsTarget(dir: string): void {
+  if (/\.json$/i.test(dir)) return checkWritableTarget(dir);
   let isDir = false;
   try {
     isDir = statSync(dir).isDirectory();

@@ -4,7 +4,7 @@
  * is loaded by densely's loadModel, each predicting what the other predicts to 1e-5.
  */
 import * as tf from '@tensorflow/tfjs';
-import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
@@ -80,9 +80,15 @@ describe('densely → TensorFlow.js', () => {
     expect(readFileSync(join(dir, 'weights.bin')).length).toBe(4 * (5 * 8 + 8 + 8 * 6 + 6 + 1));
 
     const tfModel = await tfjsLoad(dir);
-    const d = maxDiff(tfjsPredict(tfModel, X), model.predict(X).data);
-    expect(d).toBeLessThan(1e-5);
-    expect(d).toBeGreaterThanOrEqual(0);
+    expect(maxDiff(tfjsPredict(tfModel, X), model.predict(X).data)).toBeLessThan(1e-5);
+    // and back: loadModel takes the folder (or its model.json), with the same weights
+    expect(maxDiff(loadModel(dir).predict(X).data, model.predict(X).data)).toBe(0);
+    // a target ending in .json is the model file itself, weights.bin beside it
+    const file = join(tmp, 'named', 'exported.json');
+    mkdirSync(join(tmp, 'named'));
+    model.save(file, { format: 'tfjs' });
+    expect(readFileSync(join(tmp, 'named', 'weights.bin')).equals(readFileSync(join(dir, 'weights.bin')))).toBe(true);
+    expect(maxDiff(loadModel(file).predict(X).data, model.predict(X).data)).toBe(0);
   });
 
   it('refuses an activation TensorFlow.js does not have, and a function target, by name', () => {
