@@ -111,7 +111,7 @@ describe('ONNX export with the data preparation (--onnx-preprocess)', () => {
     expect(maxDiff(got, scoresOf(out))).toBeLessThan(1e-5);
   });
 
-  it('CSV route: one input per raw column, z-scores and a one-hot of strings; raw rows score as densely predict scores them', async () => {
+  it('CSV route: one input per raw column, z-scores with mean imputation and a one-hot of strings; raw rows score as densely predict scores them', async () => {
     const jobs = ['admin', 'blue-collar', 'technician', 'retired'];
     const lines = ['age,job,balance,y'];
     let s = 11;
@@ -126,11 +126,13 @@ describe('ONNX export with the data preparation (--onnx-preprocess)', () => {
     const train = join(tmp, 'train.csv');
     writeFileSync(train, lines.join('\n') + '\n');
     const onnx = join(tmp, 'csv.onnx');
-    expect(main(['train', '--data', train, '--label', 'y', '--epochs', '3', '--save', join(tmp, 'csv.json'), '--save-onnx', onnx, '--onnx-preprocess', '--json'], io)).toBe(0);
+    expect(main(['train', '--data', train, '--label', 'y', '--impute', 'mean', '--epochs', '3', '--save', join(tmp, 'csv.json'), '--save-onnx', onnx, '--onnx-preprocess', '--json'], io)).toBe(0);
 
     // rows to score: the first 30, one with a category never seen in training (all zeros, in both)
+    // and one with a missing balance
     const score30 = lines.slice(1, 31).map((l) => l.split(','));
     score30[4][1] = 'student';
+    score30[7][2] = ''; // a missing number: the training mean in both (--impute mean)
     const rowsCsv = join(tmp, 'rows.csv');
     writeFileSync(rowsCsv, ['age,job,balance', ...score30.map((r) => r.slice(0, 3).join(','))].join('\n') + '\n');
     const out = join(tmp, 'csv-scores.csv');
@@ -140,7 +142,7 @@ describe('ONNX export with the data preparation (--onnx-preprocess)', () => {
     const got = await score(readFileSync(onnx), {
       age: new ort.Tensor('float32', Float32Array.from(col(0), Number), [30, 1]),
       job: new ort.Tensor('string', col(1), [30, 1]),
-      balance: new ort.Tensor('float32', Float32Array.from(col(2), Number), [30, 1]),
+      balance: new ort.Tensor('float32', Float32Array.from(col(2), (v) => (v === '' ? NaN : Number(v))), [30, 1]),
     });
     const expected = scoresOf(out);
     expect(maxDiff(got, expected)).toBeLessThan(1e-5);
