@@ -147,5 +147,11 @@ describe('ONNX export with the data preparation (--onnx-preprocess)', () => {
     const expected = scoresOf(out);
     expect(maxDiff(got, expected)).toBeLessThan(1e-5);
     expect(new Set(expected.map((v) => v.toFixed(3))).size).toBeGreaterThan(5); // real, varied scores
+
+    // densely export writes the same file from the saved model, without training again
+    const again = join(tmp, 'again.onnx');
+    expect(main(['export', '--model', join(tmp, 'csv.json'), '--onnx', again, '--preprocess'], io)).toBe(0);
+    expect(readFileSync(again).equals(readFileSync(onnx))).toBe(true);
+    expect(main(['export', '--model', join(tmp, 'csv.json'), '--preprocess'], io)).toBe(2);
   });
 });
