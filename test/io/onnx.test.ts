@@ -79,6 +79,11 @@ describe('ONNX export', () => {
     const got = await score(onnxModelBytes(model.toJSON()), { input: new ort.Tensor('float32', X.data, [10, 3]) });
     expect(maxDiff(got, model.predict(X).data)).toBeLessThan(1e-5);
     const doc = model.toJSON();
+    // a Dropout (coming to densely) writes no node: the identity at inference
+    const withDropout = { ...doc, layers: [doc.layers[0], { className: 'Dropout', name: 'dropout', rate: 0.5 }, doc.layers[1]] };
+    const again = await score(onnxModelBytes(withDropout), { input: new ort.Tensor('float32', X.data, [10, 3]) });
+    expect(maxDiff(again, got)).toBe(0);
+    expect(() => onnxModelBytes({ ...doc, layers: [doc.layers[0], { className: 'Conv1D', name: 'conv' }] })).toThrow(/layer 'conv' is a Conv1D, which the ONNX export does not write/);
     doc.layers[1].activation = 'swish';
     expect(() => onnxModelBytes(doc)).toThrow(/layer 'dense_1' uses activation 'swish', which the ONNX export does not write/);
   });

@@ -91,6 +91,19 @@ describe('densely → TensorFlow.js', () => {
     expect(maxDiff(loadModel(file).predict(X).data, model.predict(X).data)).toBe(0);
   });
 
+  it('writes a Dropout layer (the identity at inference) that tfjs reads, from the document alone', async () => {
+    const model = new Sequential([new Dense(4, { inputShape: [3], activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })], { seed: 4 });
+    const doc = model.toJSON();
+    doc.layers.splice(1, 0, { className: 'Dropout', name: 'dropout', rate: 0.3 });
+    const { modelJson, weightFiles } = tfjsArtifacts(doc);
+    expect(modelJson.modelTopology.config.layers[1]).toEqual({ class_name: 'Dropout', config: { rate: 0.3, noise_shape: null, seed: null, name: 'dropout', trainable: true, dtype: 'float32' } });
+    const bin = weightFiles.get('weights.bin') as Uint8Array;
+    const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology as never, weightSpecs: modelJson.weightsManifest[0].weights as never, weightData }));
+    const X = rows(12, 3, 8);
+    expect(maxDiff(tfjsPredict(tfModel, X), model.predict(X).data)).toBeLessThan(1e-5);
+  });
+
   it('refuses an activation TensorFlow.js does not have, and a function target, by name', () => {
     const model = new Sequential([new Dense(2, { inputShape: [3] })]);
     const doc = model.toJSON();
