@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Dense, Matrix, Sequential, onnxModelBytes } from '../../src/index.js';
+import { Dense, Matrix, Sequential, onnxModelBytes, prepareCsv, type ChunkSource } from '../../src/index.js';
 import '../../src/node.js';
 import { main } from '../../src/cli/main.js';
 import { writeNpy } from '../../src/data/npy.js';
@@ -158,5 +158,26 @@ describe('ONNX export with the data preparation (--onnx-preprocess)', () => {
     expect(main(['export', '--model', join(tmp, 'csv.json'), '--onnx', again, '--preprocess'], io)).toBe(0);
     expect(readFileSync(again).equals(readFileSync(onnx))).toBe(true);
     expect(main(['export', '--model', join(tmp, 'csv.json'), '--preprocess'], io)).toBe(2);
+  });
+
+  it('API binary columns (booleans: "binary"): yes/no, true/false text in any case, others imputed, as the Preprocessor encodes them', async () => {
+    const text = (t: string): ChunkSource => Object.assign(() => [new TextEncoder().encode(t)], { sourceName: 'rows' });
+    const train = ['age,housing,job,y'];
+    for (let i = 0; i < 60; i++) train.push(`${20 + ((i * 7) % 40)},${i % 3 ? 'yes' : 'no'},${['a', 'b', 'c'][i % 3]},${i % 2 ? 'yes' : 'no'}`);
+    const p = prepareCsv(text(train.join('\n') + '\n'), { label: 'y', booleans: 'binary', impute: 'mean' });
+    expect(p.preprocessor.columns.map((c) => c.type)).toEqual(['standardize', 'binary', 'onehot']);
+    const model = new Sequential([new Dense(4, { inputShape: [p.cols], activation: 'tanh' }), new Dense(1, { activation: 'sigmoid' })], { seed: 12 });
+
+    const cells = [['31', 'YES', 'b'], ['45', 'False', 'a'], ['52', '', 'c'], ['23', 'maybe', 'a'], ['38', 'no', 'z']];
+    const X = p.preprocessor.transform(text(['age,housing,job', ...cells.map((r) => r.join(','))].join('\n') + '\n')).X;
+    const expected = model.predict(new Matrix(cells.length, p.cols, X)).data;
+    expect(X[3 * p.cols + 1]).toBeCloseTo(2 / 3, 6); // 'maybe': the training mean of housing
+    const bytes = onnxModelBytes(model.toJSON(), { preparation: { kind: 'csv', preprocessor: p.preprocessor.toJSON() } });
+    const got = await score(bytes, {
+      age: new ort.Tensor('float32', Float32Array.from(cells, (r) => Number(r[0])), [cells.length, 1]),
+      housing: new ort.Tensor('string', cells.map((r) => r[1]), [cells.length, 1]),
+      job: new ort.Tensor('string', cells.map((r) => r[2]), [cells.length, 1]),
+    });
+    expect(maxDiff(got, expected)).toBeLessThan(1e-5);
   });
 });

@@ -6,7 +6,7 @@
  *                     8 opset_import (OperatorSetIdProto: 1 domain, 2 version)
  *   GraphProto        1 node  2 name  5 initializer  11 input  12 output
  *   NodeProto         1 input  2 output  3 name  4 op_type  5 attribute
- *   AttributeProto    1 name  2 f  3 i  5 t  7 floats  8 ints  20 type
+ *   AttributeProto    1 name  2 f  3 i  4 s  5 t  7 floats  8 ints  20 type
  *   TensorProto       1 dims  2 data_type  4 float_data  6 string_data  7 int64_data  8 name
  *   ValueInfoProto    1 name  2 type
  *   TypeProto         1 tensor_type (TypeProto.Tensor: 1 elem_type, 2 shape)
@@ -21,7 +21,7 @@ export const DataType = { FLOAT: 1, STRING: 8, INT64: 7, BOOL: 9 } as const;
 export type DataType = (typeof DataType)[keyof typeof DataType];
 
 /** AttributeProto.AttributeType values densely uses. */
-const AttributeType = { FLOAT: 1, INT: 2, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
+const AttributeType = { FLOAT: 1, INT: 2, STRING: 3, TENSOR: 4, FLOATS: 6, INTS: 7 } as const;
 
 /** A constant tensor (an initializer, or a Constant node's value). Row-major values. */
 export interface OnnxTensor {
@@ -41,6 +41,8 @@ export interface OnnxAttribute {
   name: string;
   f?: number;
   i?: number;
+  /** A string (stored as its UTF-8 bytes). */
+  s?: string;
   ints?: number[];
   floats?: number[];
   t?: OnnxTensor;
@@ -114,6 +116,7 @@ export function encodeAttribute(a: OnnxAttribute): Uint8Array {
   const w = new ProtoWriter().string(1, a.name);
   if (a.f !== undefined) w.float(2, a.f).int(20, AttributeType.FLOAT);
   else if (a.i !== undefined) w.int(3, a.i).int(20, AttributeType.INT);
+  else if (a.s !== undefined) w.string(4, a.s).int(20, AttributeType.STRING);
   else if (a.t !== undefined) w.message(5, encodeTensor(a.t)).int(20, AttributeType.TENSOR);
   else if (a.floats !== undefined) w.packedFloats(7, a.floats).int(20, AttributeType.FLOATS);
   else if (a.ints !== undefined) w.packedInts(8, a.ints).int(20, AttributeType.INTS);

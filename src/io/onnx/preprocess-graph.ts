@@ -10,7 +10,11 @@
  * CSV route (a Preprocessor): one input per raw column, named as the column, shape [N, 1]:
  *
  *   numeric   float   Where(x − x = 0, x, fill) when it imputes, then Sub(mean), Div(std)
- *   binary    float   0/1 (parse yes/no, true/false before); Where(…, fill) when it imputes
+ *   binary    string  yes/no or true/false, any case: StringNormalizer(LOWER), then
+ *                     ones = Cast(Equal(x, [yes, true])) · [1, 1]ᵀ and
+ *                     known = Cast(Equal(x, [yes, true, no, false])) · [1, 1, 1, 1]ᵀ, so
+ *                     Where(known = 1, ones, fill): a missing or other cell takes the fill
+ *                     (NaN without imputation)
  *   one-hot   string  Cast(Equal(x, categories[1, K]), float) → [N, K]: 1 where the cell is
  *                     that category; an unseen category or a missing cell gives all zeros,
  *                     as densely's own encoder does
@@ -75,11 +79,39 @@ function columnFeatures(g: PreprocessGraph, c: ColumnSpec): string {
     g.nodes.push({ opType: 'Cast', name: `${at}/onehot`, inputs: [`${at}/equal`], outputs: [`${at}/onehot`], attributes: [{ name: 'to', i: DataType.FLOAT }] });
     return `${at}/onehot`;
   }
+  if (c.type === 'binary') return binaryFeature(g, c.name, c.fill, at);
   g.inputs.push({ name, elemType: DataType.FLOAT, shape: ['N', 1] });
   let x = name;
   if (c.fill !== null) x = imputed(g, x, constant(g, `${at}/fill`, [1, 1], [c.fill]), at);
   if (c.type === 'standardize') x = standardized(g, x, constant(g, `${at}/mean`, [1, 1], [c.mean]), constant(g, `${at}/std`, [1, 1], [c.std]), at);
   return x;
+}
+
+/** A yes/no, true/false text column as one 0/1 feature (see the table at the top). */
+function binaryFeature(g: PreprocessGraph, name: string, fill: number | null, at: string): string {
+  g.inputs.push({ name, elemType: DataType.STRING, shape: ['N', 1] });
+  g.opset = Math.max(g.opset, 19);
+  // StringNormalizer takes a 1-D tensor: [N, 1] → [N] → lower case → [N, 1]
+  g.initializers.push({ name: `${at}/flat`, dims: [1], dataType: DataType.INT64, ints: [-1] });
+  g.initializers.push({ name: `${at}/column`, dims: [2], dataType: DataType.INT64, ints: [-1, 1] });
+  g.nodes.push({ opType: 'Reshape', name: `${at}/1d`, inputs: [name, `${at}/flat`], outputs: [`${at}/1d`] });
+  g.nodes.push({ opType: 'StringNormalizer', name: `${at}/lower1d`, inputs: [`${at}/1d`], outputs: [`${at}/lower1d`], attributes: [{ name: 'case_change_action', s: 'LOWER' }] });
+  g.nodes.push({ opType: 'Reshape', name: `${at}/lower`, inputs: [`${at}/lower1d`, `${at}/column`], outputs: [`${at}/lower`] });
+  const countOf = (words: string[], what: string) => {
+    g.initializers.push({ name: `${at}/${what}/words`, dims: [1, words.length], dataType: DataType.STRING, strings: words });
+    g.nodes.push({ opType: 'Equal', name: `${at}/${what}/equal`, inputs: [`${at}/lower`, `${at}/${what}/words`], outputs: [`${at}/${what}/equal`] });
+    g.nodes.push({ opType: 'Cast', name: `${at}/${what}/cast`, inputs: [`${at}/${what}/equal`], outputs: [`${at}/${what}/cast`], attributes: [{ name: 'to', i: DataType.FLOAT }] });
+    const sum = constant(g, `${at}/${what}/sum`, [words.length, 1], words.map(() => 1));
+    g.nodes.push({ opType: 'MatMul', name: `${at}/${what}`, inputs: [`${at}/${what}/cast`, sum], outputs: [`${at}/${what}`] });
+    return `${at}/${what}`;
+  };
+  const ones = countOf(['yes', 'true'], 'ones');
+  const known = countOf(['yes', 'true', 'no', 'false'], 'known');
+  const one = constant(g, `${at}/one`, [1], [1]);
+  g.nodes.push({ opType: 'Equal', name: `${at}/is-known`, inputs: [known, one], outputs: [`${at}/is-known`] });
+  const other = constant(g, `${at}/fill`, [1, 1], [fill ?? NaN]);
+  g.nodes.push({ opType: 'Where', name: `${at}/value`, inputs: [`${at}/is-known`, ones, other], outputs: [`${at}/value`] });
+  return `${at}/value`;
 }
 
 /** Where(x − x = 0, x, fill): NaN and ±Inf replaced by `fill`. */
