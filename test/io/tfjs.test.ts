@@ -184,7 +184,17 @@ describe('documentFromTfjs (plain data)', () => {
     const json = {
       modelTopology: {
         keras_version: '2.15.0',
-        model_config: { class_name: 'Sequential', config: { name: 'k', layers: [{ class_name: 'Dense', config: { name: 'd', units: 2, activation: 'linear', useBias: true, batchInputShape: [null, 1] } }] } },
+        // as tensorflowjs_converter writes a Keras 2 model: an InputLayer, and the shape again on the first layer
+        model_config: {
+          class_name: 'Sequential',
+          config: {
+            name: 'k',
+            layers: [
+              { class_name: 'InputLayer', config: { batch_input_shape: [null, 1], dtype: 'float32', sparse: false, ragged: false, name: 'd_input' } },
+              { class_name: 'Dense', config: { name: 'd', units: 2, activation: 'linear', useBias: true, batchInputShape: [null, 1], kernel_initializer: { class_name: 'GlorotUniform', config: { seed: null } } } },
+            ],
+          },
+        },
       },
       weightsManifest: [{ paths: ['w.bin'], weights: [{ name: 'k/d/kernel:0', shape: [1, 2], dtype: 'float32' }, { name: 'k/d/bias:0', shape: [2], dtype: 'float32' }] }],
     };
@@ -193,6 +203,12 @@ describe('documentFromTfjs (plain data)', () => {
     const model = Sequential.fromJSON(doc);
     expect(Array.from(model.predict([[1], [2]]).data)).toEqual([2.5, -2, 4.5, -5]);
     expect(() => documentFromTfjs({ ...json, format: 'graph-model' }, () => bytes, 'm.json')).toThrow(/m.json: format is "graph-model"/);
+    const clash = structuredClone(json);
+    clash.modelTopology.model_config.config.layers[1].config.batchInputShape = [null, 3];
+    expect(() => documentFromTfjs(clash, () => bytes, 'm.json')).toThrow(/layer 1 'd' declares input width 3, but receives 1/);
+    const functional = structuredClone(json);
+    (functional.modelTopology.model_config as { class_name: string }).class_name = 'Functional';
+    expect(() => documentFromTfjs(functional, () => bytes, 'm.json')).toThrow(/the model is a "Functional"; densely loads Sequential models only/);
   });
 });
 
