@@ -5,13 +5,16 @@
  * The version is a number derived from the file's SHA-256 (its first 52 bits, in decimal, so a
  * TF Serving client that reads versions as int64 can), so every worker and every replica that
  * serves the same file reports the same version, and a replaced file a different one.
+ * A TensorFlow.js model.json serves too (its weights files beside it, and in its version).
  */
 import { createHash } from 'node:crypto';
+import { dirname, join } from 'node:path';
 import { CellEncoder } from '../data/cell-encoder.js';
 import type { Preprocessing } from '../data/prepare.js';
 import { Preprocessor } from '../data/preprocessor.js';
 import { Standardizer } from '../data/standardize.js';
 import { modelFromFile } from '../io/model-file.js';
+import { documentFromTfjs, isTfjsModelJson } from '../io/tfjs/from-tfjs.js';
 import type { Sequential } from '../nn/sequential.js';
 import { readFileBytes } from '../node/files.js';
 import { Matrix } from '../tensor/matrix.js';
@@ -55,15 +58,22 @@ export interface ServedModel {
  */
 export function loadServedModel(path: string): ServedModel {
   const bytes = readFileBytes(path);
-  const digest = createHash('sha256').update(bytes).digest('hex');
-  const version = String(parseInt(digest.slice(0, 13), 16));
+  const hash = createHash('sha256').update(bytes);
   let json: unknown;
   try {
     json = JSON.parse(new TextDecoder().decode(bytes));
   } catch (e) {
     throw new Error(`${path}: not a densely model file (invalid JSON: ${(e as Error).message})`);
   }
-  const loaded = modelFromFile(json, path);
+  // a TF.js model.json: its weights files are part of what is served, so part of the version too
+  const readWeights = (name: string) => {
+    const b = readFileBytes(join(dirname(path), name));
+    hash.update(b);
+    return b;
+  };
+  const loaded = modelFromFile(isTfjsModelJson(json) ? documentFromTfjs(json, readWeights, path) : json, path);
+  const digest = hash.digest('hex');
+  const version = String(parseInt(digest.slice(0, 13), 16));
   const { model, preparation } = loaded;
   const inputSize = model.inputSize as number;
   let columns: ServedModel['columns'] = null;

@@ -9,7 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dense, Matrix, Sequential, documentFromTfjs, tfjsArtifacts } from '../../src/index.js';
-import { loadModel } from '../../src/node.js';
+import { loadModel, startServer } from '../../src/node.js';
 import { main } from '../../src/cli/main.js';
 import { writeNpy } from '../../src/data/npy.js';
 
@@ -126,6 +126,23 @@ describe('TensorFlow.js → densely', () => {
     expect(model.layers.map((l) => l.toJSON().activation)).toEqual(['tanh', 'relu', 'sigmoid']);
     const X = rows(50, 4, 11);
     expect(maxDiff(model.predict(X).data, tfjsPredict(tfModel, X))).toBeLessThan(1e-5);
+  });
+
+  it('densely serve serves a model tfjs saved, predicting what tfjs predicts', async () => {
+    const tfModel = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+    const dir = mkdtempSync(join(tmp, 'tf-'));
+    await saveWithTfjs(tfModel, dir);
+    const s = await startServer({ model: join(dir, 'model.json'), port: 0, watch: false, log: { info: () => {}, error: () => {} } });
+    try {
+      const X = rows(4, 2, 21);
+      const instances = Array.from({ length: 4 }, (_, i) => Array.from(X.data.subarray(i * 2, i * 2 + 2)));
+      const res = await fetch(`${s.url}/v1/models/model:predict`, { method: 'POST', body: JSON.stringify({ instances }) });
+      expect(res.status).toBe(200);
+      const { predictions } = (await res.json()) as { predictions: number[][] };
+      expect(maxDiff(predictions.flat(), tfjsPredict(tfModel, X))).toBeLessThan(1e-5);
+    } finally {
+      await s.close();
+    }
   });
 
   it('reads an InputLayer first, and a model with several outputs', async () => {
