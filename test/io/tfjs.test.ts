@@ -39,7 +39,7 @@ function tfjsPredict(model: tf.LayersModel, X: Matrix): Float32Array {
 }
 
 /** Writes tfjs's saved artifacts into `dir` as model.json + weights split into `shards` files. */
-async function saveWithTfjs(model: tf.LayersModel, dir: string, shards = 1): Promise<void> {
+async function saveWithTfjs(model: tf.LayersModel, dir: string, shards = 1, includeOptimizer = false): Promise<void> {
   await model.save(
     tf.io.withSaveHandler(async (a) => {
       const bytes = new Uint8Array(a.weightData as ArrayBuffer);
@@ -49,10 +49,11 @@ async function saveWithTfjs(model: tf.LayersModel, dir: string, shards = 1): Pro
         paths.push(`group1-shard${i + 1}of${shards}.bin`);
         writeFileSync(join(dir, paths[i]), bytes.subarray(i * cut, (i + 1) * cut));
       }
-      const json = { modelTopology: a.modelTopology, format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy, weightsManifest: [{ paths, weights: a.weightSpecs }] };
+      const json = { modelTopology: a.modelTopology, format: a.format, generatedBy: a.generatedBy, convertedBy: a.convertedBy, trainingConfig: a.trainingConfig, weightsManifest: [{ paths, weights: a.weightSpecs }] };
       writeFileSync(join(dir, 'model.json'), JSON.stringify(json));
       return { modelArtifactsInfo: { dateSaved: new Date(), modelTopologyType: 'JSON' } };
     }),
+    { includeOptimizer },
   );
 }
 
@@ -128,6 +129,23 @@ describe('TensorFlow.js → densely', () => {
     expect(maxDiff(model.predict(X).data, tfjsPredict(tfModel, X))).toBeLessThan(1e-5);
   });
 
+  it('a model saved with includeOptimizer loads compiled (its trainingConfig), stepping over the int32 iter weight', async () => {
+    const tfModel = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
+    tfModel.compile({ optimizer: tf.train.adam(0.01), loss: 'binaryCrossentropy', metrics: ['accuracy'] });
+    const X = rows(16, 2, 31);
+    const y = Float32Array.from({ length: 16 }, (_, i) => (X.data[2 * i] > 0 ? 1 : 0));
+    await tfModel.fit(tf.tensor2d(X.data, [16, 2]), tf.tensor2d(y, [16, 1]), { epochs: 2, verbose: 0 });
+    const dir = mkdtempSync(join(tmp, 'tf-'));
+    await saveWithTfjs(tfModel, dir, 1, true);
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(json.weightsManifest[0].weights.find((w: { name: string }) => w.name === 'iter')).toMatchObject({ dtype: 'int32' });
+    const model = loadModel(dir);
+    expect(maxDiff(model.predict(X).data, tfjsPredict(tfModel, X))).toBeLessThan(1e-5);
+    expect(model.toJSON().compile).toMatchObject({ loss: 'binary_crossentropy', metrics: ['accuracy'], optimizer: { name: 'adam', learningRate: 0.01 } });
+    const tfLoss = (tfModel.evaluate(tf.tensor2d(X.data, [16, 2]), tf.tensor2d(y, [16, 1])) as tf.Scalar[])[0].dataSync()[0];
+    expect(model.evaluate(X, y).loss).toBeCloseTo(tfLoss, 4);
+  });
+
   it('densely serve serves a model tfjs saved, predicting what tfjs predicts', async () => {
     const tfModel = tf.sequential({ layers: [tf.layers.dense({ units: 3, inputShape: [2], activation: 'relu' }), tf.layers.dense({ units: 1, activation: 'sigmoid' })] });
     const dir = mkdtempSync(join(tmp, 'tf-'));
@@ -186,6 +204,9 @@ describe('TensorFlow.js → densely', () => {
 
     edit((j) => (j.weightsManifest[0].paths = ['missing.bin']));
     expect(() => loadModel(path)).toThrow(/cannot read weights file 'missing.bin'/);
+
+    edit((j) => ((j.weightsManifest[0].weights[0] as { dtype?: string }).dtype = 'int32'));
+    expect(() => loadModel(path)).toThrow(/weight 'hidden\/kernel' is int32; densely reads float32 weights only/);
 
     edit((j) => (j.modelTopology.config.layers[0].config.activation = 'gelu'));
     expect(() => loadModel(path)).toThrow(/unknown activation 'gelu'/);

@@ -11,17 +11,24 @@
  *   knows, its config keys turned to camelCase;
  * - the weights manifest: float32 weights, shards of a group concatenated in order, each weight
  *   matched to its layer by name (`<layer name>/kernel`, a trailing `:0` and a scope prefix
- *   allowed) and checked against the shape the layer needs.
+ *   allowed) and checked against the shape the layer needs. Weights no layer needs (an
+ *   optimizer's, saved with includeOptimizer) are stepped over, whatever their dtype.
+ *
+ * - the `trainingConfig` (loss, metrics, optimizer), when densely has them all: the model then
+ *   comes back compiled, as from densely's own file (optimizer state is not carried).
  *
  * A layer densely does not have, a missing weight, a weight of the wrong shape, a weights file
  * of the wrong size or a non-float32 weight is refused with a message that names it. The
  * result is an ordinary document, so Sequential.fromJSON makes the model (and checks it again).
  */
 import type { LayerConfig } from '../../nn/layer.js';
-import { MODEL_FORMAT, MODEL_VERSION, type SequentialJSON, type WeightJSON } from '../../nn/model-json.js';
+import { getLoss } from '../../nn/losses.js';
+import { getMetric } from '../../nn/metrics.js';
+import { MODEL_FORMAT, MODEL_VERSION, type CompileJSON, type SequentialJSON, type WeightJSON } from '../../nn/model-json.js';
 import { knownLayers } from '../../nn/registry.js';
+import { optimizerFromConfig } from '../../optim/index.js';
 import { readFloat32s } from './float32-bytes.js';
-import type { KerasLayerJSON, TfjsWeightGroup } from './layers-model.js';
+import type { KerasLayerJSON, TfjsWeightGroup, TfjsWeightSpec } from './layers-model.js';
 
 /** Whether a parsed JSON document is a tfjs model.json (a Layers model: it has a topology and a manifest). */
 export function isTfjsModelJson(json: unknown): boolean {
@@ -114,11 +121,35 @@ export function documentFromTfjs(json: unknown, readFile: (name: string) => Uint
     const full = `${layer}/${suffix}`;
     const found = stored.get(full) ?? [...stored.entries()].find(([n]) => n.endsWith(`/${full}`))?.[1];
     if (!found) fail(`the weights manifest has no '${full}' (layer '${layer}' needs its ${suffix}, shape [${shape.join(', ')}])`);
-    const w = found as { shape: number[]; values: Float32Array };
+    const w = found as StoredWeight;
+    if (w.values === null) fail(w.refused as string);
     if (w.shape.join(',') !== shape.join(',')) fail(`weight '${full}' has shape [${w.shape.join(', ')}], but layer '${layer}' needs [${shape.join(', ')}]`);
-    return { name: full, shape, values: Array.from(w.values) };
+    return { name: full, shape, values: Array.from(w.values as Float32Array) };
   });
-  return { format: MODEL_FORMAT, version: MODEL_VERSION, name, seed: 42, layers, weights, compile: null };
+  return { format: MODEL_FORMAT, version: MODEL_VERSION, name, seed: 42, layers, weights, compile: compileFrom(doc.trainingConfig) };
+}
+
+/**
+ * densely's compile record for a tfjs `trainingConfig` (written when tfjs saves with
+ * includeOptimizer), when densely has its loss, metrics and optimizer; otherwise null, and the
+ * model loads uncompiled (a training setup densely cannot rebuild never stops the weights loading).
+ *
+ * @example
+ * compileFrom({ loss: 'binary_crossentropy', metrics: ['accuracy'], optimizer_config: { class_name: 'Adam', config: { learningRate: 0.01 } } });
+ * // { optimizer: { name: 'adam', learningRate: 0.01, … }, loss: 'binary_crossentropy', metrics: ['accuracy'] }
+ */
+export function compileFrom(trainingConfig: unknown): CompileJSON | null {
+  const t = trainingConfig as { loss?: unknown; metrics?: unknown; optimizer_config?: { class_name?: unknown; config?: Record<string, unknown> } } | null | undefined;
+  if (!t || typeof t.loss !== 'string' || !t.optimizer_config || typeof t.optimizer_config.class_name !== 'string') return null;
+  try {
+    const settings: Record<string, unknown> = {};
+    for (const [key, value] of Object.entries(t.optimizer_config.config ?? {})) settings[key.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase())] = value;
+    const optimizer = optimizerFromConfig({ ...settings, name: t.optimizer_config.class_name.toLowerCase() });
+    const metrics = Array.isArray(t.metrics) ? t.metrics.map((m) => getMetric(String(m)).name) : [];
+    return { optimizer: optimizer.getConfig(), loss: getLoss(t.loss).name, metrics };
+  } catch {
+    return null;
+  }
 }
 
 /** The input width a layer config declares, if any: d from [null, d]. */
@@ -134,10 +165,20 @@ function inputWidth(c: Record<string, unknown>, where: string, fail: (m: string)
   return feature[0] as number;
 }
 
-/** Every weight in the manifest by name (a trailing ':0' dropped), read from its group's files. */
-function readManifest(manifest: unknown, readFile: (name: string) => Uint8Array, fail: (m: string) => never): Map<string, { shape: number[]; values: Float32Array }> {
+/** Bytes per value of each dtype a manifest may hold (a quantized weight: its quantization's dtype). */
+const DTYPE_BYTES: Record<string, number> = { float32: 4, int32: 4, bool: 1, complex64: 8, uint8: 1, uint16: 2, float16: 2 };
+
+/** A weight read from the manifest: float32 values, or why it has none (it is only refused if a layer needs it). */
+type StoredWeight = { shape: number[]; values: Float32Array | null; refused?: string };
+
+/**
+ * Every weight in the manifest by name (a trailing ':0' dropped), read from its group's files.
+ * Weights of other dtypes (an optimizer's int32 `iter`, quantized weights) are stepped over by
+ * their byte size, so the model's float32 weights still load.
+ */
+function readManifest(manifest: unknown, readFile: (name: string) => Uint8Array, fail: (m: string) => never): Map<string, StoredWeight> {
   if (!Array.isArray(manifest)) fail("'weightsManifest' must be a list of {paths, weights}");
-  const out = new Map<string, { shape: number[]; values: Float32Array }>();
+  const out = new Map<string, StoredWeight>();
   (manifest as TfjsWeightGroup[]).forEach((group, g) => {
     if (!group || !Array.isArray(group.paths) || !Array.isArray(group.weights)) fail(`weightsManifest[${g}] must have 'paths' and 'weights' lists`);
     const parts = group.paths.map((p) => {
@@ -148,26 +189,29 @@ function readManifest(manifest: unknown, readFile: (name: string) => Uint8Array,
       }
     });
     const bytes = concat(parts);
+    const where = `the weights files of group ${g} (${group.paths.join(', ')})`;
     let offset = 0;
     for (const w of group.weights) {
       if (!w || typeof w.name !== 'string' || !Array.isArray(w.shape)) fail(`weightsManifest[${g}] has a weight without a name and shape`);
-      if (w.dtype !== 'float32' || w.quantization) {
-        fail(`weight '${w.name}' is ${w.quantization ? 'quantized' : w.dtype}; densely reads float32 weights only`);
-      }
+      const quantized = (w.quantization as { dtype?: string } | undefined)?.dtype;
+      const dtype = quantized ?? w.dtype;
+      const size = DTYPE_BYTES[dtype];
+      if (size === undefined) fail(`weight '${w.name}' has dtype ${JSON.stringify(dtype)}, whose size densely cannot tell; densely reads float32 weights`);
       const count = w.shape.reduce((n: number, d: number) => n * d, 1);
-      if (offset + count * 4 > bytes.length) {
-        fail(`the weights files of group ${g} (${group.paths.join(', ')}) hold ${bytes.length} bytes, too few for weight '${w.name}' (the manifest needs ${totalBytes(group)})`);
-      }
-      out.set(w.name.replace(/:\d+$/, ''), { shape: w.shape.slice(), values: readFloat32s(bytes, offset, count) });
-      offset += count * 4;
+      if (offset + count * size > bytes.length) fail(`${where} hold ${bytes.length} bytes, too few for weight '${w.name}' (the manifest needs ${totalBytes(group)})`);
+      const name = w.name.replace(/:\d+$/, '');
+      if (w.dtype === 'float32' && !quantized) out.set(name, { shape: w.shape.slice(), values: readFloat32s(bytes, offset, count) });
+      else out.set(name, { shape: w.shape.slice(), values: null, refused: `weight '${w.name}' is ${quantized ? `quantized (${quantized})` : w.dtype}; densely reads float32 weights only` });
+      offset += count * size;
     }
-    if (offset !== bytes.length) fail(`the weights files of group ${g} (${group.paths.join(', ')}) hold ${bytes.length} bytes, but the manifest lists ${offset}`);
+    if (offset !== bytes.length) fail(`${where} hold ${bytes.length} bytes, but the manifest lists ${offset}`);
   });
   return out;
 }
 
 function totalBytes(group: TfjsWeightGroup): number {
-  return group.weights.reduce((n, w) => n + 4 * w.shape.reduce((a, d) => a * d, 1), 0);
+  const size = (w: TfjsWeightSpec) => DTYPE_BYTES[(w.quantization as { dtype?: string } | undefined)?.dtype ?? w.dtype] ?? 0;
+  return group.weights.reduce((n, w) => n + size(w) * w.shape.reduce((a, d) => a * d, 1), 0);
 }
 
 function concat(parts: Uint8Array[]): Uint8Array {
