@@ -5,11 +5,12 @@ import { fileURLToPath } from 'node:url';
 import { UsageError } from './args.js';
 import { processIo, StdoutClosed, type Io } from './io.js';
 import { evaluate, EVALUATE_USAGE } from './evaluate.js';
+import { gradcheck, GRADCHECK_USAGE } from './gradcheck.js';
 import { predict, PREDICT_USAGE } from './predict.js';
 import { prepare, PREPARE_USAGE } from './prepare.js';
 import { train, TRAIN_USAGE } from './train.js';
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => number> = { train, evaluate, predict, prepare };
+const COMMANDS: Record<string, (argv: string[], io: Io) => number> = { train, evaluate, predict, prepare, gradcheck };
 
 /** The package's version, from its package.json (two folders up, from src/cli and from dist/cli alike); read when asked. */
 function version(): string {
@@ -23,6 +24,7 @@ usage:
   ${EVALUATE_USAGE}
   ${PREDICT_USAGE}
   ${PREPARE_USAGE}
+  ${GRADCHECK_USAGE}
 
 Run 'densely <command> --help' for a command's options; 'densely --version' for the version.`;
 
