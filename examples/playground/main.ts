@@ -147,6 +147,9 @@ function render(stats: { fps: number; stepsPerSecond: number; playing: boolean }
   const testLoss = $('test-loss');
   testLoss.textContent = Number.isFinite(last.test) ? last.test.toFixed(3) : '–';
   testLoss.dataset.loss = String(last.test);
+  const best = $('best-test-loss');
+  best.textContent = Number.isFinite(session.bestTest.test) ? `${session.bestTest.test.toFixed(3)} at step ${session.bestTest.step}` : '–';
+  best.dataset.loss = String(session.bestTest.test);
   $('fps').textContent = stats.fps ? stats.fps.toFixed(0) : '–';
   $('sps').textContent = stats.stepsPerSecond ? stats.stepsPerSecond.toFixed(0) : '–';
 }

@@ -23,6 +23,8 @@ export class Session {
   readonly model: Sequential;
   readonly trainer: Trainer;
   readonly losses: LossPoint[] = [];
+  /** Where the test loss was lowest so far (training on, a network often overfits: it rises again). */
+  bestTest: LossPoint = { step: 0, train: NaN, test: NaN };
   steps = 0;
 
   constructor(config: Config) {
@@ -60,6 +62,7 @@ export class Session {
     const test = this.test.X.rows > 0 ? this.model.evaluate(this.test.X, this.test.y, { batchSize }) : { loss: NaN };
     const point = { step: this.steps, train: train.loss, test: test.loss };
     this.losses.push(point);
+    if (!(point.test >= this.bestTest.test)) this.bestTest = point;
     return point;
   }
 }
