@@ -17,7 +17,8 @@ export class Loop {
   private frames = 0;
   private steps = 0;
   private windowStart = performance.now();
-  private stats = { fps: 0, stepsPerSecond: 0 };
+  /** The last second's frame rate and steps per second (0 until a second has been measured). */
+  stats = { fps: 0, stepsPerSecond: 0 };
   private handle = 0;
 
   constructor(private readonly callbacks: LoopCallbacks) {}

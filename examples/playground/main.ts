@@ -171,7 +171,7 @@ boundary.addEventListener('click', (e) => {
   selected = best;
   const trace = inspectSample(session.model, [X[2 * best], X[2 * best + 1]], session.points.y[best]);
   renderInspection($('inspect'), trace);
-  render({ fps: 0, stepsPerSecond: 0, playing: loop.playing });
+  render({ ...loop.stats, playing: loop.playing });
 });
 
 $('play').addEventListener('click', () => loop.play());

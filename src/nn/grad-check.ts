@@ -121,9 +121,15 @@ export function gradCheck(model: Sequential, X: MatrixLike, y: TargetsLike, opti
   const useTwin = twin !== null && Math.abs(twin.loss() - loss) <= TWIN_AGREEMENT * Math.max(1, Math.abs(loss));
   const epsilon = options.epsilon ?? (useTwin ? 1e-6 : 1e-2);
 
-  // the weights to perturb (the twin's float64 copies, or the model's own float32 views) and L
+  // the weights (the twin's float64 copies, or the model's own float32 views), and the central
+  // difference of L along weights[t][i] with a step h
   const weights: (Float32Array | Float64Array)[] = useTwin ? twin.weights : model.layers.flatMap((l) => l.params().map((p) => p.param));
-  const lossAt = useTwin ? () => twin.loss() : () => model.evaluate(data.X, data.y, { batchSize: rows }).loss;
+  const difference = useTwin
+    ? (t: number, i: number, h: number) => {
+        const w = weights[t][i];
+        return (twin.lossWith(t, i, w + h) - twin.lossWith(t, i, w - h)) / (w + h - (w - h));
+      }
+    : (t: number, i: number, h: number) => centralDifference(weights[t], i, h, () => model.evaluate(data.X, data.y, { batchSize: rows }).loss);
   if (weights.length !== grads.length) throw new Error(`gradCheck: the layers list ${weights.length} weight tensors, the model ${grads.length}`);
 
   const layers: LayerGradCheck[] = [];
@@ -132,12 +138,12 @@ export function gradCheck(model: Sequential, X: MatrixLike, y: TargetsLike, opti
     const result: LayerGradCheck = { layer: layer.name, params: 0, maxRelError: 0, worstAt: null, kinks: 0 };
     for (const { name } of layer.params()) {
       const w = weights[t];
-      const analytic = grads[t++];
+      const analytic = grads[t];
       for (let i = 0; i < w.length; i++) {
         const a = analytic[i];
         const h = epsilon * Math.max(1, Math.abs(w[i]));
-        const n1 = centralDifference(w, i, h, lossAt);
-        const n2 = centralDifference(w, i, h / 2, lossAt);
+        const n1 = difference(t, i, h);
+        const n2 = difference(t, i, h / 2);
         const e1 = relativeError(a, n1, floor);
         const e2 = relativeError(a, n2, floor);
         if (relativeError(n1, n2, floor) > GRAD_CHECK_TOLERANCE) result.kinks++;
@@ -148,6 +154,7 @@ export function gradCheck(model: Sequential, X: MatrixLike, y: TargetsLike, opti
         }
       }
       result.params += w.length;
+      t++;
     }
     layers.push(result);
   }
@@ -155,8 +162,9 @@ export function gradCheck(model: Sequential, X: MatrixLike, y: TargetsLike, opti
 }
 
 /**
- * (L(w₊) − L(w₋)) / (w₊ − w₋), where w± = w ± h as the array stores them (rounded to float32 in a
- * Float32Array, so the denominator is the step actually taken). w[i] is restored bit for bit.
+ * (L(w₊) − L(w₋)) / (w₊ − w₋) on the engine's own forward, where w± = w ± h as the Float32Array
+ * stores them (rounded to float32, so the denominator is the step actually taken). w[i] is
+ * restored bit for bit.
  */
 function centralDifference(w: Float32Array | Float64Array, i: number, h: number, lossAt: () => number): number {
   const keep = w[i];
