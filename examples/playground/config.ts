@@ -2,7 +2,7 @@
  * The playground's whole configuration, and its round trip through the URL hash, so that a lesson
  * can link to a network: #dataset=spiral&noise=10&layers=8,8&activation=tanh&…
  */
-export const DATASETS = ['circle', 'xor', 'spiral', 'gaussian'] as const;
+export const DATASETS = ['circle', 'xor', 'spiral', 'gaussian', 'marketing'] as const;
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'] as const;
 /** 'adam' is Keras's ε form, 'adam-corrected' tfjs/PyTorch's (see docs/how-it-works.md, section 5). */
 export const OPTIMIZERS = ['adam', 'adam-corrected', 'sgd', 'rmsprop'] as const;

@@ -4,6 +4,7 @@
  */
 import { MT19937 } from '../../src/index.js';
 import type { DatasetName } from './config.js';
+import { MARKETING_SAMPLE } from './marketing-sample.js';
 
 export interface Points {
   /** [n, 2] row-major. */
@@ -24,6 +25,7 @@ function gaussian(rng: MT19937): number {
 export function makeDataset(name: DatasetName, noisePercent: number, seed: number, n = POINTS): Points {
   const rng = new MT19937(seed);
   const noise = noisePercent / 100;
+  if (name === 'marketing') return marketing(rng, noise);
   const X = new Float32Array(2 * n);
   const y = new Float32Array(n);
   for (let i = 0; i < n; i++) {
@@ -64,6 +66,22 @@ export function makeDataset(name: DatasetName, noisePercent: number, seed: numbe
     X[2 * i] = px;
     X[2 * i + 1] = py;
     y[i] = label;
+  }
+  return { X, y, n };
+}
+
+/**
+ * Real customers (marketing-sample.ts): x = age, y = balance, label = subscribed. Two features
+ * separate them only a little; that is the lesson. Noise jitters the points.
+ */
+function marketing(rng: MT19937, noise: number): Points {
+  const n = MARKETING_SAMPLE.length / 3;
+  const X = new Float32Array(2 * n);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    X[2 * i] = MARKETING_SAMPLE[3 * i] + noise * 0.3 * gaussian(rng);
+    X[2 * i + 1] = MARKETING_SAMPLE[3 * i + 1] + noise * 0.3 * gaussian(rng);
+    y[i] = MARKETING_SAMPLE[3 * i + 2];
   }
   return { X, y, n };
 }

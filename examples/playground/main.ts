@@ -116,7 +116,7 @@ function render(stats: { fps: number; stepsPerSecond: number; playing: boolean }
   // every layer's outputs over the grid, through the engine's own buffers
   const { outputs } = forwardGrid(model, grid, session.capacity);
   const out = outputs[outputs.length - 1];
-  paintHeatmap(boundary, out, 1, 0, (p) => 2 * p - 1);
+  paintHeatmap(boundary, out, 1, 0, (p) => 0.6 * (2 * p - 1)); // lighter than the points drawn over it
   const isTest = new Uint8Array(points.n);
   for (const i of session.testIdx) isTest[i] = 1;
   paintPoints(boundary, points.X, points.y, isTest, selected);
