@@ -79,7 +79,7 @@ export function fromHash(hash: string): Config {
   const layers = p.get('layers');
   if (layers !== null) {
     const widths = layers === '' ? [] : layers.split(',').map(Number);
-    if (widths.length <= 6 && widths.every((w) => Number.isInteger(w) && w >= 1 && w <= 16)) c.layers = widths;
+    if (widths.length <= 6 && widths.every((w) => Number.isInteger(w) && w >= 1 && w <= 32)) c.layers = widths;
   }
   c.activation = pick('activation', ACTIVATIONS, c.activation);
   c.learningRate = num('lr', 1e-5, 10, c.learningRate);
