@@ -6,12 +6,13 @@ import { UsageError } from './args.js';
 import { processIo, StdoutClosed, type Io } from './io.js';
 import { evaluate, EVALUATE_USAGE } from './evaluate.js';
 import { exportModel, EXPORT_USAGE } from './export.js';
+import { gradcheck, GRADCHECK_USAGE } from './gradcheck.js';
 import { predict, PREDICT_USAGE } from './predict.js';
 import { prepare, PREPARE_USAGE } from './prepare.js';
 import { serve, SERVE_USAGE } from './serve.js';
 import { train, TRAIN_USAGE } from './train.js';
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => number> = { train, evaluate, predict, prepare, serve, export: exportModel };
+const COMMANDS: Record<string, (argv: string[], io: Io) => number> = { train, evaluate, predict, prepare, serve, gradcheck, export: exportModel };
 
 /** The package's version, from its package.json (two folders up, from src/cli and from dist/cli alike); read when asked. */
 function version(): string {
@@ -26,6 +27,7 @@ usage:
   ${PREDICT_USAGE}
   ${PREPARE_USAGE}
   ${SERVE_USAGE}
+  ${GRADCHECK_USAGE}
   ${EXPORT_USAGE}
 
 Run 'densely <command> --help' for a command's options; 'densely --version' for the version.`;
