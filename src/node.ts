@@ -5,7 +5,7 @@
  */
 export { loadNpyMatrix, readFileBytes, writeFileAtomic } from './node/files.js';
 export { fileChunks } from './node/chunks.js';
-export { saveModel, loadModel, loadModelFile } from './node/model-files.js';
+export { saveModel, loadModel, loadModelFile, type SaveModelOptions } from './node/model-files.js';
 export { startServer, type ServeOptions, type RunningServer } from './serve/start.js';
 export { saveTfjs } from './node/tfjs-files.js';
 export { saveOnnx } from './node/onnx-files.js';

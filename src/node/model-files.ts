@@ -9,18 +9,40 @@ import { join } from 'node:path';
 import { modelFile, modelFromFile, type DataSections, type LoadedModel } from '../io/model-file.js';
 import { isTfjsModelJson } from '../io/tfjs/from-tfjs.js';
 import { registerPathWriter } from '../nn/save-handlers.js';
-import type { Sequential, ToJSONOptions } from '../nn/sequential.js';
+import type { SaveOptions, Sequential } from '../nn/sequential.js';
 import { readFileBytes, writeFileAtomic } from './files.js';
-import './onnx-files.js'; // registers the 'onnx' path writer
-import { readTfjsDocument } from './tfjs-files.js';
+import { saveOnnx } from './onnx-files.js';
+import { readTfjsDocument, saveTfjs } from './tfjs-files.js';
 
 registerPathWriter((path, document) => writeFileAtomic(path, JSON.stringify(document)));
+
+export interface SaveModelOptions extends SaveOptions {
+  /** format 'onnx': put `sections.preparation` in the graph, so the file scores raw rows (docs/export.md). */
+  preprocess?: boolean;
+}
 
 /**
  * Saves the model and its data sections (preparation, featureNames, training) to `path`: the
  * one model file, written atomically, so a failed save never leaves a half-written model.
+ * `format: 'tfjs'` writes a TF.js folder instead (no data sections), `format: 'onnx'` an ONNX
+ * file, with the preparation in its graph when `preprocess` is true.
+ *
+ * @example
+ * saveModel('m.onnx', model, { preparation }, { format: 'onnx', preprocess: true });
  */
-export function saveModel(path: string, model: Sequential, sections: DataSections = {}, options: ToJSONOptions = {}): void {
+export function saveModel(path: string, model: Sequential, sections: DataSections = {}, options: SaveModelOptions = {}): void {
+  const format = options.format ?? 'densely';
+  if (options.preprocess && format !== 'onnx') throw new Error(`saveModel: preprocess goes with format 'onnx' (the ${format} format has no place for the preparation)`);
+  if (format === 'tfjs') {
+    saveTfjs(path, model.toJSON());
+    return;
+  }
+  if (format === 'onnx') {
+    if (options.preprocess && !sections.preparation) throw new Error("saveModel: preprocess needs sections.preparation (the model's data preparation)");
+    saveOnnx(path, model.toJSON(), options.preprocess ? (sections.preparation ?? null) : null);
+    return;
+  }
+  if (format !== 'densely') throw new Error(`saveModel: unknown format ${JSON.stringify(format)} (expected densely, tfjs or onnx)`);
   writeFileAtomic(path, JSON.stringify(modelFile(model, sections, options)));
 }
 

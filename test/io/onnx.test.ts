@@ -8,8 +8,8 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Dense, Matrix, Sequential, onnxModelBytes, prepareCsv, type ChunkSource } from '../../src/index.js';
-import '../../src/node.js';
+import { Dense, Matrix, Sequential, Standardizer, onnxModelBytes, prepareCsv, type ChunkSource } from '../../src/index.js';
+import { saveModel } from '../../src/node.js';
 import { main } from '../../src/cli/main.js';
 import { writeNpy } from '../../src/data/npy.js';
 import { ProtoWriter } from '../../src/io/onnx/protobuf.js';
@@ -158,6 +158,20 @@ describe('ONNX export with the data preparation (--onnx-preprocess)', () => {
     expect(main(['export', '--model', join(tmp, 'csv.json'), '--onnx', again, '--preprocess'], io)).toBe(0);
     expect(readFileSync(again).equals(readFileSync(onnx))).toBe(true);
     expect(main(['export', '--model', join(tmp, 'csv.json'), '--preprocess'], io)).toBe(2);
+  });
+
+  it("the API: saveModel(path, model, { preparation }, { format: 'onnx', preprocess: true })", async () => {
+    const raw = rows(30, 3, 17);
+    for (let i = 0; i < raw.data.length; i++) raw.data[i] = raw.data[i] * 40 + 100;
+    const s = Standardizer.fit(raw.data, 3);
+    const model = new Sequential([new Dense(5, { inputShape: [3], activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })], { seed: 2 });
+    const path = join(tmp, 'api.onnx');
+    saveModel(path, model, { preparation: { kind: 'npy', standardizer: s.toJSON() } }, { format: 'onnx', preprocess: true });
+    const got = await score(readFileSync(path), { input: new ort.Tensor('float32', raw.data, [30, 3]) });
+    const expected = model.predict(new Matrix(30, 3, s.transform(raw.data.slice()))).data;
+    expect(maxDiff(got, expected)).toBeLessThan(1e-5);
+    expect(() => saveModel(path, model, {}, { format: 'onnx', preprocess: true })).toThrow(/preprocess needs sections.preparation/);
+    expect(() => saveModel(path, model, {}, { format: 'tfjs', preprocess: true })).toThrow(/preprocess goes with format 'onnx'/);
   });
 
   it('API binary columns (booleans: "binary"): yes/no, true/false text in any case, others imputed, as the Preprocessor encodes them', async () => {
