@@ -244,6 +244,12 @@ describe('documentFromTfjs (plain data)', () => {
     const clash = structuredClone(json);
     clash.modelTopology.model_config.config.layers[1].config.batchInputShape = [null, 3];
     expect(() => documentFromTfjs(clash, () => bytes, 'm.json')).toThrow(/layer 1 'd' declares input width 3, but receives 1/);
+    const image = structuredClone(json);
+    image.modelTopology.model_config.config.layers[0].config.batch_input_shape = [null, 28, 28, 1];
+    expect(() => documentFromTfjs(image, () => bytes, 'm.json')).toThrow(/layer 0 'd_input': input shape \[null,28,28,1\] is not \[null, features\]/);
+    const keras3 = structuredClone(json);
+    (keras3.modelTopology.model_config.config.layers[1].config as Record<string, unknown>).activation = { module: 'keras.activations', class_name: 'function', config: 'relu', registered_name: 'function' };
+    expect(Array.from(Sequential.fromJSON(documentFromTfjs(keras3, () => bytes, 'm.json')).predict([[1]]).data)).toEqual([2.5, 0]);
     const functional = structuredClone(json);
     (functional.modelTopology.model_config as { class_name: string }).class_name = 'Functional';
     expect(() => documentFromTfjs(functional, () => bytes, 'm.json')).toThrow(/the model is a "Functional"; densely loads Sequential models only/);

@@ -69,6 +69,8 @@ export function documentFromTfjs(json: unknown, readFile: (name: string) => Uint
   const layers: LayerConfig[] = [];
   /** The weights each layer needs, in densely's order: [name, shape]. */
   const needed: { layer: string; suffix: string; shape: number[] }[] = [];
+  /** Layers read by their config alone: they must have no weights in the manifest. */
+  const weightless: string[] = [];
   let width: number | undefined;
   (rawLayers as KerasLayerJSON[]).forEach((raw, i) => {
     const className = raw?.class_name;
@@ -90,7 +92,9 @@ export function documentFromTfjs(json: unknown, readFile: (name: string) => Uint
       const units = c.units;
       if (!Number.isInteger(units) || (units as number) < 1) fail(`${where}: units must be a positive integer, got ${JSON.stringify(units)}`);
       const useBias = (c.use_bias ?? c.useBias ?? true) !== false;
-      const activation = c.activation ?? 'linear';
+      // Keras 3 may write a built-in activation as { class_name: 'function', config: 'relu', … }
+      const raw = c.activation as { config?: unknown } | string | null | undefined;
+      const activation = (raw !== null && typeof raw === 'object' && typeof raw.config === 'string' ? raw.config : raw) ?? 'linear';
       if (typeof activation !== 'string') fail(`${where}: activation must be a name, got ${JSON.stringify(activation)}`);
       const layer: LayerConfig = { className: 'Dense', name: lname, units, activation, useBias };
       if (layers.length === 0) layer.inputDim = width;
@@ -109,6 +113,7 @@ export function documentFromTfjs(json: unknown, readFile: (name: string) => Uint
         layer[key.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase())] = value;
       }
       layers.push(layer);
+      weightless.push(lname);
       return;
     }
     fail(`${where} is a ${JSON.stringify(className)}, a layer densely does not have (densely has ${known.join(', ')})`);
@@ -117,6 +122,10 @@ export function documentFromTfjs(json: unknown, readFile: (name: string) => Uint
 
   // ---- the weights -------------------------------------------------------------------------
   const stored = readManifest(doc.weightsManifest, readFile, fail);
+  for (const lname of weightless) {
+    const own = [...stored.keys()].find((n) => n.startsWith(`${lname}/`) || n.includes(`/${lname}/`));
+    if (own) fail(`layer '${lname}' has weights ('${own}') that densely does not know how to load`);
+  }
   const weights: WeightJSON[] = needed.map(({ layer, suffix, shape }) => {
     const full = `${layer}/${suffix}`;
     const found = stored.get(full) ?? [...stored.entries()].find(([n]) => n.endsWith(`/${full}`))?.[1];
@@ -157,9 +166,9 @@ function inputWidth(c: Record<string, unknown>, where: string, fail: (m: string)
   const batchShape = c.batch_input_shape ?? c.batchInputShape ?? c.batch_shape;
   const shape = batchShape !== undefined && batchShape !== null ? batchShape : c.input_shape ?? c.inputShape;
   if (shape === undefined || shape === null) return undefined;
-  const dims = shape as unknown[];
+  const dims = Array.isArray(shape) ? shape : [];
   const feature = batchShape !== undefined && batchShape !== null ? dims.slice(1) : dims;
-  if (!Array.isArray(dims) || feature.length !== 1 || !Number.isInteger(feature[0]) || (feature[0] as number) < 1) {
+  if (feature.length !== 1 || !Number.isInteger(feature[0]) || (feature[0] as number) < 1) {
     fail(`${where}: input shape ${JSON.stringify(shape)} is not [null, features]; densely's layers take rows of features`);
   }
   return feature[0] as number;
