@@ -35,8 +35,8 @@ export {
 } from './data/prepare.js';
 export { modelFile, modelFromFile, type ModelFile, type DataSections, type LoadedModel } from './io/model-file.js';
 export { tfjsArtifacts } from './io/tfjs/to-tfjs.js';
-export { documentFromTfjs, isTfjsModelJson } from './io/tfjs/from-tfjs.js';
-export type { TfjsArtifacts, TfjsModelJSON } from './io/tfjs/layers-model.js';
+export { documentFromTfjs, isTfjsModelJson, tfjsDataSections } from './io/tfjs/from-tfjs.js';
+export type { TfjsArtifacts, TfjsModelJSON, DenselyMetadata } from './io/tfjs/layers-model.js';
 export { onnxModelBytes, type OnnxExportOptions } from './io/onnx/export.js';
 export * from './analysis/index.js';
 export * from './report/index.js';

@@ -130,7 +130,7 @@ export function train(argv: string[], io: Io): number {
       training: { data: data.source, epochs, batchSize, testSize, randomState, seed, learningRate, classWeight, test: { ...test, auc } },
     });
   }
-  if (o.saveTfjs) saveTfjs(o.saveTfjs as string, model.toJSON());
+  if (o.saveTfjs) saveTfjs(o.saveTfjs as string, model.toJSON(), { preparation: data.preprocessing, featureNames: data.featureNames });
   if (o.saveOnnx) saveOnnx(o.saveOnnx as string, model.toJSON(), o.onnxPreprocess ? data.preprocessing : null);
 
   const result = {

@@ -24,7 +24,8 @@ export interface SaveModelOptions extends SaveOptions {
 /**
  * Saves the model and its data sections (preparation, featureNames, training) to `path`: the
  * one model file, written atomically, so a failed save never leaves a half-written model.
- * `format: 'tfjs'` writes a TF.js folder instead (no data sections), `format: 'onnx'` an ONNX
+ * `format: 'tfjs'` writes a TF.js folder instead (the preparation and feature names in its
+ * metadata, the training record left out), `format: 'onnx'` an ONNX
  * file, with the preparation in its graph when `preprocess` is true.
  *
  * @example
@@ -34,7 +35,7 @@ export function saveModel(path: string, model: Sequential, sections: DataSection
   const format = options.format ?? 'densely';
   if (options.preprocess && format !== 'onnx') throw new Error(`saveModel: preprocess goes with format 'onnx' (the ${format} format has no place for the preparation)`);
   if (format === 'tfjs') {
-    saveTfjs(path, model.toJSON());
+    saveTfjs(path, model.toJSON(), { preparation: sections.preparation, featureNames: sections.featureNames });
     return;
   }
   if (format === 'onnx') {

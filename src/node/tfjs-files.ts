@@ -1,7 +1,8 @@
 /**
  * TensorFlow.js Layers models by path: `model.save(dir, { format: 'tfjs' })` and
- * `densely train --save-tfjs DIR` write DIR/model.json and DIR/weights.bin; `loadModel` reads a
- * model.json that tfjs wrote, with the weights files next to it. The conversions are
+ * `densely train --save-tfjs DIR` write DIR/model.json and DIR/weights.bin (the CLI adds the data
+ * preparation in the metadata); `loadModel` reads a model.json that tfjs wrote, with the weights
+ * files next to it. The conversions are
  * src/io/tfjs's; this file only touches the disk.
  *
  * Both files go to temporary files first and are renamed into place only when both are written
@@ -9,7 +10,9 @@
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
-import { documentFromTfjs } from '../io/tfjs/from-tfjs.js';
+import type { ModelFile } from '../io/model-file.js';
+import { documentFromTfjs, tfjsDataSections } from '../io/tfjs/from-tfjs.js';
+import type { DenselyMetadata } from '../io/tfjs/layers-model.js';
 import { tfjsArtifacts } from '../io/tfjs/to-tfjs.js';
 import type { SequentialJSON } from '../nn/model-json.js';
 import { registerPathWriter } from '../nn/save-handlers.js';
@@ -25,8 +28,8 @@ registerPathWriter((dir, document) => saveTfjs(dir, document), 'tfjs');
  * @example
  * saveTfjs('exported', model.toJSON()); // 'exported/model.json' (and exported/weights.bin)
  */
-export function saveTfjs(target: string, document: SequentialJSON): string {
-  const { modelJson, weightFiles } = tfjsArtifacts(document);
+export function saveTfjs(target: string, document: SequentialJSON, sections: DenselyMetadata = {}): string {
+  const { modelJson, weightFiles } = tfjsArtifacts(document, sections);
   const asFile = /\.json$/i.test(target);
   const dir = asFile ? dirname(target) : target;
   const jsonPath = asFile ? target : join(dir, 'model.json');
@@ -53,9 +56,12 @@ export function saveTfjs(target: string, document: SequentialJSON): string {
   return jsonPath;
 }
 
-/** The densely document of a TF.js model.json at `path` (already parsed), its weights read from beside it. */
-export function readTfjsDocument(path: string, json: unknown): SequentialJSON {
-  return documentFromTfjs(json, (name) => readFileBytes(join(dirname(path), name)), path);
+/**
+ * The densely model file of a TF.js model.json at `path` (already parsed): its weights read from
+ * beside it, and the data sections densely kept in its metadata, if any.
+ */
+export function readTfjsDocument(path: string, json: unknown): ModelFile {
+  return { ...documentFromTfjs(json, (name) => readFileBytes(join(dirname(path), name)), path), ...tfjsDataSections(json) };
 }
 
 /** Throws, naming the path, unless `dir` is (or can be created as) a folder where model.json can be written. */

@@ -14,7 +14,7 @@ import type { Preprocessing } from '../data/prepare.js';
 import { Preprocessor } from '../data/preprocessor.js';
 import { Standardizer } from '../data/standardize.js';
 import { modelFromFile } from '../io/model-file.js';
-import { documentFromTfjs, isTfjsModelJson } from '../io/tfjs/from-tfjs.js';
+import { documentFromTfjs, isTfjsModelJson, tfjsDataSections } from '../io/tfjs/from-tfjs.js';
 import type { Sequential } from '../nn/sequential.js';
 import { readFileBytes } from '../node/files.js';
 import { Matrix } from '../tensor/matrix.js';
@@ -71,7 +71,7 @@ export function loadServedModel(path: string): ServedModel {
     hash.update(b);
     return b;
   };
-  const loaded = modelFromFile(isTfjsModelJson(json) ? documentFromTfjs(json, readWeights, path) : json, path);
+  const loaded = modelFromFile(isTfjsModelJson(json) ? { ...documentFromTfjs(json, readWeights, path), ...tfjsDataSections(json) } : json, path);
   const digest = hash.digest('hex');
   const version = String(parseInt(digest.slice(0, 13), 16));
   const { model, preparation } = loaded;

@@ -31,7 +31,7 @@ async function tfjsLoad(dir: string): Promise<tf.LayersModel> {
   const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
   const bin = readFileSync(join(dir, 'weights.bin'));
   const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength);
-  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData }));
+  return tf.loadLayersModel(tf.io.fromMemory({ modelTopology: json.modelTopology, weightSpecs: json.weightsManifest[0].weights, weightData, userDefinedMetadata: json.userDefinedMetadata }));
 }
 
 function tfjsPredict(model: tf.LayersModel, X: Matrix): Float32Array {
@@ -279,5 +279,27 @@ describe('the CLI', () => {
     expect(scores.length).toBe(n);
     const viaTfjs = tfjsPredict(await tfjsLoad(dir), X);
     expect(maxDiff(scores, viaTfjs)).toBeLessThan(1e-5);
+  });
+
+  it('train --save-tfjs on a CSV keeps the preparation in the metadata: predict on raw rows gives the same scores from either file', async () => {
+    const lines = ['age,job,y'];
+    for (let i = 0; i < 200; i++) lines.push(`${20 + ((i * 13) % 50)},${['a', 'b', 'c'][i % 3]},${(i * 13) % 50 > 25 || i % 3 === 2 ? 'yes' : 'no'}`);
+    const csv = join(tmp, 'train.csv');
+    writeFileSync(csv, lines.join('\n') + '\n');
+    const dir = join(tmp, 'csv-tfjs');
+    const io = { out: () => {}, err: () => {} };
+    expect(main(['train', '--data', csv, '--epochs', '2', '--save', join(tmp, 'csv.json'), '--save-tfjs', dir, '--json'], io)).toBe(0);
+    const raw = join(tmp, 'raw.csv');
+    writeFileSync(raw, ['age,job', '33,a', '61,c', '45,b', '28,zz'].join('\n') + '\n');
+    const a = join(tmp, 'a.csv');
+    const b = join(tmp, 'b.csv');
+    expect(main(['predict', '--model', join(tmp, 'csv.json'), '--data', raw, '--out', a], io)).toBe(0);
+    expect(main(['predict', '--model', dir, '--data', raw, '--out', b], io)).toBe(0);
+    expect(readFileSync(b, 'utf8')).toBe(readFileSync(a, 'utf8'));
+    // tfjs loads the folder as it is, and hands the metadata back
+    const tfModel = await tfjsLoad(dir);
+    const meta = tfModel.getUserDefinedMetadata() as { densely: { preparation: { kind: string }; featureNames: string[] } };
+    expect(meta.densely.preparation.kind).toBe('csv');
+    expect(meta.densely.featureNames).toEqual(['age', 'job=a', 'job=b', 'job=c']);
   });
 });

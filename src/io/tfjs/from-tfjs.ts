@@ -28,7 +28,7 @@ import { MODEL_FORMAT, MODEL_VERSION, type CompileJSON, type SequentialJSON, typ
 import { knownLayers } from '../../nn/registry.js';
 import { optimizerFromConfig } from '../../optim/index.js';
 import { readFloat32s } from './float32-bytes.js';
-import type { KerasLayerJSON, TfjsWeightGroup, TfjsWeightSpec } from './layers-model.js';
+import type { DenselyMetadata, KerasLayerJSON, TfjsWeightGroup, TfjsWeightSpec } from './layers-model.js';
 
 /** Whether a parsed JSON document is a tfjs model.json (a Layers model: it has a topology and a manifest). */
 export function isTfjsModelJson(json: unknown): boolean {
@@ -136,6 +136,20 @@ export function documentFromTfjs(json: unknown, readFile: (name: string) => Uint
     return { name: full, shape, values: Array.from(w.values as Float32Array) };
   });
   return { format: MODEL_FORMAT, version: MODEL_VERSION, name, seed: 42, layers, weights, compile: compileFrom(doc.trainingConfig) };
+}
+
+/**
+ * The data sections densely kept in a model.json's `userDefinedMetadata.densely` (see
+ * to-tfjs.ts): the preparation and feature names, checked later with the model (modelFromFile).
+ */
+export function tfjsDataSections(json: unknown): DenselyMetadata {
+  const meta = (json as { userDefinedMetadata?: { densely?: unknown } } | null)?.userDefinedMetadata?.densely;
+  if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return {};
+  const { preparation, featureNames } = meta as DenselyMetadata;
+  const out: DenselyMetadata = {};
+  if (preparation !== undefined) out.preparation = preparation;
+  if (featureNames !== undefined) out.featureNames = featureNames;
+  return out;
 }
 
 /**

@@ -12,6 +12,7 @@
  * `batch_input_shape`); that is why `tensorflowjs_converter` can turn it into a Keras model.
  * Only the parts densely reads or writes are typed here.
  */
+import type { Preprocessing } from '../../data/prepare.js';
 
 /** One layer of a Keras topology: its class and its config (snake_case keys). */
 export interface KerasLayerJSON {
@@ -34,6 +35,16 @@ export interface TfjsWeightGroup {
   weights: TfjsWeightSpec[];
 }
 
+/**
+ * What densely keeps in tfjs's `userDefinedMetadata.densely`: the data sections of its own model
+ * file, so the folder still knows how raw rows become features (tfjs itself ignores them;
+ * `model.getUserDefinedMetadata()` returns them).
+ */
+export interface DenselyMetadata {
+  preparation?: Preprocessing | null;
+  featureNames?: string[];
+}
+
 /** model.json. */
 export interface TfjsModelJSON {
   format: 'layers-model';
@@ -46,6 +57,7 @@ export interface TfjsModelJSON {
     backend: string;
   };
   weightsManifest: TfjsWeightGroup[];
+  userDefinedMetadata?: { densely?: DenselyMetadata };
 }
 
 /** A saved model in memory: model.json and the bytes of each file it names. */

@@ -13,12 +13,14 @@
  * `batch_input_shape` goes on the first layer only (Keras 2's form, which the tfjs loader needs to
  * build the model). The weights keep densely's names (`dense/kernel`, `dense/bias`), which are
  * the names tfjs gives them (`<layer name>/kernel`), and densely's layout: a kernel is [in, out]
- * row-major in both. Browser-safe: plain data in, bytes out.
+ * row-major in both. A model file's data sections (the preparation, the feature names) go in
+ * tfjs's `userDefinedMetadata.densely`, where densely's reader finds them again. Browser-safe:
+ * plain data in, bytes out.
  */
 import type { LayerConfig } from '../../nn/layer.js';
 import type { SequentialJSON } from '../../nn/model-json.js';
 import { float32Bytes } from './float32-bytes.js';
-import { TFJS_WEIGHTS_FILE, type KerasLayerJSON, type TfjsArtifacts, type TfjsWeightSpec } from './layers-model.js';
+import { TFJS_WEIGHTS_FILE, type DenselyMetadata, type KerasLayerJSON, type TfjsArtifacts, type TfjsModelJSON, type TfjsWeightSpec } from './layers-model.js';
 
 /** Activations that tfjs (and Keras) know by the same name densely uses. */
 const TFJS_ACTIVATIONS = new Set(['linear', 'relu', 'sigmoid', 'tanh', 'elu', 'selu', 'softplus', 'softmax']);
@@ -49,7 +51,7 @@ const KERAS_VERSION = 'tfjs-layers 4.22.0';
  * const { modelJson, weightFiles } = tfjsArtifacts(model.toJSON());
  * modelJson.modelTopology.config.layers[0].config.batch_input_shape; // [null, 4]
  */
-export function tfjsArtifacts(doc: SequentialJSON, generatedBy = 'densely'): TfjsArtifacts {
+export function tfjsArtifacts(doc: SequentialJSON, metadata: DenselyMetadata = {}, generatedBy = 'densely'): TfjsArtifacts {
   const inputDim = (doc.layers[0]?.inputDim as number | undefined) ?? doc.weights[0]?.shape[0];
   if (typeof inputDim !== 'number') throw new Error('tfjs export: the model has no input size yet (build it first)');
   const layers = doc.layers.map((l, i) => kerasLayer(l, i === 0 ? inputDim : null));
@@ -60,16 +62,19 @@ export function tfjsArtifacts(doc: SequentialJSON, generatedBy = 'densely'): Tfj
     values.set(w.values, at);
     at += w.values.length;
   }
-  return {
-    modelJson: {
-      format: 'layers-model',
-      generatedBy,
-      convertedBy: null,
-      modelTopology: { class_name: 'Sequential', config: { name: doc.name, layers }, keras_version: KERAS_VERSION, backend: 'tensor_flow.js' },
-      weightsManifest: [{ paths: [TFJS_WEIGHTS_FILE], weights }],
-    },
-    weightFiles: new Map([[TFJS_WEIGHTS_FILE, float32Bytes(values)]]),
+  const modelJson: TfjsModelJSON = {
+    format: 'layers-model',
+    generatedBy,
+    convertedBy: null,
+    modelTopology: { class_name: 'Sequential', config: { name: doc.name, layers }, keras_version: KERAS_VERSION, backend: 'tensor_flow.js' },
+    weightsManifest: [{ paths: [TFJS_WEIGHTS_FILE], weights }],
   };
+  // the data sections, where tfjs keeps a model's own metadata
+  const densely: DenselyMetadata = {};
+  if (metadata.preparation) densely.preparation = structuredClone(metadata.preparation);
+  if (metadata.featureNames) densely.featureNames = metadata.featureNames.slice();
+  if (Object.keys(densely).length > 0) modelJson.userDefinedMetadata = { densely };
+  return { modelJson, weightFiles: new Map([[TFJS_WEIGHTS_FILE, float32Bytes(values)]]) };
 }
 
 /** One densely layer config as a Keras layer; `inputDim` only for the first layer. */
