@@ -4,7 +4,7 @@
  */
 import { modelFile, modelFromFile, type DataSections, type LoadedModel } from '../io/model-file.js';
 import { registerPathWriter } from '../nn/save-handlers.js';
-import type { Sequential, ToJSONOptions } from '../nn/sequential.js';
+import type { Sequential, SequentialOptions, ToJSONOptions } from '../nn/sequential.js';
 import { readFileBytes, writeFileAtomic } from './files.js';
 
 registerPathWriter((path, document) => writeFileAtomic(path, JSON.stringify(document)));
@@ -18,7 +18,7 @@ export function saveModel(path: string, model: Sequential, sections: DataSection
 }
 
 /** A model file (any version, from the API or the CLI) as a compiled model and its data sections. */
-export function loadModelFile(path: string): LoadedModel {
+export function loadModelFile(path: string, options: Pick<SequentialOptions, 'backend'> = {}): LoadedModel {
   const text = new TextDecoder().decode(readFileBytes(path));
   let json: unknown;
   try {
@@ -26,7 +26,7 @@ export function loadModelFile(path: string): LoadedModel {
   } catch (e) {
     throw new Error(`${path}: not a densely model file (invalid JSON: ${(e as Error).message})`);
   }
-  return modelFromFile(json, path);
+  return modelFromFile(json, path, options);
 }
 
 /**

@@ -65,12 +65,25 @@ describe('densely train', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(Object.keys(j).sort()).toEqual(
-      ['batchSize', 'epochs', 'features', 'fitSeconds', 'history', 'rows', 'samplesPerSecond', 'test', 'testRows', 'trainRows', 'usPerStep'].sort(),
+      ['backend', 'batchSize', 'epochs', 'features', 'fitSeconds', 'history', 'rows', 'samplesPerSecond', 'test', 'testRows', 'trainRows', 'usPerStep'].sort(),
     );
     expect([j.rows, j.features, j.trainRows, j.testRows, j.epochs, j.batchSize]).toEqual([600, 6, 480, 120, 2, 32]);
     expect(j.history.loss).toHaveLength(2);
     expect(j.test.accuracy).toBeGreaterThan(0.8);
     expect(j.test.auc).toBeGreaterThan(0.85);
+    // the default where WebAssembly SIMD exists (Node 20 has it)
+    expect(j.backend).toBe('wasm');
+  });
+
+  it('--backend js|wasm chooses the kernels, --json says which ran, and the two agree', () => {
+    const js = JSON.parse(run('train', '--data', data, '--epochs', '2', '--json', '--backend', 'js').out);
+    const wasm = JSON.parse(run('train', '--data', data, '--epochs', '2', '--json', '--backend', 'wasm').out);
+    expect([js.backend, wasm.backend]).toEqual(['js', 'wasm']);
+    expect(Math.abs(js.test.accuracy - wasm.test.accuracy)).toBeLessThan(0.01);
+    expect(Math.abs(js.history.loss[1] - wasm.history.loss[1])).toBeLessThan(1e-3);
+    const bad = run('train', '--data', data, '--backend', 'gpu');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--backend must be 'js' or 'wasm', got 'gpu'/);
   });
 
   it('--labels reads labels from their own file (int64 here), features may be float64', () => {
