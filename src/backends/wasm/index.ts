@@ -82,6 +82,9 @@ function need(name: string, what: string, a: View, n: number): void {
 // The kernels
 // ---------------------------------------------------------------------------------------------
 
+/** kernels.wat packs an NN / TN op(B) into panels above this many floats (and NT / TT always). */
+const PACK_MIN_FLOATS = 8192;
+
 const KIND_CODE: Record<ActivationKind, number> = { relu: 0, sigmoid: 1, tanh: 2, linear: 3 };
 const FORWARD_EXPORT = { relu: 'reluForward', sigmoid: 'sigmoidForward', tanh: 'tanhForward', linear: 'linearForward' } as const;
 
@@ -126,7 +129,7 @@ export const wasmBackend: Backend = {
 
   gemm(transA, transB, M, N, K, A, B, beta, C, scratch) {
     checkGemmArgs('gemm (wasm)', transA, transB, M, N, K, A, B, beta, C);
-    const scratchNeed = transB ? N * K : 0;
+    const scratchNeed = transB || K * N > PACK_MIN_FLOATS ? N * K : 0;
     need('gemm', 'scratch', scratch, scratchNeed);
     const k = homeOf(C, A, B, scratchNeed > 0 ? scratch : undefined);
     if (k !== null) {
@@ -137,7 +140,7 @@ export const wasmBackend: Backend = {
     }
   },
 
-  /** op(B) stored transposed is first transposed into scratch: N·K floats (whatever the variant, as the interface does not say it). */
+  /** op(B) packed into 8-column panels (always when stored transposed, for NN when K·N > 8192): N·K floats, whatever the variant (the interface does not say which). */
   gemmScratchFloats: (_M, N, K) => N * K,
 
   activation(kind) {

@@ -29,48 +29,84 @@
   ;;   NN / NT: A is [M, K]  → step to the next row i: K·4,  to the next k: 4
   ;;   TN / TT: A is [K, M]  → step to the next row i: 4,    to the next k: M·4
   ;; A is only ever read one float at a time (splat into all four lanes), so any stride works.
-  ;; op(B) must have its columns j contiguous, since it is read 8 floats at a time: when B is
-  ;; stored transposed ([N, K]) it is first transposed into the caller's scratch ([K, N], N·K
-  ;; floats: gemmScratchFloats), which costs N·K copies against M·N·K multiply-adds.
+  ;; op(B) is read 8 contiguous columns at a time, so it must have its columns j contiguous.
+  ;;
+  ;; Packing B (BLIS's "B panel", $packB): op(B) is copied into the caller's scratch as panels of
+  ;; 8 columns, each panel K rows of 8 floats (32 bytes) one after the other, then the last
+  ;; N mod 8 columns as one [K, N mod 8] block; N·K floats in all (gemmScratchFloats). The
+  ;; micro-kernel then walks a panel with a 32-byte step: contiguous, prefetch-friendly, and 8·K
+  ;; floats (8 KB at K = 256) that stay in L1. B is packed
+  ;;   - always when it is stored transposed ([N, K], NT and TT): packing is the transpose;
+  ;;   - for NN / TN when K·N > 8192 floats (32 KB, about L1): below that the rows of B stay in
+  ;;     L1 anyway and the copy (K·N loads and stores against M·N·K multiply-adds) costs more
+  ;;     than it saves; above, unpacked B walks each 8-column panel with an N·4-byte stride, a
+  ;;     new cache line per k (docs/wasm.md has the measurements).
   ;;
   ;; The micro-kernel ($tile4x8) computes a 4×8 block of C in eight v128 accumulators (2 per row):
   ;;   for k:  b0, b1 = B[k, j..j+8]             (two v128 loads)
   ;;           for each of the 4 rows r:  x = splat(A[i+r, k])
   ;;                                      acc[r][0] += x·b0;  acc[r][1] += x·b1
   ;; 8 multiplies + 8 adds of 4 lanes (64 flops) per 6 loads; the 8 accumulators plus b0, b1 and x
-  ;; stay in registers (x86-64 has 16 xmm). The loop over k streams one 4-row strip of A
-  ;; (4·K floats) and one 8-column panel of B (8·K floats): at K = 256 that is 12 KB, which stays
-  ;; in L1 while the next tile to the right reuses the same strip of A.
+  ;; stay in registers (x86-64 has 16 xmm). The macro loop runs 4-row blocks of A outermost and
+  ;; panels of B inside: the 4-row strip of op(A) (4·K floats) stays in L1 while every panel
+  ;; streams past it.
   ;;
-  ;; Edges: rows come in blocks of 4 while 4 remain, columns in blocks of 8 while 8 remain. The
+  ;; Edges: rows come in blocks of 4 while 4 remain, columns in panels of 8 while 8 remain. The
   ;; columns left over at the right of a 4-row block, and every row left over at the bottom, go
-  ;; one row at a time through $row1: 1×8 tiles, then 1×4, then single floats.
+  ;; one row at a time: 1×8 tiles over the panels, then $row1 over the last N mod 8 columns
+  ;; (a 1×4 tile, then single floats).
   ;;
   ;; beta 0 never reads C (it may hold NaN); beta 1 adds C to the finished accumulators.
   ;; ===========================================================================================
 
-  ;; dst[k, j] = src[j, k]:  src [rows, cols] → dst [cols, rows]. Reads along src rows, writes
-  ;; with stride rows (the shapes here are layer widths, at most a few hundred floats).
-  (func $transpose (param $src i32) (param $rows i32) (param $cols i32) (param $dst i32)
-    (local $r i32) (local $c i32) (local $out i32) (local $rowBytes i32)
-    (local.set $rowBytes (i32.shl (local.get $rows) (i32.const 2)))
-    (local.set $r (i32.const 0))
-    (block $rowsDone
-      (loop $rowLoop
-        (br_if $rowsDone (i32.ge_u (local.get $r) (local.get $rows)))
-        ;; dst column r: starts at dst + r·4, steps rows·4
-        (local.set $out (i32.add (local.get $dst) (i32.shl (local.get $r) (i32.const 2))))
-        (local.set $c (i32.const 0))
-        (block $colsDone
-          (loop $colLoop
-            (br_if $colsDone (i32.ge_u (local.get $c) (local.get $cols)))
-            (f32.store (local.get $out) (f32.load (local.get $src)))
-            (local.set $src (i32.add (local.get $src) (i32.const 4)))
-            (local.set $out (i32.add (local.get $out) (local.get $rowBytes)))
-            (local.set $c (i32.add (local.get $c) (i32.const 1)))
-            (br $colLoop)))
-        (local.set $r (i32.add (local.get $r) (i32.const 1)))
-        (br $rowLoop))))
+  ;; Packs op(B) [K, N] into panels (see above). op(B)[k, j] is at B + k·sbk + j·sbj (bytes):
+  ;; NN: sbk = N·4, sbj = 4 (a panel row is two v128 copies); NT: sbk = 4, sbj = K·4 (8 floats
+  ;; gathered down the stored rows).
+  (func $packB (param $B i32) (param $sbk i32) (param $sbj i32) (param $N i32) (param $K i32) (param $dst i32)
+    (local $j i32) (local $k i32) (local $src i32) (local $n8 i32) (local $r i32) (local $jj i32)
+    (local.set $n8 (i32.and (local.get $N) (i32.const -8)))
+    ;; full panels
+    (block $panelsDone
+      (loop $panelLoop
+        (br_if $panelsDone (i32.ge_s (local.get $j) (local.get $n8)))
+        (local.set $src (i32.add (local.get $B) (i32.mul (local.get $j) (local.get $sbj))))
+        (local.set $k (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_s (local.get $k) (local.get $K)))
+            (if (i32.eq (local.get $sbj) (i32.const 4))
+              (then
+                (v128.store (local.get $dst) (v128.load (local.get $src)))
+                (v128.store offset=16 (local.get $dst) (v128.load offset=16 (local.get $src))))
+              (else
+                (local.set $jj (i32.const 0))
+                (loop $gatherLoop
+                  (f32.store (i32.add (local.get $dst) (i32.shl (local.get $jj) (i32.const 2)))
+                    (f32.load (i32.add (local.get $src) (i32.mul (local.get $jj) (local.get $sbj)))))
+                  (br_if $gatherLoop (i32.lt_s (local.tee $jj (i32.add (local.get $jj) (i32.const 1))) (i32.const 8))))))
+            (local.set $dst (i32.add (local.get $dst) (i32.const 32)))
+            (local.set $src (i32.add (local.get $src) (local.get $sbk)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rowLoop)))
+        (local.set $j (i32.add (local.get $j) (i32.const 8)))
+        (br $panelLoop)))
+    ;; the last N mod 8 columns as [K, r]
+    (local.set $r (i32.sub (local.get $N) (local.get $n8)))
+    (if (local.get $r)
+      (then
+        (local.set $src (i32.add (local.get $B) (i32.mul (local.get $n8) (local.get $sbj))))
+        (local.set $k (i32.const 0))
+        (block $rowsDone
+          (loop $rowLoop
+            (br_if $rowsDone (i32.ge_s (local.get $k) (local.get $K)))
+            (local.set $jj (i32.const 0))
+            (loop $colLoop
+              (f32.store (local.get $dst) (f32.load (i32.add (local.get $src) (i32.mul (local.get $jj) (local.get $sbj)))))
+              (local.set $dst (i32.add (local.get $dst) (i32.const 4)))
+              (br_if $colLoop (i32.lt_s (local.tee $jj (i32.add (local.get $jj) (i32.const 1))) (local.get $r))))
+            (local.set $src (i32.add (local.get $src) (local.get $sbk)))
+            (local.set $k (i32.add (local.get $k) (i32.const 1)))
+            (br $rowLoop))))))
 
   ;; The 4×8 micro-kernel. a: &op(A)[i, 0]; sai, sak: A's strides (bytes) along i and k;
   ;; b: &B[0, j]; sbk: B's row stride (bytes); c: &C[i, j]; ldc: C's row stride (bytes).
@@ -177,8 +213,8 @@
       (then (local.set $s (f32.add (local.get $s) (f32.load (local.get $c))))))
     (f32.store (local.get $c) (local.get $s)))
 
-  ;; One row of C from column j0 to n: 1×8 tiles, then a 1×4, then single floats.
-  ;; a: &op(A)[i, 0]; b: &B[0, 0]; c: &C[i, 0].
+  ;; One row of C from column j to n: 1×8 tiles, then a 1×4, then single floats.
+  ;; a: &op(A)[i, 0]; b: &B[0, 0] and sbk its row stride; c: &C[i, 0].
   (func $row1 (param $a i32) (param $sak i32) (param $b i32) (param $sbk i32) (param $c i32)
               (param $j i32) (param $n i32) (param $k i32) (param $beta i32)
     (local $off i32)
@@ -205,18 +241,15 @@
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $loop1))))
 
-  ;; The macro loop: 4-row blocks × 8-column tiles, then the edges (see the header above).
+  ;; The macro loop: 4-row blocks of op(A) × 8-column panels of op(B), then the edges (see above).
   (func (export "gemm") (param $transA i32) (param $transB i32) (param $M i32) (param $N i32) (param $K i32)
                         (param $A i32) (param $B i32) (param $beta i32) (param $C i32) (param $scratch i32)
-    (local $sai i32) (local $sak i32) (local $sbk i32) (local $ldc i32)
-    (local $i i32) (local $j i32) (local $n8 i32) (local $arow i32) (local $crow i32) (local $r i32)
-    ;; op(B) with contiguous columns: transpose a stored-[N, K] B into scratch as [K, N]
-    (if (local.get $transB)
-      (then
-        (call $transpose (local.get $B) (local.get $N) (local.get $K) (local.get $scratch))
-        (local.set $B (local.get $scratch))))
-    (local.set $sbk (i32.shl (local.get $N) (i32.const 2)))
-    (local.set $ldc (local.get $sbk))
+    (local $sai i32) (local $sak i32) (local $ldc i32)
+    (local $panel i32) (local $sbk i32) (local $rem i32) (local $remStride i32)
+    (local $i i32) (local $j i32) (local $n8 i32) (local $r i32) (local $arow i32) (local $crow i32) (local $rr i32)
+    (local.set $ldc (i32.shl (local.get $N) (i32.const 2)))
+    (local.set $n8 (i32.and (local.get $N) (i32.const -8)))
+    (local.set $r (i32.sub (local.get $N) (local.get $n8)))
     (if (local.get $transA)
       (then
         (local.set $sai (i32.const 4))
@@ -224,44 +257,72 @@
       (else
         (local.set $sai (i32.shl (local.get $K) (i32.const 2)))
         (local.set $sak (i32.const 4))))
-    (local.set $n8 (i32.and (local.get $N) (i32.const -8)))
+    ;; where op(B) is read from: $panel is the byte distance from one 8-column panel to the next,
+    ;; $sbk the step down a panel, $rem and $remStride the last N mod 8 columns
+    (if (i32.or (local.get $transB) (i32.gt_u (i32.mul (local.get $K) (local.get $N)) (i32.const 8192)))
+      (then
+        (if (local.get $transB)
+          (then (call $packB (local.get $B) (i32.const 4) (i32.shl (local.get $K) (i32.const 2)) (local.get $N) (local.get $K) (local.get $scratch)))
+          (else (call $packB (local.get $B) (local.get $ldc) (i32.const 4) (local.get $N) (local.get $K) (local.get $scratch))))
+        (local.set $B (local.get $scratch))
+        (local.set $panel (i32.shl (local.get $K) (i32.const 5)))
+        (local.set $sbk (i32.const 32))
+        (local.set $rem (i32.add (local.get $scratch) (i32.shl (i32.mul (local.get $n8) (local.get $K)) (i32.const 2))))
+        (local.set $remStride (i32.shl (local.get $r) (i32.const 2))))
+      (else
+        (local.set $panel (i32.const 32))
+        (local.set $sbk (local.get $ldc))
+        (local.set $rem (i32.add (local.get $B) (i32.shl (local.get $n8) (i32.const 2))))
+        (local.set $remStride (local.get $ldc))))
     ;; blocks of 4 rows
     (block $blocksDone
       (loop $blockLoop
         (br_if $blocksDone (i32.gt_s (i32.add (local.get $i) (i32.const 4)) (local.get $M)))
         (local.set $arow (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $sai))))
         (local.set $crow (i32.add (local.get $C) (i32.mul (local.get $i) (local.get $ldc))))
-        ;; 4×8 tiles left to right
+        ;; 4×8 tiles, one per panel, left to right
         (local.set $j (i32.const 0))
         (block $tilesDone
           (loop $tileLoop
             (br_if $tilesDone (i32.ge_s (local.get $j) (local.get $n8)))
             (call $tile4x8 (local.get $arow) (local.get $sai) (local.get $sak)
-                           (i32.add (local.get $B) (i32.shl (local.get $j) (i32.const 2))) (local.get $sbk)
+                           (i32.add (local.get $B) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $panel))) (local.get $sbk)
                            (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldc)
                            (local.get $K) (local.get $beta))
             (local.set $j (i32.add (local.get $j) (i32.const 8)))
             (br $tileLoop)))
         ;; the last N mod 8 columns of these 4 rows, one row at a time
-        (if (i32.lt_s (local.get $n8) (local.get $N))
+        (if (local.get $r)
           (then
-            (local.set $r (i32.const 0))
+            (local.set $rr (i32.const 0))
             (loop $edgeLoop
-              (call $row1 (i32.add (local.get $arow) (i32.mul (local.get $r) (local.get $sai))) (local.get $sak)
-                          (local.get $B) (local.get $sbk)
-                          (i32.add (local.get $crow) (i32.mul (local.get $r) (local.get $ldc)))
-                          (local.get $n8) (local.get $N) (local.get $K) (local.get $beta))
-              (br_if $edgeLoop (i32.lt_s (local.tee $r (i32.add (local.get $r) (i32.const 1))) (i32.const 4))))))
+              (call $row1 (i32.add (local.get $arow) (i32.mul (local.get $rr) (local.get $sai))) (local.get $sak)
+                          (local.get $rem) (local.get $remStride)
+                          (i32.add (i32.add (local.get $crow) (i32.mul (local.get $rr) (local.get $ldc))) (i32.shl (local.get $n8) (i32.const 2)))
+                          (i32.const 0) (local.get $r) (local.get $K) (local.get $beta))
+              (br_if $edgeLoop (i32.lt_s (local.tee $rr (i32.add (local.get $rr) (i32.const 1))) (i32.const 4))))))
         (local.set $i (i32.add (local.get $i) (i32.const 4)))
         (br $blockLoop)))
-    ;; the last M mod 4 rows, whole
+    ;; the last M mod 4 rows, one at a time: 1×8 tiles over the panels, then the last columns
     (block $rowsDone
       (loop $rowLoop
         (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $M)))
-        (call $row1 (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $sai))) (local.get $sak)
-                    (local.get $B) (local.get $sbk)
-                    (i32.add (local.get $C) (i32.mul (local.get $i) (local.get $ldc)))
-                    (i32.const 0) (local.get $N) (local.get $K) (local.get $beta))
+        (local.set $arow (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $sai))))
+        (local.set $crow (i32.add (local.get $C) (i32.mul (local.get $i) (local.get $ldc))))
+        (local.set $j (i32.const 0))
+        (block $tilesDone
+          (loop $tileLoop
+            (br_if $tilesDone (i32.ge_s (local.get $j) (local.get $n8)))
+            (call $tile1x8 (local.get $arow) (local.get $sak)
+                           (i32.add (local.get $B) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $panel))) (local.get $sbk)
+                           (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2))) (local.get $K) (local.get $beta))
+            (local.set $j (i32.add (local.get $j) (i32.const 8)))
+            (br $tileLoop)))
+        (if (local.get $r)
+          (then
+            (call $row1 (local.get $arow) (local.get $sak) (local.get $rem) (local.get $remStride)
+                        (i32.add (local.get $crow) (i32.shl (local.get $n8) (i32.const 2)))
+                        (i32.const 0) (local.get $r) (local.get $K) (local.get $beta))))
         (local.set $i (i32.add (local.get $i) (i32.const 1)))
         (br $rowLoop))))
 
