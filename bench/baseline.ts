@@ -194,7 +194,9 @@ export async function benchBaseline(opts: BenchOptions = defaultOptions(), refAr
         const label = `baseline section: ${side === 'baseline' ? rev.short : 'current'} b${batch} round ${i + 1}`;
         opts.log(`baseline: ${side}, batch ${batch}, round ${i + 1}/${count} (own process)…`);
         try {
-          const { json } = await runChild<StepRow>(files[side], denselyStepArgs(batch, opts.quick), { file: true, label, measuresDensely: true });
+          // the baseline commit has only the js kernels: the current side runs on js too (like for like)
+          const args = side === 'current' ? [...denselyStepArgs(batch, opts.quick), '--backend', 'js'] : denselyStepArgs(batch, opts.quick);
+          const { json } = await runChild<StepRow>(files[side], args, { file: true, label, measuresDensely: true });
           round[side] = json;
           opts.log(`baseline: ${side}, batch ${batch}, round ${i + 1}: ${json.usPerStep.toFixed(1)} µs/step ±${json.rme.toFixed(1)}%`);
         } catch (e) {

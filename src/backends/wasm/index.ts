@@ -22,7 +22,7 @@ import { Arena } from '../../tensor/arena.js';
 import { checkGemmArgs } from '../../tensor/gemm/check.js';
 import type { ActivationKernels, ActivationKind, Backend } from '../backend.js';
 import { gatherRows as jsGatherRows } from '../js/gather.js';
-import { instantiateKernels, MAX_PAGES, pagesFor, type KernelExports } from './module.js';
+import { instantiateKernels, MAX_PAGES, PAGE_BYTES, pagesFor, type KernelExports } from './module.js';
 
 /** The kernels instance of each arena memory, by the memory's buffer. */
 const homes = new WeakMap<ArrayBufferLike, KernelExports>();
@@ -58,11 +58,12 @@ function staged<R>(views: View[], outputs: number[], run: (k: KernelExports, p: 
     bytes += Math.ceil(v.byteLength / 16) * 16;
   }
   const pages = pagesFor(bytes / 4);
-  if (stage === null) {
-    const memory = new WebAssembly.Memory({ initial: pages });
+  if (stage === null || stage.memory.buffer.byteLength < pages * PAGE_BYTES) {
+    // a new, larger memory rather than memory.grow: growing detaches the old ArrayBuffer, and one
+    // detach anywhere in a process makes V8 add a check to every typed-array access from then on
+    // (the ArrayBufferDetaching protector, bench/README.md): the js kernels would run slower
+    const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
     stage = { memory, kernels: instantiateKernels(memory) };
-  } else if (stage.memory.buffer.byteLength < pages * 65536) {
-    stage.memory.grow(pages - stage.memory.buffer.byteLength / 65536);
   }
   const heap = new Uint8Array(stage.memory.buffer);
   views.forEach((v, i) => heap.set(new Uint8Array(v.buffer, v.byteOffset, v.byteLength), ptrs[i]));
