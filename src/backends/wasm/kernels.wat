@@ -11,16 +11,17 @@
 ;; - Shapes are row-major, as in backend.ts. Sizes (M, N, K, rows, cols, n) are element counts.
 ;; - Only SIMD128 (no relaxed SIMD: FMA needs a flag in Node 20 and measured no faster), plus
 ;;   memory.copy (bulk memory) in the gather.
-;; - exp, log1p and tanh are imported from JS's Math (float64 in, float64 out). V8 turns an
-;;   import of Math.exp with this signature into a direct call of its own exp (no JS frame), and
-;;   it gives the js backend's numbers exactly, because the same float64 function rounds once to
-;;   float32 at the end. They are only used by sigmoid / tanh / the loss, which in the pipeline run
-;;   on one column of 32 rows; see docs/wasm.md for the measured cost.
+;; - exp and log1p are imported from JS's Math (float64 in, float64 out): the same float64
+;;   functions as the js backend, rounded once to float32 at the end, so sigmoid and the loss give
+;;   its numbers bit for bit. Measured (docs/wasm.md): sigmoid through the imported exp costs what
+;;   the js loop costs (15-20 ns a float); an imported Math.tanh cost 2-3× the js loop, so tanh is
+;;   written with exp instead ($tanh64). A float32 polynomial would be faster still but would no
+;;   longer match js bit for bit; the pipeline's hot path has neither (relu, and the sigmoid
+;;   output is fused into the loss).
 (module
   (import "env" "memory" (memory 1))
   (import "math" "exp" (func $exp (param f64) (result f64)))
   (import "math" "log1p" (func $log1p (param f64) (result f64)))
-  (import "math" "tanh" (func $tanh (param f64) (result f64)))
 
   ;; ===========================================================================================
   ;; GEMM:  C[M,N] = beta·C + op(A)·op(B)
@@ -426,7 +427,17 @@
         (local.set $rows (i32.sub (local.get $rows) (i32.const 1)))
         (br $rowLoop))))
 
-  ;; tanh: Y + b in float64 (not rounded: the js backend passes the double sum to Math.tanh).
+  ;; tanh in float64 from exp: tanh(z) = sign(z)·(1 − e)/(1 + e) with e = exp(−2|z|) ≤ 1 (never
+  ;; overflows). Near 0, 1 − e cancels, but in float64 the error stays below 1e-12 relative, far
+  ;; under a float32 ulp; NaN stays NaN (copysign of NaN).
+  (func $tanh64 (param $z f64) (result f64)
+    (local $e f64)
+    (local.set $e (call $exp (f64.mul (f64.const -2) (f64.abs (local.get $z)))))
+    (f64.copysign
+      (f64.div (f64.sub (f64.const 1) (local.get $e)) (f64.add (f64.const 1) (local.get $e)))
+      (local.get $z)))
+
+  ;; tanh: Y + b in float64 (not rounded, as the js backend passes the double sum to Math.tanh).
   (func (export "tanhForward") (param $y i32) (param $b i32) (param $rows i32) (param $cols i32)
     (local $c i32) (local $p i32)
     (block $rowsDone
@@ -438,7 +449,7 @@
             (br_if $done (i32.ge_s (local.get $c) (local.get $cols)))
             (local.set $p (i32.add (local.get $y) (i32.shl (local.get $c) (i32.const 2))))
             (f32.store (local.get $p)
-              (f32.demote_f64 (call $tanh (f64.add
+              (f32.demote_f64 (call $tanh64 (f64.add
                 (f64.promote_f32 (f32.load (local.get $p)))
                 (f64.promote_f32 (f32.load (i32.add (local.get $b) (i32.shl (local.get $c) (i32.const 2)))))))))
             (local.set $c (i32.add (local.get $c) (i32.const 1)))

@@ -69,7 +69,7 @@ export function instantiateKernels(memory: WebAssembly.Memory): KernelExports {
   compiled ??= new WebAssembly.Module(kernelBytes());
   const instance = new WebAssembly.Instance(compiled, {
     env: { memory },
-    math: { exp: Math.exp, log1p: Math.log1p, tanh: Math.tanh },
+    math: { exp: Math.exp, log1p: Math.log1p },
   });
   return instance.exports as unknown as KernelExports;
 }
