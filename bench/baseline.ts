@@ -234,7 +234,7 @@ export async function benchBaseline(opts: BenchOptions = defaultOptions(), refAr
   }
 
   const lines = [
-    `The step of bench/step.ts (densely only: \`peers/densely-step\`, \`fit\` over the same steps per call, same \`--max-time\`), ` +
+    `The step of bench/step.ts (densely only: \`peers/densely-step\`, \`fit\` over the same steps per call, same \`--max-time\`; the current side on its js backend, \`--backend js\`, like for like with a baseline that has no other), ` +
       `timed from two trees in this one run: the **baseline** ${ref === rev.short ? '' : `\`${ref}\` = `}${rev.short} "${rev.subject}"${why ? ` (${why})` : ''}, ` +
       `and the **current** side, ${current}. Each child is its own process, bundled with the same esbuild options, run under plain node ` +
       `(\`${files.baseline}\` and \`${files.current}\`). Rounds alternate which side runs first; a round's ratio is current ÷ baseline of its two adjacent children. ` +
