@@ -126,6 +126,17 @@ describe('densely train', () => {
     expect(p.shape).toEqual([600, 1]);
     expect(Math.min(...(p.data as Float32Array))).toBeGreaterThan(0);
     expect(Math.max(...(p.data as Float32Array))).toBeLessThan(1);
+    // --backend on predict: the js and wasm kernels give the same probabilities to float32 tolerance
+    const byBackend = (backend: string) => {
+      const file = join(dir, `preds-${backend}.npy`);
+      expect(run('predict', '--model', model, '--data', join(dir, 'Xp.npy'), '--out', file, '--backend', backend).code).toBe(0);
+      return readNpy(readFileSync(file)).data as Float32Array;
+    };
+    const [js, wasm] = [byBackend('js'), byBackend('wasm')];
+    let worst = 0;
+    for (let i = 0; i < js.length; i++) worst = Math.max(worst, Math.abs(js[i] - wasm[i]));
+    expect(worst).toBeLessThan(1e-5);
+    expect(Array.from(wasm)).toEqual(Array.from(p.data as Float32Array)); // the default is wasm
   });
 
   it('bad input ends with one clear line naming the file or option, and a non-zero exit', () => {
