@@ -1,7 +1,7 @@
 ;; densely's WebAssembly SIMD128 kernels: every kernel of the backend seam (src/backends/backend.ts).
 ;;
 ;; Assembled by `npm run build:wasm` (scripts/build-wasm.mjs, with the wabt devDependency) into
-;; kernels-wasm.ts, which holds the bytes as base64; test/backends/wasm-bytes.test.ts rebuilds them
+;; kernels-wasm.ts, which holds the bytes as base64; test/backends/wasm.test.ts rebuilds them
 ;; from this file and checks that they are the committed ones.
 ;;
 ;; Conventions
@@ -48,7 +48,9 @@
   ;;           for each of the 4 rows r:  x = splat(A[i+r, k])
   ;;                                      acc[r][0] += x·b0;  acc[r][1] += x·b1
   ;; 8 multiplies + 8 adds of 4 lanes (64 flops) per 6 loads; the 8 accumulators plus b0, b1 and x
-  ;; stay in registers (x86-64 has 16 xmm). The macro loop runs 4-row blocks of A outermost and
+  ;; stay in registers (x86-64 has 16 xmm). The k loop is deliberately not unrolled: unrolled
+  ;; twice (with or without A packed into strips and constant load offsets) it measured slower
+  ;; under V8, side by side in one process (docs/wasm.md). The macro loop runs 4-row blocks of A outermost and
   ;; panels of B inside: the 4-row strip of op(A) (4·K floats) stays in L1 while every panel
   ;; streams past it.
   ;;
