@@ -194,7 +194,9 @@ export async function benchBaseline(opts: BenchOptions = defaultOptions(), refAr
         const label = `baseline section: ${side === 'baseline' ? rev.short : 'current'} b${batch} round ${i + 1}`;
         opts.log(`baseline: ${side}, batch ${batch}, round ${i + 1}/${count} (own process)…`);
         try {
-          const { json } = await runChild<StepRow>(files[side], denselyStepArgs(batch, opts.quick), { file: true, label, measuresDensely: true });
+          // the baseline commit has only the js kernels: the current side runs on js too (like for like)
+          const args = side === 'current' ? [...denselyStepArgs(batch, opts.quick), '--backend', 'js'] : denselyStepArgs(batch, opts.quick);
+          const { json } = await runChild<StepRow>(files[side], args, { file: true, label, measuresDensely: true });
           round[side] = json;
           opts.log(`baseline: ${side}, batch ${batch}, round ${i + 1}: ${json.usPerStep.toFixed(1)} µs/step ±${json.rme.toFixed(1)}%`);
         } catch (e) {
@@ -232,7 +234,7 @@ export async function benchBaseline(opts: BenchOptions = defaultOptions(), refAr
   }
 
   const lines = [
-    `The step of bench/step.ts (densely only: \`peers/densely-step\`, \`fit\` over the same steps per call, same \`--max-time\`), ` +
+    `The step of bench/step.ts (densely only: \`peers/densely-step\`, \`fit\` over the same steps per call, same \`--max-time\`; the current side on its js backend, \`--backend js\`, like for like with a baseline that has no other), ` +
       `timed from two trees in this one run: the **baseline** ${ref === rev.short ? '' : `\`${ref}\` = `}${rev.short} "${rev.subject}"${why ? ` (${why})` : ''}, ` +
       `and the **current** side, ${current}. Each child is its own process, bundled with the same esbuild options, run under plain node ` +
       `(\`${files.baseline}\` and \`${files.current}\`). Rounds alternate which side runs first; a round's ratio is current ÷ baseline of its two adjacent children. ` +

@@ -48,6 +48,9 @@ const ENTRIES = [
   'peers/tfjs-step',
   'peers/densely-pipeline',
   'peers/tfjs-pipeline',
+  'width',
+  'peers/densely-width',
+  'peers/tfjs-width',
 ];
 
 const entries = args.entry ?? ENTRIES;

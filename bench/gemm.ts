@@ -30,6 +30,7 @@ import {
   sparseScratchFloats,
   packedScratchFloats,
 } from '../src/tensor/gemm/index.js';
+import { wasmBackend } from '../src/backends/wasm/index.js';
 import { BUNDLED, defaultOptions, isMain, mdTable, num, ratio, sectionMain, type BenchOptions, type Goal, type Section } from './harness.js';
 
 export interface GemmBenchRow {
@@ -81,6 +82,8 @@ const RUNGS: Array<{
   below: string;
   call: Call;
   scratch: (M: number, N: number, K: number) => number;
+  /** The operands must live in a wasm arena (the wasm backend's fast path): copied into one first. */
+  arena?: boolean;
 }> = [
   {
     rung: '0 naive',
@@ -130,7 +133,26 @@ const RUNGS: Array<{
     call: (tA, tB, M, N, K, A, B, C, S) => gemm(tA, tB, M, N, K, A, B, 0, C, S),
     scratch: gemmScratchFloats,
   },
+  {
+    // src/backends/wasm/kernels.wat: a 4×8 tile in eight v128 accumulators, op(B) packed in 8-column panels
+    rung: 'wasm SIMD128 (4×8 tile, backend wasm)',
+    below: 'gemm (dispatch)',
+    call: (tA, tB, M, N, K, A, B, C, S) => wasmBackend.gemm(tA, tB, M, N, K, A, B, 0, C, S),
+    scratch: wasmBackend.gemmScratchFloats,
+    arena: true,
+  },
 ];
+
+/** A, B, an output C and a scratch of `scratch` floats: the given arrays, or copies in a wasm arena for an arena rung. */
+function operands(arena: boolean | undefined, A: Float32Array, B: Float32Array, M: number, N: number, scratch: number): [Float32Array, Float32Array, Float32Array, Float32Array] {
+  if (!arena) return [A, B, new Float32Array(M * N), new Float32Array(scratch)];
+  const memory = wasmBackend.createArena(A.length + B.length + M * N + scratch);
+  const a = memory.alloc(A.length);
+  const b = memory.alloc(B.length);
+  a.set(A);
+  b.set(B);
+  return [a, b, memory.alloc(M * N), memory.alloc(scratch)];
+}
 
 /** M×K×N, as in the MLP's batch-32 forward pass: X[32,50]·W[50,64], H[32,64]·W[64,64]; then square. */
 const SHAPES: Array<[number, number, number]> = [
@@ -208,12 +230,11 @@ export async function benchGemm(
     const A = filled(M * K, 1);
     if (density < 1) for (let i = 0; i < A.length; i++) if ((Math.imul(i + 1, 2654435761) >>> 0) / 4294967296 >= density) A[i] = 0;
     const B = filled(K * N, 2);
-    const C = new Float32Array(M * N);
     const flops = 2 * M * N * K;
     const gflopsOf = new Map<string, number>();
-    for (const { rung, below, call, scratch } of RUNGS) {
-      const S = new Float32Array(scratch(M, N, K));
-      const s = secondsPerCall(`${rung} ${shape}`, call, [false, false, M, N, K, A, B, C, S], optionsFor(flops));
+    for (const { rung, below, call, scratch, arena } of RUNGS) {
+      const [a, b, C, S] = operands(arena, A, B, M, N, scratch(M, N, K));
+      const s = secondsPerCall(`${rung} ${shape}`, call, [false, false, M, N, K, a, b, C, S], optionsFor(flops));
       const gflops = flops / s / 1e9;
       gflopsOf.set(rung, gflops);
       const naive = gflopsOf.get(RUNGS[0].rung) ?? gflops;
@@ -234,7 +255,7 @@ export async function benchGemmMlp(
 ): Promise<GemmMlpRow[]> {
   const { batches = [32, 256], log = () => {} } = options;
   warmUp();
-  const rungs = [RUNGS[0], RUNGS[3], RUNGS[4], RUNGS[5], RUNGS[RUNGS.length - 1]]; // naive, packed, small, direct, gemm
+  const rungs = [RUNGS[0], RUNGS[3], RUNGS[4], RUNGS[5], RUNGS[RUNGS.length - 2], RUNGS[RUNGS.length - 1]]; // naive, packed, small, direct, gemm, wasm
   const rows: GemmMlpRow[] = [];
   for (const b of batches) {
     const products: Array<[string, 'NN' | 'TN' | 'NT', number, number, number]> = [
@@ -253,10 +274,9 @@ export async function benchGemmMlp(
       const tB = variant === 'NT';
       const A = filled(M * K, 3);
       const B = filled(K * N, 4);
-      const C = new Float32Array(M * N);
-      for (const { rung, call, scratch } of rungs) {
-        const S = new Float32Array(scratch(M, N, K));
-        const s = secondsPerCall(`${rung} ${op}`, call, [tA, tB, M, N, K, A, B, C, S], { minSamples: 5, maxTime: 0.25 });
+      for (const { rung, call, scratch, arena } of rungs) {
+        const [a, bb, C, S] = operands(arena, A, B, M, N, scratch(M, N, K));
+        const s = secondsPerCall(`${rung} ${op}`, call, [tA, tB, M, N, K, a, bb, C, S], { minSamples: 5, maxTime: 0.25 });
         rows.push({ batch: b, op, variant, M, N, K, rung, usPerCall: s * 1e6, gflops: (2 * M * N * K) / s / 1e9 });
         log(`batch ${b} ${op} ${rung}: ${(s * 1e6).toFixed(2)} µs`);
       }
@@ -299,7 +319,8 @@ export function gemmMlpTable(rows: GemmMlpRow[]): string {
 }
 
 const PACKED = RUNGS[3].rung;
-const GEMM = RUNGS[RUNGS.length - 1].rung;
+const GEMM = RUNGS[RUNGS.length - 2].rung;
+const WASM = RUNGS[RUNGS.length - 1].rung;
 
 /** The report's section: the ladder (quick: without 1024³), and the GEMM goals. */
 export async function gemmSection(opts: BenchOptions = defaultOptions()): Promise<Section> {
@@ -308,7 +329,11 @@ export async function gemmSection(opts: BenchOptions = defaultOptions()): Promis
   const at512 = rows.find((r) => r.shape === '512×512×512' && r.rung === PACKED);
   const goals: Goal[] = [];
   if (at512) goals.push({ goal: 'GEMM rung 3 (packed) GFLOPS at 512³', target: '≥ 5', measured: num(at512.gflops, 2), met: at512.gflops >= 5 });
-  for (const rung of [PACKED, GEMM]) {
+  for (const shape of ['32×64×64', '256×256×256']) {
+    const r = rows.find((x) => x.shape === shape && x.rung === WASM);
+    if (r) goals.push({ goal: `GEMM wasm SIMD128 GFLOPS at ${shape} (one thread)`, target: '≥ 45', measured: num(r.gflops, 2), met: opts.quick ? null : r.gflops >= 45 });
+  }
+  for (const rung of [PACKED, GEMM, WASM]) {
     const of = rows.filter((r) => r.rung === rung);
     if (of.length === 0) continue;
     const worst = of.reduce((a, b) => (b.vsNaive < a.vsNaive ? b : a));

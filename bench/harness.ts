@@ -14,7 +14,7 @@
  * Every child is started with `--trace-protector-invalidation`, so the report can say, process
  * by process, whether the protector survived.
  */
-import { spawn } from 'node:child_process';
+import { spawn, spawnSync } from 'node:child_process';
 import { existsSync, readFileSync } from 'node:fs';
 import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -144,15 +144,18 @@ export function runChild<T>(
     measureRss?: boolean;
     /** Copy the child's stderr (its progress lines) to ours as it comes. */
     echoStderr?: boolean;
+    /** Run `bench/<target>` with this Python (see pythonWithTorch) instead of node. */
+    python?: string;
   } = {},
 ): Promise<ChildResult<T & { peakRssMB?: number }>> {
   const nodeArgs = ['--trace-protector-invalidation', ...(options.nodeArgs ?? [])];
   if (options.measureRss) nodeArgs.push('--import', RSS_PRELOAD);
-  const entry = options.file ? [join(ROOT, target)] : benchEntry(target);
+  const entry = options.file ? [join(ROOT, target)] : options.python ? [join(ROOT, 'bench', target)] : benchEntry(target);
   const what = `${target} ${args.join(' ')}`.trim();
   const started = performance.now();
   return new Promise((resolvePromise, reject) => {
-    const child = spawn(process.execPath, [...nodeArgs, ...entry, ...args], { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
+    const [command, argv] = options.python ? [options.python, [...entry, ...args]] : [process.execPath, [...nodeArgs, ...entry, ...args]];
+    const child = spawn(command, argv, { cwd: ROOT, stdio: ['ignore', 'pipe', 'pipe'] });
     let stdout = '';
     let stderr = '';
     child.stdout.setEncoding('utf8').on('data', (s: string) => (stdout += s));
@@ -195,6 +198,29 @@ export function runChild<T>(
     });
   });
 }
+
+/** A Python that imports torch, and torch's version, found once. */
+let torchPython: { python: string; version: string } | null | undefined;
+
+/**
+ * The Python with PyTorch that the PyTorch peers run on (Debian's python3-torch: /usr/bin/python3;
+ * or $DENSELY_BENCH_PYTHON), or null when there is none: the PyTorch rows then say "skipped".
+ */
+export function pythonWithTorch(): { python: string; version: string } | null {
+  if (torchPython !== undefined) return torchPython;
+  torchPython = null;
+  for (const python of [process.env.DENSELY_BENCH_PYTHON, '/usr/bin/python3', 'python3'].filter((p): p is string => !!p)) {
+    const r = spawnSync(python, ['-c', 'import torch; print(torch.__version__)'], { encoding: 'utf8' });
+    if (r.status === 0) {
+      torchPython = { python, version: r.stdout.trim() };
+      break;
+    }
+  }
+  return torchPython;
+}
+
+/** What a section prints where PyTorch was not found. */
+export const TORCH_SKIPPED = 'PyTorch: skipped (no python3 with torch here; `apt-get install python3-torch`, or set DENSELY_BENCH_PYTHON)';
 
 /**
  * The main block of a section file (bench/<name>.ts): runs the section and prints it, as

@@ -8,6 +8,7 @@
  *   scaling   bench/scaling.ts   samples/s and peak RSS at 10k, 100k, 1M rows
  *   csv       bench/csv.ts       CSV parsing vs papaparse, prepare memory
  *   scoring   bench/scoring.ts   densely predict on 100k and 1M customer rows: rows/s, peak RSS
+ *   width     bench/width.ts     the width sweep: h 64/256/1024 × batch 32/256, densely js/wasm, tfjs-wasm, PyTorch 1/2 threads
  *   serve     bench/serve.ts     densely serve under load vs FastAPI + PyTorch: req/s, rows/s, p50/p99, RSS
  *
  *   npm run bench [-- --quick] [-- --only gemm,step,baseline,pipeline,scaling,csv] [-- --baseline REF]
@@ -31,9 +32,9 @@ import { mkdirSync, renameSync, writeFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import os from 'node:os';
 import { join } from 'node:path';
-import { BUNDLED, childChecks, mdTable, num, ROOT, runChild, type Goal, type ProcessCheck, type Section } from './harness.js';
+import { BUNDLED, childChecks, mdTable, num, pythonWithTorch, ROOT, runChild, type Goal, type ProcessCheck, type Section } from './harness.js';
 
-const SECTIONS = ['gemm', 'step', 'baseline', 'pipeline', 'scaling', 'csv', 'scoring', 'serve'] as const;
+const SECTIONS = ['gemm', 'step', 'baseline', 'pipeline', 'scaling', 'csv', 'scoring', 'width', 'serve'] as const;
 type SectionName = (typeof SECTIONS)[number];
 /** Sections whose own process times densely (the others only start and read children). */
 const MEASURES_IN_PROCESS: ReadonlySet<SectionName> = new Set(['gemm']);
@@ -86,7 +87,7 @@ function header(argv: string[], quick: boolean): string {
     '',
     `- date: ${new Date().toISOString()}`,
     `- machine: ${machine}`,
-    `- runtime: Node ${process.version}, tfjs ${versionOf('@tensorflow/tfjs')} (tfjs-backend-wasm ${versionOf('@tensorflow/tfjs-backend-wasm')}), benchmark.js ${versionOf('benchmark')}, papaparse ${versionOf('papaparse')}`,
+    `- runtime: Node ${process.version}, tfjs ${versionOf('@tensorflow/tfjs')} (tfjs-backend-wasm ${versionOf('@tensorflow/tfjs-backend-wasm')}), benchmark.js ${versionOf('benchmark')}, papaparse ${versionOf('papaparse')}, PyTorch ${pythonWithTorch()?.version ?? 'not found (its rows are skipped)'}`,
     `- mode: ${mode}`,
     `- command: \`${command}\`${quick ? ' (quick: a smoke run, not figures to quote)' : ''}`,
     '',

@@ -54,14 +54,14 @@ export function syntheticBank(rows: number, seed = 7, features = FEATURES): { X:
 }
 
 /** The pipeline's model: 50 → 64 relu → 64 relu → 1 sigmoid, Adam, binary cross-entropy. */
-export function pipelineModel(features = FEATURES, seed = 42): Sequential {
+export function pipelineModel(features = FEATURES, seed = 42, backend?: string, hidden = 64): Sequential {
   const model = new Sequential(
     [
-      new Dense(64, { activation: 'relu', inputShape: [features] }),
-      new Dense(64, { activation: 'relu' }),
+      new Dense(hidden, { activation: 'relu', inputShape: [features] }),
+      new Dense(hidden, { activation: 'relu' }),
       new Dense(1, { activation: 'sigmoid' }),
     ],
-    { seed },
+    { seed, backend },
   );
   model.compile({ optimizer: new Adam(), loss: 'binary_crossentropy', metrics: ['accuracy'] });
   return model;

@@ -33,7 +33,8 @@ export async function benchStep(opts: BenchOptions = defaultOptions()): Promise<
   const common = (batch: number) => ['--batch', String(batch), '--max-time', String(maxTime)];
   for (const batch of [32, 256]) {
     const runs: [string, () => Promise<StepRow>][] = [
-      ['densely', async () => (await runChild<StepRow>('peers/densely-step', denselyStepArgs(batch, opts.quick), { label: `step densely b${batch}`, measuresDensely: true })).json],
+      ['densely-js', async () => (await runChild<StepRow>('peers/densely-step', [...denselyStepArgs(batch, opts.quick), '--backend', 'js'], { label: `step densely-js b${batch}`, measuresDensely: true })).json],
+      ['densely-wasm', async () => (await runChild<StepRow>('peers/densely-step', [...denselyStepArgs(batch, opts.quick), '--backend', 'wasm'], { label: `step densely-wasm b${batch}`, measuresDensely: true })).json],
       ['tfjs-cpu', async () => (await runChild<StepRow>('peers/tfjs-step', [...common(batch), '--backend', 'cpu'], { label: `step tfjs-cpu b${batch}` })).json],
       ['tfjs-wasm', async () => (await runChild<StepRow>('peers/tfjs-step', [...common(batch), '--backend', 'wasm'], { label: `step tfjs-wasm b${batch}` })).json],
     ];
@@ -50,12 +51,13 @@ export async function benchStep(opts: BenchOptions = defaultOptions()): Promise<
     }
   }
   const table = mdTable(
-    ['batch', 'system', 'µs/step', '± %', 'samples', 'samples/s', 'step time ÷ densely'],
+    ['batch', 'system', 'µs/step', '± %', 'samples', 'samples/s', 'step time ÷ densely-wasm', 'step time ÷ densely-js'],
     rows.map((r) => {
-      const d = rows.find((x) => x.batch === r.batch && x.system === 'densely');
-      return [r.batch, r.system, num(r.usPerStep, 1), num(r.rme, 1), r.samples, num(r.samplesPerSecond), d ? ratio(r.usPerStep / d.usPerStep) : 'n/a'];
+      const w = rows.find((x) => x.batch === r.batch && x.system === 'densely-wasm');
+      const j = rows.find((x) => x.batch === r.batch && x.system === 'densely-js');
+      return [r.batch, r.system, num(r.usPerStep, 1), num(r.rme, 1), r.samples, num(r.samplesPerSecond), w ? ratio(r.usPerStep / w.usPerStep) : 'n/a', j ? ratio(r.usPerStep / j.usPerStep) : 'n/a'];
     }),
-    ['r', 'l', 'r', 'r', 'r', 'r', 'r'],
+    ['r', 'l', 'r', 'r', 'r', 'r', 'r', 'r'],
   );
 
   opts.log('step: heap over 10,000 densely steps (own process, --expose-gc)…');
@@ -70,7 +72,7 @@ export async function benchStep(opts: BenchOptions = defaultOptions()): Promise<
     `${FEATURES} → 64 relu → 64 relu → 1 sigmoid, Adam, binary cross-entropy; benchmark.js, tfjs ${tfjsVersion}; each system and batch size in its own process. ` +
       `densely: \`fit\` over ${stepsFor(32)} steps per call at batch 32 and ${stepsFor(256)} at batch 256 (shuffle and batch gather included), ÷ steps; ` +
       'tfjs: one `trainOnBatch` on a fixed batch per call. "± %" is benchmark.js\'s relative margin of error; ' +
-      '"step time ÷ densely" > 1 means densely is that many times faster.',
+      '"step time ÷ densely-…" > 1 means that densely backend is that many times faster. densely-js is the plain-TypeScript backend, densely-wasm the WebAssembly SIMD one (the default where SIMD exists).',
     '',
     table,
   ];

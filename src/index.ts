@@ -7,7 +7,8 @@ export { Arena } from './tensor/arena.js';
 export { MT19937 } from './tensor/random.js';
 export type { MT19937State } from './tensor/random.js';
 export { gemm, gemmScratchFloats } from './tensor/gemm/index.js';
-export { resolveBackend, registerBackend, listBackends, jsBackend, DEFAULT_BACKEND, type Backend, type ActivationKernels, type ActivationKind } from './backends/index.js';
+export { resolveBackend, registerBackend, listBackends, jsBackend, DEFAULT_BACKEND, wasmSimdSupported, type Backend, type ActivationKernels, type ActivationKind } from './backends/index.js';
+export { wasmBackend } from './backends/wasm/index.js';
 
 export * from './nn/index.js';
 export * from './optim/index.js';

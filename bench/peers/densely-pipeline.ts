@@ -4,7 +4,7 @@
  * Dense(64 relu) → Dense(1 sigmoid) with Adam(1e-3) and binary cross-entropy, batch 32,
  * shuffled, then score the test rows. Prints one JSON line (see PipelineResult in ../pipeline.ts).
  *
- *   node tmp/bench/peers/densely-pipeline.mjs [--epochs 10] [--batch-size 32] [--data path]
+ *   node tmp/bench/peers/densely-pipeline.mjs [--epochs 10] [--batch-size 32] [--data path] [--backend js|wasm|default]
  *   (after `node bench/build.mjs`; `npx tsx bench/peers/densely-pipeline.ts` works too, but slower:
  *   see bench/harness.ts)
  *
@@ -111,7 +111,8 @@ async function main(): Promise<void> {
       new Dense(64, { activation: 'relu' }),
       new Dense(1, { activation: 'sigmoid' }),
     ],
-    { seed: 42 },
+    // --backend js|wasm forces one; 'default' (or none) takes densely's default
+    { seed: 42, backend: process.argv.includes('--backend') && args.backend !== 'default' ? args.backend : undefined },
   );
   model.compile({ optimizer: new Adam(), loss: 'binary_crossentropy', metrics: ['accuracy'] });
 
@@ -125,6 +126,7 @@ async function main(): Promise<void> {
   const p = model.predict(s.XTest).data;
   const result = {
     system: 'densely',
+    backend: model.backend.name,
     ...pipelineResult(s, args, { seconds: fitSeconds, cpu }, { loss: test.loss, probabilities: p }),
     arena: model.memoryReport(),
   };

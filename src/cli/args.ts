@@ -1,5 +1,6 @@
 /** A small, strict option parser for the CLI: every option is declared, typed and checked. */
 import { parseArgs } from 'node:util';
+import { resolveBackend } from '../backends/index.js';
 
 export type OptionType = 'string' | 'number' | 'int' | 'boolean';
 export interface OptionSpec {
@@ -81,6 +82,17 @@ export function helpText(usage: string, spec: Spec): string {
     lines.push(`  ${flag.padEnd(28)}${s.help}${s.default !== undefined ? ` (default ${String(s.default)})` : ''}`);
   }
   return lines.join('\n');
+}
+
+/**
+ * --backend as a backend name, checked now (before any work): 'js' or 'wasm'; undefined (the
+ * default) when absent. Forcing 'wasm' where WebAssembly SIMD is missing is an error saying so.
+ */
+export function backendOption(v: unknown): string | undefined {
+  if (v === undefined) return undefined;
+  const name = String(v);
+  if (name !== 'js' && name !== 'wasm') throw new UsageError(`--backend must be 'js' or 'wasm', got '${name}'`);
+  return resolveBackend(name).name;
 }
 
 /** A comma-separated option as a list (undefined when absent). */

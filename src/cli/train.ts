@@ -8,7 +8,7 @@ import { rocAuc } from '../nn/metrics.js';
 import { Sequential } from '../nn/sequential.js';
 import { Adam } from '../optim/adam.js';
 import type { Matrix } from '../tensor/matrix.js';
-import { commandOptions, listOption, type Spec, UsageError } from './args.js';
+import { backendOption, commandOptions, listOption, type Spec, UsageError } from './args.js';
 import { loadTrainingData } from './dataset.js';
 import type { Io } from './io.js';
 import { checkWritableTarget, writeFileAtomic } from '../node/files.js';
@@ -43,6 +43,7 @@ export const TRAIN_SPEC: Spec = {
   'save-onnx': { type: 'string', help: 'also write the model as an ONNX file (opset 13) here (docs/export.md)' },
   'onnx-preprocess': { type: 'boolean', help: 'with --save-onnx: put the data preparation in the ONNX graph too, so it scores raw rows' },
   json: { type: 'boolean', help: 'print one JSON object instead of progress lines' },
+  backend: { type: 'string', help: "kernels to run on: 'js' or 'wasm' (WebAssembly SIMD)", default: 'wasm where WebAssembly SIMD exists, else js' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -61,6 +62,7 @@ export function train(argv: string[], io: Io): number {
   if (o.labels && !o.data) throw new UsageError('train: --labels needs --data');
   if (o.impute !== undefined && o.impute !== 'mean') throw new UsageError(`train: --impute takes 'mean', got '${String(o.impute)}'`);
   const json = o.json === true;
+  const backend = backendOption(o.backend); // checked before any work
   if ((o.contactCost === undefined) !== (o.conversionValue === undefined)) throw new UsageError('train: --contact-cost and --conversion-value go together');
   if (o.save) checkWritableTarget(o.save as string); // before any work, not after the training
   if (o.report) checkWritableTarget(o.report as string);
@@ -96,10 +98,10 @@ export function train(argv: string[], io: Io): number {
       new Dense(64, { activation: 'relu' }),
       new Dense(1, { activation: 'sigmoid' }),
     ],
-    { seed },
+    { seed, backend },
   );
   model.compile({ optimizer: new Adam({ learningRate }), loss: 'binary_crossentropy', metrics: ['accuracy'] });
-  if (!json) io.out(`densely: ${data.rows} rows × ${XTrain.cols} features from ${data.source}; train ${XTrain.rows}, test ${XTest.rows}`);
+  if (!json) io.out(`densely: ${data.rows} rows × ${XTrain.cols} features from ${data.source}; train ${XTrain.rows}, test ${XTest.rows}; backend ${model.backend.name}`);
 
   const started = performance.now();
   const history = model.fit(XTrain, yTrain, { epochs, batchSize, seed, classWeight, verbose: json ? 0 : 1, print: io.out });
@@ -140,6 +142,8 @@ export function train(argv: string[], io: Io): number {
     testRows: XTest.rows,
     epochs,
     batchSize,
+    // which kernels ran: 'wasm' (the default where WebAssembly SIMD exists) or 'js'
+    backend: model.backend.name,
     fitSeconds,
     usPerStep: (fitSeconds * 1e6) / steps,
     samplesPerSecond: (XTrain.rows * epochs) / fitSeconds,

@@ -16,7 +16,7 @@ import { Preprocessor } from '../data/preprocessor.js';
 import type { Preprocessing } from '../data/prepare.js';
 import { Standardizer } from '../data/standardize.js';
 import type { SequentialJSON } from '../nn/model-json.js';
-import { Sequential, type ToJSONOptions } from '../nn/sequential.js';
+import { Sequential, type SequentialOptions, type ToJSONOptions } from '../nn/sequential.js';
 
 /** The data sections io adds to nn's document. */
 export interface DataSections {
@@ -56,11 +56,11 @@ export function modelFile(model: Sequential, sections: DataSections = {}, option
  * v1 forms: the API's (densely-sequential) and the CLI's (densely-model v1, whose preparation was
  * called `preprocessing`). Errors start with `source` (a path, usually).
  */
-export function modelFromFile(json: unknown, source = 'model'): LoadedModel {
+export function modelFromFile(json: unknown, source = 'model', options: Pick<SequentialOptions, 'backend'> = {}): LoadedModel {
   if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`${source}: not a densely model file (expected a JSON object)`);
   const doc = json as Record<string, unknown>;
   const legacyCli = doc.format === 'densely-model' && doc.version === 1;
-  const model = Sequential.fromJSON(doc, source);
+  const model = Sequential.fromJSON(doc, source, options);
   const preparation = ((legacyCli ? doc.preprocessing : doc.preparation) ?? null) as Preprocessing | null;
   if (preparation !== null) checkPreparation(preparation, model.inputSize as number, source);
   const featureNames = doc.featureNames;

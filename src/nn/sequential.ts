@@ -25,7 +25,10 @@ export interface SequentialOptions {
   name?: string;
   /** Seeds weight initialisation (and, unless fit gets its own, shuffling). Default 42. */
   seed?: number;
-  /** The backend whose kernels the layers and optimizer run: a name ('js') or a Backend. Default 'js'. */
+  /**
+   * The backend whose kernels the layers and optimizer run: a name ('js', 'wasm') or a Backend.
+   * Default DEFAULT_BACKEND: 'wasm' where WebAssembly SIMD exists, else 'js'.
+   */
   backend?: string | Backend;
   /** Rows per batch to plan memory for when the model is built (fit plans for its own batch size too). */
   batchCapacity?: number;
@@ -345,7 +348,7 @@ export class Sequential implements TrainableModel {
    * saved, with the optimizer state when the document has it. Sections other layers own (the
    * CLI's data preparation) are ignored here. Every layer comes from the registry (registry.ts).
    */
-  static fromJSON(json: SequentialJSON | SequentialJSONv1 | Record<string, unknown>, source = 'model'): Sequential {
+  static fromJSON(json: SequentialJSON | SequentialJSONv1 | Record<string, unknown>, source = 'model', options: Pick<SequentialOptions, 'backend'> = {}): Sequential {
     const doc = json as Record<string, unknown> | null;
     if (!doc || typeof doc !== 'object') throw new Error(`${source}: not a densely model (expected a JSON object)`);
     let body = doc;
@@ -371,7 +374,7 @@ export class Sequential implements TrainableModel {
     }
     const seed = body.seed === undefined ? 42 : body.seed;
     if (typeof seed !== 'number') throw new Error(`${source}: 'seed' must be a number`);
-    const model = new Sequential(layers.map((config, i) => layerFromConfig(config, source, i)), { name: typeof body.name === 'string' ? body.name : undefined, seed });
+    const model = new Sequential(layers.map((config, i) => layerFromConfig(config, source, i)), { name: typeof body.name === 'string' ? body.name : undefined, seed, backend: options.backend });
     if (model.inputSize === undefined) throw new Error(`${source}: the first layer has no inputDim`);
     try {
       model.requireBuilt('fromJSON');

@@ -9,7 +9,7 @@ import { join } from 'node:path';
 import { modelFile, modelFromFile, type DataSections, type LoadedModel } from '../io/model-file.js';
 import { isTfjsModelJson } from '../io/tfjs/from-tfjs.js';
 import { registerPathWriter } from '../nn/save-handlers.js';
-import type { SaveOptions, Sequential } from '../nn/sequential.js';
+import type { SaveOptions, Sequential, SequentialOptions } from '../nn/sequential.js';
 import { readFileBytes, writeFileAtomic } from './files.js';
 import { saveOnnx } from './onnx-files.js';
 import { readTfjsDocument, saveTfjs } from './tfjs-files.js';
@@ -51,7 +51,7 @@ export function saveModel(path: string, model: Sequential, sections: DataSection
  * A model file (any version, from the API or the CLI) as a compiled model and its data sections;
  * or a TensorFlow.js model.json (weights files beside it) as an uncompiled model with no preparation.
  */
-export function loadModelFile(path: string): LoadedModel {
+export function loadModelFile(path: string, options: Pick<SequentialOptions, 'backend'> = {}): LoadedModel {
   if (isFolder(path)) path = join(path, 'model.json'); // a folder saved with { format: 'tfjs' }
   const text = new TextDecoder().decode(readFileBytes(path));
   let json: unknown;
@@ -60,8 +60,8 @@ export function loadModelFile(path: string): LoadedModel {
   } catch (e) {
     throw new Error(`${path}: not a densely model file (invalid JSON: ${(e as Error).message})`);
   }
-  if (isTfjsModelJson(json)) return modelFromFile(readTfjsDocument(path, json), path);
-  return modelFromFile(json, path);
+  if (isTfjsModelJson(json)) return modelFromFile(readTfjsDocument(path, json), path, options);
+  return modelFromFile(json, path, options);
 }
 
 /**

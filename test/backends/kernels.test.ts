@@ -342,6 +342,13 @@ describe.each(listBackends().map((b): [string, Backend] => [b.name, b]))('backen
       for (const shape of sweepShapes(22)) checkGemm(backend, tA, tB, shape, rng, true);
     });
 
+    it.each(VARIANTS)('matches the float64 reference on deep products and odd edges (K past 256, M, N off a 4×8 tile) (%s)', (_v, tA, tB) => {
+      // a backend may block the depth (the wasm one packs op(B) 256 rows of k at a time) and tile
+      // the output: these cross both boundaries, with M mod 4 and N mod 8 left over
+      const rng = new Rng(505);
+      for (const shape of [[5, 9, 257], [33, 17, 300], [4, 8, 513], [1, 1, 600], [9, 31, 256]] as Shape[]) checkGemm(backend, tA, tB, shape, rng, false);
+    });
+
     it('matches the float64 reference on the MLP products at batch 32, dense and sparse op(A)', () => {
       const rng = new Rng(303);
       for (const [label, tA, tB, M, N, K] of PIPELINE) {

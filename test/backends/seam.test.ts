@@ -5,14 +5,16 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { Backend } from '../../src/backends/backend.js';
-import { jsBackend, resolveBackend } from '../../src/backends/index.js';
+import { DEFAULT_BACKEND, jsBackend, listBackends, resolveBackend, wasmSimdSupported } from '../../src/backends/index.js';
+
+const realJs = jsBackend;
 import { Dense } from '../../src/nn/dense.js';
 import { Sequential } from '../../src/nn/sequential.js';
 import { Matrix } from '../../src/tensor/matrix.js';
 import { MT19937 } from '../../src/tensor/random.js';
 
-/** The js backend, with every call counted and the ArrayBuffer of every operand recorded. */
-function spyBackend() {
+/** A backend (the js one unless told), with every call counted and the ArrayBuffer of every operand recorded. */
+function spyBackend(jsBackend: Backend = realJs) {
   const calls: Record<string, number> = {};
   const buffers = new Set<ArrayBufferLike>();
   const note = (name: string, arrays: Float32Array[]) => {
@@ -62,7 +64,7 @@ describe('the backend a model is given', () => {
     const a = new Sequential(layers(), { backend: spy.backend });
     a.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
     const ha = a.fit(X, y, { epochs: 2, batchSize: 16, verbose: 0, validationSplit: 0.2 });
-    const b = new Sequential(layers());
+    const b = new Sequential(layers(), { backend: 'js' });
     b.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
     const hb = b.fit(X, y, { epochs: 2, batchSize: 16, verbose: 0, validationSplit: 0.2 });
     expect(a.backend).toBe(spy.backend);
@@ -80,9 +82,9 @@ describe('the backend a model is given', () => {
     expect(spy.calls.createArena).toBeGreaterThanOrEqual(1); // the arena's memory is the backend's too
   });
 
-  it('every operand of every kernel during a run is a view of one buffer: the arena', () => {
+  it.each(listBackends().map((b): [string, Backend] => [b.name, b]))('every operand of every kernel during a run is a view of one buffer: the arena (%s)', (name, inner) => {
     const { X, y } = data(90, 7);
-    const spy = spyBackend();
+    const spy = spyBackend(inner);
     const m = new Sequential(layers(), { backend: spy.backend, batchCapacity: 16 });
     m.compile({ optimizer: 'rmsprop', loss: 'binary_crossentropy' });
     m.build(7);
@@ -91,11 +93,16 @@ describe('the backend a model is given', () => {
     m.evaluate(X, y, { batchSize: 16 }); // the caller's y too is copied in first
     expect(spy.calls.rmsprop).toBeGreaterThan(0);
     expect(spy.buffers.size).toBe(1);
+    // on wasm, that buffer is a WebAssembly.Memory's: whole 64 KiB pages
+    if (name === 'wasm') expect([...spy.buffers][0].byteLength % 65536).toBe(0);
   });
 
   it('is resolved by name once; an unknown name lists the known ones', () => {
     expect(resolveBackend('js')).toBe(jsBackend);
-    expect(resolveBackend(undefined)).toBe(jsBackend);
-    expect(() => new Sequential([], { backend: 'wasm-simd' })).toThrow(/unknown backend 'wasm-simd' \(available: js\)/);
+    expect(resolveBackend(undefined).name).toBe(DEFAULT_BACKEND);
+    // the default is wasm where WebAssembly SIMD validates (it does in Node 20), js otherwise
+    expect(DEFAULT_BACKEND).toBe(wasmSimdSupported() ? 'wasm' : 'js');
+    expect(new Sequential([]).backend.name).toBe(DEFAULT_BACKEND);
+    expect(() => new Sequential([], { backend: 'wasm-simd' })).toThrow(/unknown backend 'wasm-simd' \(available: js, wasm\)/);
   });
 });

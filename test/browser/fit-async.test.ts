@@ -58,6 +58,7 @@ describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
       expect(errors).toEqual([]);
       if (process.env.DENSELY_SHOW_PAGE) console.log(text);
       expect(text).toMatch(/^Epoch 10\/10$/m);
+      expect(text).toMatch(/^backend: wasm$/m); // the default in a browser with WebAssembly SIMD
       expect(text).toContain('npy round trip identical: true');
       const m = /during fitAsync \((\d+) ms\): ([\d.]+)\/s; idle: ([\d.]+)\/s/.exec(text);
       expect(m, text).not.toBeNull();

@@ -65,12 +65,25 @@ describe('densely train', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(Object.keys(j).sort()).toEqual(
-      ['batchSize', 'epochs', 'features', 'fitSeconds', 'history', 'rows', 'samplesPerSecond', 'test', 'testRows', 'trainRows', 'usPerStep'].sort(),
+      ['backend', 'batchSize', 'epochs', 'features', 'fitSeconds', 'history', 'rows', 'samplesPerSecond', 'test', 'testRows', 'trainRows', 'usPerStep'].sort(),
     );
     expect([j.rows, j.features, j.trainRows, j.testRows, j.epochs, j.batchSize]).toEqual([600, 6, 480, 120, 2, 32]);
     expect(j.history.loss).toHaveLength(2);
     expect(j.test.accuracy).toBeGreaterThan(0.8);
     expect(j.test.auc).toBeGreaterThan(0.85);
+    // the default where WebAssembly SIMD exists (Node 20 has it)
+    expect(j.backend).toBe('wasm');
+  });
+
+  it('--backend js|wasm chooses the kernels, --json says which ran, and the two agree', () => {
+    const js = JSON.parse(run('train', '--data', data, '--epochs', '2', '--json', '--backend', 'js').out);
+    const wasm = JSON.parse(run('train', '--data', data, '--epochs', '2', '--json', '--backend', 'wasm').out);
+    expect([js.backend, wasm.backend]).toEqual(['js', 'wasm']);
+    expect(Math.abs(js.test.accuracy - wasm.test.accuracy)).toBeLessThan(0.01);
+    expect(Math.abs(js.history.loss[1] - wasm.history.loss[1])).toBeLessThan(1e-3);
+    const bad = run('train', '--data', data, '--backend', 'gpu');
+    expect(bad.code).toBe(2);
+    expect(bad.err).toMatch(/--backend must be 'js' or 'wasm', got 'gpu'/);
   });
 
   it('--labels reads labels from their own file (int64 here), features may be float64', () => {
@@ -113,6 +126,17 @@ describe('densely train', () => {
     expect(p.shape).toEqual([600, 1]);
     expect(Math.min(...(p.data as Float32Array))).toBeGreaterThan(0);
     expect(Math.max(...(p.data as Float32Array))).toBeLessThan(1);
+    // --backend on predict: the js and wasm kernels give the same probabilities to float32 tolerance
+    const byBackend = (backend: string) => {
+      const file = join(dir, `preds-${backend}.npy`);
+      expect(run('predict', '--model', model, '--data', join(dir, 'Xp.npy'), '--out', file, '--backend', backend).code).toBe(0);
+      return readNpy(readFileSync(file)).data as Float32Array;
+    };
+    const [js, wasm] = [byBackend('js'), byBackend('wasm')];
+    let worst = 0;
+    for (let i = 0; i < js.length; i++) worst = Math.max(worst, Math.abs(js[i] - wasm[i]));
+    expect(worst).toBeLessThan(1e-5);
+    expect(Array.from(wasm)).toEqual(Array.from(p.data as Float32Array)); // the default is wasm
   });
 
   it('bad input ends with one clear line naming the file or option, and a non-zero exit', () => {

@@ -69,6 +69,11 @@ describe('densely evaluate', () => {
     expect(j.profit.cuts).toHaveLength(10);
     expect(importance[0].aucDrop).toBeGreaterThan(0.05);
     expect(importance[0].aucDrop).toBeGreaterThanOrEqual(importance[4].aucDrop);
+    // --backend js: the same summary as the model loaded on the js backend scores it
+    const js = JSON.parse(run('evaluate', '--model', model, '--data', fresh, '--json', '--backend', 'js').out);
+    const jsScores = loadModelFile(model, { backend: 'js' }).model.predict(rows.sliceColumns(0, -1)).data;
+    expect(js.auc).toBe(scoreSummary(jsScores, rows.sliceColumns(-1).data).auc);
+    expect(Math.abs(js.auc - j.auc)).toBeLessThan(1e-4);
   });
 
   it('prints the summary: baseline, the confusion matrix, gains by decile and the top-10% sentence', () => {
