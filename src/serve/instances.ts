@@ -73,8 +73,13 @@ function checkCount(n: number, what: string): void {
   if (n > MAX_INSTANCES) throw bad(`${what} has ${n} entries; at most ${MAX_INSTANCES} per request (use :score for files)`);
 }
 
+/** Where a value sits, for messages: `instance 3, column 'age'`. */
+function at(i: number, name: string): string {
+  return `instance ${i}, column '${name}'`;
+}
+
 /** A JSON value as the cell text a CSV would hold. */
-function cellText(v: unknown, where: () => string): string {
+function cellText(v: unknown, i: number, name: string): string {
   switch (typeof v) {
     case 'string':
       return v;
@@ -84,18 +89,18 @@ function cellText(v: unknown, where: () => string): string {
       return v ? 'true' : 'false';
     default:
       if (v === null) return '';
-      throw bad(`${where()}: expected a number, a string or null, got ${Array.isArray(v) ? 'a list' : typeof v}`);
+      throw bad(`${at(i, name)}: expected a number, a string or null, got ${Array.isArray(v) ? 'a list' : typeof v}`);
   }
 }
 
-/** Encodes one value of column j into row r; refuses what the model cannot score. Returns 1 for an unseen category. */
-function encodeValue(served: ServedModel, j: number, v: unknown, X: Float32Array, r: number, where: () => string): number {
-  const { encoder } = served.columns!;
-  const c = typeof v === 'number' && encoder.isStandardized(j) ? encoder.encodeNumber(j, v, X, r * encoder.width) : encoder.encode(j, cellText(v, where), X, r * encoder.width);
+/** Encodes instance r's value v of column j into row r of X; refuses what the model cannot score. Returns 1 for an unseen category. */
+function encodeValue(served: ServedModel, j: number, v: unknown, X: Float32Array, r: number): number {
+  const { encoder, names } = served.columns!;
+  const c = typeof v === 'number' && encoder.isStandardized(j) ? encoder.encodeNumber(j, v, X, r * encoder.width) : encoder.encode(j, cellText(v, r, names[j]), X, r * encoder.width);
   if (c === CellOutcome.OK || c === CellOutcome.MISSING_CATEGORY || c === CellOutcome.IMPUTED) return 0;
   if (c === CellOutcome.UNSEEN) return 1;
-  if (c === CellOutcome.MISSING) throw bad(`${where()}: no value (${shown(v)}), and this model was trained without imputation for it`);
-  throw bad(`${where()}: expected ${encoder.isBinary(j) ? 'yes/no or true/false' : 'a number'}, got ${shown(v)}`);
+  if (c === CellOutcome.MISSING) throw bad(`${at(r, names[j])}: no value (${shown(v)}), and this model was trained without imputation for it`);
+  throw bad(`${at(r, names[j])}: expected ${encoder.isBinary(j) ? 'yes/no or true/false' : 'a number'}, got ${shown(v)}`);
 }
 
 /** Row format, raw columns: each instance an object keyed by column name. */
@@ -113,7 +118,7 @@ function objectRows(list: unknown[], served: ServedModel): { X: Matrix; unseen: 
     for (let j = 0; j < names.length; j++) {
       const name = names[j];
       if (!Object.hasOwn(o, name)) throw bad(`instance ${i}: missing column '${name}'`);
-      unseen += encodeValue(served, j, o[name], X.data, i, () => `instance ${i}, column '${name}'`);
+      unseen += encodeValue(served, j, o[name], X.data, i);
     }
   }
   return { X, unseen };
@@ -136,7 +141,7 @@ function columnRows(inputs: Record<string, unknown>, served: ServedModel): { X: 
   let unseen = 0;
   for (let j = 0; j < names.length; j++) {
     const col = inputs[names[j]] as unknown[];
-    for (let i = 0; i < n; i++) unseen += encodeValue(served, j, col[i], X.data, i, () => `instance ${i}, column '${names[j]}'`);
+    for (let i = 0; i < n; i++) unseen += encodeValue(served, j, col[i], X.data, i);
   }
   return { X, unseen };
 }
