@@ -26,6 +26,14 @@ type Message =
   | { densely: 'metrics'; id: number; snapshot: MetricsSnapshot }
   | { densely: 'ready'; url: string; version: string };
 
+/**
+ * The workers' young generation, in MB per semi-space. V8 grows it to 16 MB under the garbage
+ * that parsing large JSON bodies makes; capped at 4, two workers held 112 MB (PSS, all processes)
+ * instead of 172 MB under 1,000-row requests at concurrency 16, at no cost in requests/s that a
+ * noisy 5-second run could show. A --max-semi-space-size the user passes wins.
+ */
+const WORKER_SEMI_SPACE_MB = 4;
+
 /** Restarts allowed per minute before the primary gives up on a crashing worker. */
 const MAX_RESTARTS_PER_MINUTE = 5;
 /** How long the primary waits for the workers' counters. */
@@ -110,6 +118,8 @@ export function runPrimary(o: ServeOptions, workers: number, log: Log, onExit: (
   process.on('SIGHUP', () => {
     for (const w of alive()) if (w.isConnected()) w.send({ densely: 'reload' } satisfies Message);
   });
+  const userSet = [...process.execArgv, process.env.NODE_OPTIONS ?? ''].some((a) => a.includes('--max-semi-space-size'));
+  cluster.setupPrimary({ execArgv: userSet ? process.execArgv : [...process.execArgv, `--max-semi-space-size=${WORKER_SEMI_SPACE_MB}`] });
   for (let i = 0; i < workers; i++) fork();
 }
 
