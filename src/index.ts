@@ -12,10 +12,11 @@ export { resolveBackend, registerBackend, listBackends, jsBackend, DEFAULT_BACKE
 export * from './nn/index.js';
 export * from './optim/index.js';
 
-export { readNpy, writeNpy, npyToMatrixData, NpyError, type NpyArray, type NpyDtype, type NpyData } from './data/npy.js';
+export { DenselyError, NpyError, CsvError, ModelFileError, CheckpointError, InputError, DataError, TrainingError, oneLine } from './errors.js';
+export { readNpy, readNpyLayout, writeNpy, npyToMatrixData, MAX_AXES, MAX_HEADER_BYTES, type NpyArray, type NpyDtype, type NpyData, type NpyLayout, type ReadNpyOptions } from './data/npy.js';
 export { splitIndices, trainTestSplit, type SplitOptions } from './data/split.js';
 export { stratifiedSplitIndices } from './data/split.js';
-export { CsvParser, CsvError, parseCsv, forEachCsvRow, sniffDelimiter, type ChunkSource, type CsvOptions } from './data/csv.js';
+export { CsvParser, parseCsv, forEachCsvRow, sniffDelimiter, type ChunkSource, type CsvOptions } from './data/csv.js';
 export { Preprocessor, prepareCsv, scanCsv, readLabels, type PreprocessorJSON, type CsvScan, type Prepared } from './data/preprocessor.js';
 export { Standardizer, type StandardizerJSON } from './data/standardize.js';
 export { featureGroups, type FeatureGroup } from './data/feature-groups.js';

@@ -2,6 +2,6 @@
  * Node-only helpers (file system, gzip): `import { loadModel, loadNpyMatrix, fileChunks } from 'densely/node'`.
  * Importing this entry also lets `model.save(path)` write files (atomically).
  */
-export { loadNpyMatrix, readFileBytes, writeFileAtomic } from './node/files.js';
+export { loadNpyMatrix, readFileBytes, writeFileAtomic, inputLimits } from './node/files.js';
 export { fileChunks } from './node/chunks.js';
 export { saveModel, loadModel, loadModelFile } from './node/model-files.js';

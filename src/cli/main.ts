@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './args.js';
+import { oneLine } from '../errors.js';
+import { inputLimits } from '../node/files.js';
 import { processIo, StdoutClosed, type Io } from './io.js';
 import { evaluate, EVALUATE_USAGE } from './evaluate.js';
 import { predict, PREDICT_USAGE } from './predict.js';
@@ -24,11 +26,39 @@ usage:
   ${PREDICT_USAGE}
   ${PREPARE_USAGE}
 
+Options every command takes:
+  --max-input-bytes <int>     the most bytes read from one .gz, pipe or model file (default 4 GiB): a
+                              gzip bomb stops there
+  --debug                     print the stack trace of an error (errors are otherwise one line)
+
 Run 'densely <command> --help' for a command's options; 'densely --version' for the version.`;
+
+/** The default of --max-input-bytes (see inputLimits in src/node/files.ts). */
+const DEFAULT_MAX_INPUT_BYTES = inputLimits.maxInputBytes;
+
+/**
+ * Takes the options every command shares out of argv: --debug, and --max-input-bytes N (which
+ * sets inputLimits for this run). Returns the rest, and whether --debug was given.
+ */
+function globalOptions(argv: string[]): { rest: string[]; debug: boolean } {
+  const rest: string[] = [];
+  let debug = false;
+  inputLimits.maxInputBytes = DEFAULT_MAX_INPUT_BYTES;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--debug') debug = true;
+    else if (a === '--max-input-bytes' || a.startsWith('--max-input-bytes=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--max-input-bytes must be a positive whole number of bytes, got '${v ?? ''}'`);
+      inputLimits.maxInputBytes = Number(v);
+    } else rest.push(a);
+  }
+  return { rest, debug };
+}
 
 /** Runs one command; returns the exit code. Errors become one clear line on stderr, never a stack trace. */
 export function main(argv: string[], io: Io = processIo): number {
-  const [command, ...rest] = argv;
+  const [command, ...args] = argv;
   if (command === '--version' || command === '-v' || command === 'version') {
     io.out(`densely ${version()}`);
     return 0;
@@ -42,16 +72,20 @@ export function main(argv: string[], io: Io = processIo): number {
     io.err(`densely: unknown command '${command}' (expected ${Object.keys(COMMANDS).join(', ')}; see densely --help)`);
     return 2;
   }
+  let debug = Boolean(process.env.DENSELY_DEBUG);
   try {
-    return run(rest, io);
+    const g = globalOptions(args);
+    debug ||= g.debug;
+    return run(g.rest, io);
   } catch (e) {
     if (e instanceof StdoutClosed) return 0; // the reader stopped early (| head): nothing went wrong
     if (e instanceof UsageError) {
-      io.err(`densely ${e.message}\nsee 'densely ${command} --help'`);
+      io.err(`densely ${oneLine(e.message)}\nsee 'densely ${command} --help'`);
       return 2;
     }
-    io.err(`densely ${command}: ${(e as Error).message}`);
-    if (process.env.DENSELY_DEBUG) io.err((e as Error).stack ?? '');
+    // one line, whatever the message holds (a file name with a newline cannot fake a second one)
+    io.err(`densely ${command}: ${oneLine(e instanceof Error ? e.message : String(e))}`);
+    if (debug) io.err((e as Error).stack ?? '');
     return 1;
   }
 }

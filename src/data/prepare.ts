@@ -15,6 +15,7 @@
  * What was fitted comes back as a {@link Preprocessing}, plain JSON, which the model file stores so
  * that predict replays it.
  */
+import { DataError } from '../errors.js';
 import { countNonFinite, findNonBinary, findNonFinite } from '../tensor/checks.js';
 import { Matrix } from '../tensor/matrix.js';
 import type { ChunkSource } from './csv.js';
@@ -131,14 +132,14 @@ export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): Traini
     y = checkLabelsFit(o.labels, table, labelsName, path);
     X = table;
   } else {
-    if (table.cols < 2) throw new Error(`${path}: needs at least 2 columns (features, then the label), got shape [${table.rows}, ${table.cols}]`);
+    if (table.cols < 2) throw new DataError(path, `needs at least 2 columns (features, then the label), got shape [${table.rows}, ${table.cols}]`);
     X = table.sliceColumns(0, -1);
     y = table.sliceColumns(-1);
   }
   if (o.featureNames && o.featureNames.length !== X.cols) {
-    throw new RangeError(`${path}: ${o.featureNames.length} feature names for ${X.cols} feature columns`);
+    throw new DataError(path, `${o.featureNames.length} feature names for ${X.cols} feature columns`);
   }
-  if (X.rows === 0) throw new Error(`${path}: has no rows`);
+  if (X.rows === 0) throw new DataError(path, `has no rows`);
   checkBinaryLabels(y, labelsName ?? `${path} (label = last column)`);
   const impute = o.impute ?? 'none';
   if (impute !== 'mean') checkFiniteCells(X, path);
@@ -152,7 +153,7 @@ export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): Traini
     try {
       s = Standardizer.fit(XTrain.data, X.cols, { impute, scale: o.standardize ?? false });
     } catch (e) {
-      throw new Error(`${path}: ${(e as Error).message}`);
+      throw new DataError(path, `${(e as Error).message}`);
     }
     const filled = countNonFinite(XTrain.data) + countNonFinite(XTest.data);
     if (filled > 0) warnings.push(`${path}: filled ${filled} NaN/Inf cell(s) with the training mean (--impute mean)`);
@@ -193,12 +194,12 @@ export function prepareCsvTraining(source: ChunkSource, o: CsvTrainingOptions = 
     impute: o.impute,
     types: o.types,
     split: (rows, scan) => {
-      if (scan.label === null) throw new Error(`${name}: no label column`);
-      if (rows < 2) throw new Error(`${name}: needs at least 2 data rows to split, found ${rows}`);
+      if (scan.label === null) throw new DataError(name, `no label column`);
+      if (rows < 2) throw new DataError(name, `needs at least 2 data rows to split, found ${rows}`);
       return splitRows(rows, () => readLabels(source, scan), o);
     },
   });
-  if (p.y === null) throw new Error(`${name}: no label column`);
+  if (p.y === null) throw new DataError(name, `no label column`);
   const X = new Matrix(p.rows, p.cols, p.X);
   const y = new Matrix(p.rows, 1, p.y);
   const n = p.nTrain;
@@ -234,7 +235,7 @@ export function preparePredictFeatures(
 ): PredictFeatures {
   if (!(input instanceof Matrix)) {
     const name = source ?? input.sourceName ?? 'input';
-    if (preprocessing?.kind !== 'csv') throw new Error(`${name}: is read as CSV, but this model was trained on .npy features; give a .npy file`);
+    if (preprocessing?.kind !== 'csv') throw new DataError(name, `is read as CSV, but this model was trained on .npy features; give a .npy file`);
     const pre = Preprocessor.fromJSON(preprocessing.preprocessor);
     const t = pre.transform(input, { withLabels: false, source: name });
     return { X: new Matrix(t.rows, t.cols, t.X), warnings: t.warnings };
@@ -243,7 +244,7 @@ export function preparePredictFeatures(
   const name = source ?? 'input';
   if (X.cols !== inputSize) {
     const hint = preprocessing?.kind === 'csv' ? ' (this model was trained on CSV: pass the raw CSV rows)' : '';
-    throw new Error(`${name}: has ${X.cols} columns (shape [${X.rows}, ${X.cols}]) but the model expects ${inputSize} features${hint}`);
+    throw new DataError(name, `has ${X.cols} columns (shape [${X.rows}, ${X.cols}]) but the model expects ${inputSize} features${hint}`);
   }
   if (preprocessing?.kind === 'npy') {
     const s = Standardizer.fromJSON(preprocessing.standardizer);
@@ -271,8 +272,8 @@ export interface EvaluationData extends PredictFeatures {
 export function prepareEvaluation(input: ChunkSource | Matrix, preprocessing: Preprocessing | null, inputSize: number, o: { labels?: Matrix; labelsSource?: string; source?: string } = {}): EvaluationData {
   if (!(input instanceof Matrix)) {
     const name = o.source ?? input.sourceName ?? 'input';
-    if (o.labels) throw new Error(`${name}: is read as CSV, whose labels are its label column; labels from another file go with .npy features`);
-    if (preprocessing?.kind !== 'csv') throw new Error(`${name}: is read as CSV, but this model was trained on .npy features; give a .npy file`);
+    if (o.labels) throw new DataError(name, `is read as CSV, whose labels are its label column; labels from another file go with .npy features`);
+    if (preprocessing?.kind !== 'csv') throw new DataError(name, `is read as CSV, but this model was trained on .npy features; give a .npy file`);
     const pre = Preprocessor.fromJSON(preprocessing.preprocessor);
     const t = pre.transform(input, { withLabels: true, source: name });
     return { X: new Matrix(t.rows, t.cols, t.X), y: new Matrix(t.rows, 1, t.y as Float32Array), warnings: t.warnings };
@@ -284,7 +285,7 @@ export function prepareEvaluation(input: ChunkSource | Matrix, preprocessing: Pr
     y = checkLabelsFit(o.labels, table, o.labelsSource ?? 'labels', name);
   } else {
     if (table.cols !== inputSize + 1) {
-      throw new Error(`${name}: has ${table.cols} columns; to evaluate, give the model's ${inputSize} features and the label as the last column, or the labels in their own file`);
+      throw new DataError(name, `has ${table.cols} columns; to evaluate, give the model's ${inputSize} features and the label as the last column, or the labels in their own file`);
     }
     y = table.sliceColumns(-1);
     table = table.sliceColumns(0, -1);
@@ -306,7 +307,7 @@ export function prepareEvaluation(input: ChunkSource | Matrix, preprocessing: Pr
 export function prepareCsvTable(source: ChunkSource, o: CsvRouteOptions = {}): CsvTable {
   const name = o.source ?? source.sourceName ?? 'input';
   const p = prepareCsv(source, { label: o.label, drop: o.drop, delimiter: o.delimiter, impute: o.impute, source: name });
-  if (!p.y || !p.preprocessor.label) throw new Error(`${name}: no label column`);
+  if (!p.y || !p.preprocessor.label) throw new DataError(name, `no label column`);
   const width = p.cols + 1;
   const table = new Matrix(p.rows, width);
   for (let r = 0; r < p.rows; r++) {
@@ -318,8 +319,8 @@ export function prepareCsvTable(source: ChunkSource, o: CsvRouteOptions = {}): C
 
 /** Labels given in their own matrix: one column, one per row of the table; errors name both. */
 function checkLabelsFit(y: Matrix, table: Matrix, labelsName: string, tableName: string): Matrix {
-  if (y.cols !== 1) throw new Error(`${labelsName}: labels must be one column, got shape [${y.rows}, ${y.cols}]`);
-  if (y.rows !== table.rows) throw new Error(`${labelsName}: has ${y.rows} labels but ${tableName} has ${table.rows} rows`);
+  if (y.cols !== 1) throw new DataError(labelsName, `labels must be one column, got shape [${y.rows}, ${y.cols}]`);
+  if (y.rows !== table.rows) throw new DataError(labelsName, `has ${y.rows} labels but ${tableName} has ${table.rows} rows`);
   return y;
 }
 
@@ -327,8 +328,8 @@ function checkLabelsFit(y: Matrix, table: Matrix, labelsName: string, tableName:
 function checkFiniteCells(X: Matrix, source: string): void {
   const bad = findNonFinite(X.data, X.cols);
   if (bad) {
-    throw new Error(
-      `${source}: column ${bad.firstColumn} has NaN or Inf in ${bad.inFirstColumn} row(s) (${bad.rows} row(s) in all); fix the data or use --impute mean`,
+    throw new DataError(
+      source, `column ${bad.firstColumn} has NaN or Inf in ${bad.inFirstColumn} row(s) (${bad.rows} row(s) in all); fix the data or use --impute mean`,
     );
   }
 }
@@ -338,6 +339,6 @@ function checkBinaryLabels(y: Matrix, source: string): void {
   const bad = findNonBinary(y.data, 10);
   if (bad) {
     const more = bad.distinctCount > bad.distinct.length ? ', …' : '';
-    throw new Error(`${source}: labels must be 0 or 1 for binary cross-entropy; found ${bad.distinctCount} distinct values: ${bad.distinct.join(', ')}${more}`);
+    throw new DataError(source, `labels must be 0 or 1 for binary cross-entropy; found ${bad.distinctCount} distinct values: ${bad.distinct.join(', ')}${more}`);
   }
 }

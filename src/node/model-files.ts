@@ -6,6 +6,7 @@ import { modelFile, modelFromFile, type DataSections, type LoadedModel } from '.
 import { registerPathWriter } from '../nn/save-handlers.js';
 import type { Sequential, ToJSONOptions } from '../nn/sequential.js';
 import { readFileBytes, writeFileAtomic } from './files.js';
+import { asDenselyError, ModelFileError } from '../errors.js';
 
 registerPathWriter((path, document) => writeFileAtomic(path, JSON.stringify(document)));
 
@@ -24,9 +25,13 @@ export function loadModelFile(path: string): LoadedModel {
   try {
     json = JSON.parse(text);
   } catch (e) {
-    throw new Error(`${path}: not a densely model file (invalid JSON: ${(e as Error).message})`);
+    throw new ModelFileError(path, `not a densely model file (invalid JSON: ${(e as Error).message})`);
   }
-  return modelFromFile(json, path);
+  try {
+    return modelFromFile(json, path);
+  } catch (e) {
+    throw asDenselyError(e, ModelFileError, path); // whatever slipped past the checks still names the file
+  }
 }
 
 /**
