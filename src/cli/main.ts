@@ -11,7 +11,8 @@ import { predict, PREDICT_USAGE } from './predict.js';
 import { prepare, PREPARE_USAGE } from './prepare.js';
 import { train, TRAIN_USAGE } from './train.js';
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => number> = { train, evaluate, predict, prepare };
+/** A command returns its exit code; train returns a Promise when it watches for Ctrl-C (see train.ts). */
+const COMMANDS: Record<string, (argv: string[], io: Io) => number | Promise<number>> = { train, evaluate, predict, prepare };
 
 /** The package's version, from its package.json (two folders up, from src/cli and from dist/cli alike); read when asked. */
 function version(): string {
@@ -56,8 +57,12 @@ function globalOptions(argv: string[]): { rest: string[]; debug: boolean } {
   return { rest, debug };
 }
 
-/** Runs one command; returns the exit code. Errors become one clear line on stderr, never a stack trace. */
-export function main(argv: string[], io: Io = processIo): number {
+/**
+ * Runs one command; returns the exit code (a Promise of it while `train` watches for Ctrl-C, with
+ * an io that can tell it: processIo). Errors become one clear line on stderr; a stack trace only
+ * with --debug.
+ */
+export function main(argv: string[], io: Io = processIo): number | Promise<number> {
   const [command, ...args] = argv;
   if (command === '--version' || command === '-v' || command === 'version') {
     io.out(`densely ${version()}`);
@@ -73,11 +78,7 @@ export function main(argv: string[], io: Io = processIo): number {
     return 2;
   }
   let debug = Boolean(process.env.DENSELY_DEBUG);
-  try {
-    const g = globalOptions(args);
-    debug ||= g.debug;
-    return run(g.rest, io);
-  } catch (e) {
+  const report = (e: unknown): number => {
     if (e instanceof StdoutClosed) return 0; // the reader stopped early (| head): nothing went wrong
     if (e instanceof UsageError) {
       io.err(`densely ${oneLine(e.message)}\nsee 'densely ${command} --help'`);
@@ -87,5 +88,13 @@ export function main(argv: string[], io: Io = processIo): number {
     io.err(`densely ${command}: ${oneLine(e instanceof Error ? e.message : String(e))}`);
     if (debug) io.err((e as Error).stack ?? '');
     return 1;
+  };
+  try {
+    const g = globalOptions(args);
+    debug ||= g.debug;
+    const code = run(g.rest, io);
+    return typeof code === 'number' ? code : code.catch(report);
+  } catch (e) {
+    return report(e);
   }
 }

@@ -47,6 +47,11 @@ export interface PredictOptions {
 export interface ToJSONOptions {
   /** Also store the optimizer's moments and step count (Keras's include_optimizer). Default false. */
   includeOptimizer?: boolean;
+  /**
+   * Give each weight's values as a Float32Array copy instead of a list of numbers: for writers
+   * that stream the document (half the memory of a list of 100M numbers). Same JSON text.
+   */
+  typedValues?: boolean;
 }
 
 /**
@@ -312,7 +317,7 @@ export class Sequential implements TrainableModel {
       name: this.name,
       seed: this.seed,
       layers: this.layers.map((l) => l.toJSON()),
-      weights: this.paramList.map((p, i) => ({ name: p.name, shape: shapes[i], values: Array.from(p.param) })),
+      weights: this.paramList.map((p, i) => ({ name: p.name, shape: shapes[i], values: options.typedValues ? (p.param.slice() as unknown as number[]) : Array.from(p.param) })),
       compile: this.compileConfig ? structuredClone(this.compileConfig) : null,
     };
     if (options.includeOptimizer && this.optimizer) {

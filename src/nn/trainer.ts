@@ -96,6 +96,8 @@ export interface FitOptions {
   classWeight?: Record<number, number>;
   /** Where verbose lines go (default console.log). */
   print?: (line: string) => void;
+  /** A NaN or Infinity in a batch's loss or gradients: 'stop' (throw a TrainingError, weights as before the batch; default) or 'skip-batch' (undo nothing, skip its update). */
+  onNan?: 'stop' | 'skip-batch';
   /** fitAsync only: train at most this long between yields to the event loop (default 2 ms, at most 16). */
   yieldEveryMs?: number;
 }

@@ -171,16 +171,25 @@ export interface AtomicWriter {
   abort(): void;
 }
 
+/** The most bytes handed to one writeSync: well under the 2^31 - 1 a single write can take. */
+export const WRITE_CHUNK_BYTES = 1 << 30;
+
+/** How the writer writes: fs.writeSync's signature; tests inject their own. */
+export type WriteFn = (fd: number, data: Uint8Array, offset: number, length: number) => number;
+
 /**
  * Opens a file to be written so that it is never half-written: the bytes go to a temporary file
- * in the same folder, are flushed to disk, and only on commit renamed over the target. Errors
- * name the path; after one, the temporary file is gone and the old file untouched.
+ * in the same folder, are flushed to disk, and only on commit renamed over the target. Any size
+ * works: each write goes down in pieces of at most WRITE_CHUNK_BYTES (one writeSync fails past
+ * 2 GiB). Errors name the path; after one, the temporary file is gone and the old file untouched.
  *
  * @example
  * const w = openAtomicWriter('scores.csv');
  * try { w.write('score\n'); w.write('0.5\n'); w.commit(); } catch (e) { w.abort(); throw e; }
  */
-export function openAtomicWriter(path: string): AtomicWriter {
+export function openAtomicWriter(path: string, options: { write?: WriteFn; chunkBytes?: number } = {}): AtomicWriter {
+  const writeFn: WriteFn = options.write ?? ((fd, data, offset, length) => writeSync(fd, data, offset, length));
+  const chunk = options.chunkBytes ?? WRITE_CHUNK_BYTES;
   removeStaleTemps(path);
   const tmp = join(dirname(path), `.${basename(path)}.${process.pid}.${Date.now()}.tmp`);
   let fd: number | undefined;
@@ -188,7 +197,7 @@ export function openAtomicWriter(path: string): AtomicWriter {
     if (fd !== undefined) closeSync(fd);
     fd = undefined;
     rmSync(tmp, { force: true });
-    throw new Error(`${path}: could not write (${(e as Error).message})`);
+    throw new InputError(path, `could not write (${(e as Error).message})`);
   };
   try {
     fd = openSync(tmp, 'wx');
@@ -199,7 +208,11 @@ export function openAtomicWriter(path: string): AtomicWriter {
     write(data) {
       try {
         const bytes = typeof data === 'string' ? Buffer.from(data, 'utf8') : data;
-        for (let off = 0; off < bytes.length; ) off += writeSync(fd as number, bytes, off, bytes.length - off);
+        for (let off = 0; off < bytes.length; ) {
+          const n = writeFn(fd as number, bytes, off, Math.min(chunk, bytes.length - off));
+          if (!(n > 0)) throw new Error(`the system wrote ${n} bytes`);
+          off += n;
+        }
       } catch (e) {
         fail(e);
       }
@@ -220,6 +233,75 @@ export function openAtomicWriter(path: string): AtomicWriter {
       rmSync(tmp, { force: true });
     },
   };
+}
+
+/**
+ * Writes a JSON document atomically without building it as one string: the text goes out in
+ * pieces of about 1 MB as the document is walked, so a model of 100M parameters (a JSON text far
+ * past V8's ~512 MB string limit) saves. The bytes are JSON.stringify's for plain data; typed
+ * arrays are written as lists.
+ */
+export function writeJsonAtomic(path: string, doc: unknown, options: { write?: WriteFn } = {}): void {
+  const w = openAtomicWriter(path, options);
+  try {
+    const out = new JsonChunks((bytes) => w.write(bytes));
+    out.value(doc);
+    out.flush();
+    w.commit();
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+}
+
+/** JSON text produced in ~1 MB UTF-8 pieces (see writeJsonAtomic). */
+class JsonChunks {
+  private parts: string[] = [];
+  private size = 0;
+  constructor(private readonly sink: (bytes: Uint8Array) => void) {}
+
+  private put(s: string): void {
+    this.parts.push(s);
+    this.size += s.length;
+    if (this.size >= 1 << 20) this.flush();
+  }
+
+  flush(): void {
+    if (this.parts.length === 0) return;
+    this.sink(Buffer.from(this.parts.join(''), 'utf8'));
+    this.parts = [];
+    this.size = 0;
+  }
+
+  value(v: unknown): void {
+    if (v !== null && typeof v === 'object' && typeof (v as { toJSON?: unknown }).toJSON === 'function') v = (v as { toJSON(): unknown }).toJSON();
+    if (v === null || typeof v !== 'object') {
+      this.put(JSON.stringify(v) ?? 'null');
+      return;
+    }
+    if (Array.isArray(v) || ArrayBuffer.isView(v)) {
+      const a = v as ArrayLike<unknown>;
+      this.put('[');
+      for (let i = 0; i < a.length; i++) {
+        if (i > 0) this.put(',');
+        const x = a[i];
+        if (typeof x === 'number') this.put(Number.isFinite(x) ? String(x) : 'null');
+        else if (x === undefined || typeof x === 'function') this.put('null');
+        else this.value(x);
+      }
+      this.put(']');
+      return;
+    }
+    this.put('{');
+    let first = true;
+    for (const [k, x] of Object.entries(v)) {
+      if (x === undefined || typeof x === 'function') continue;
+      this.put(`${first ? '' : ','}${JSON.stringify(k)}:`);
+      first = false;
+      this.value(x);
+    }
+    this.put('}');
+  }
 }
 
 /**
@@ -385,4 +467,24 @@ function gunzipNpy(path: string, max: number): Uint8Array {
   // one byte past the need: a longer output is trailing data, and stops right there
   const bytes = gunzipAtMost(path, raw, need + 1, () => new NpyError(path, `decompresses to more bytes than its shape needs (${formatBytes(layout.dataBytes)} of data): trailing data after the array`));
   return bytes;
+}
+
+/**
+ * Throws, naming the path, unless `dir` is a writable folder or can be made as one (its parent
+ * is a writable folder). For a checkpoint folder, checked before any training.
+ */
+export function checkWritableFolder(dir: string): void {
+  let st;
+  try {
+    st = statSync(dir);
+  } catch {
+    checkWritableTarget(dir); // a new folder: its parent must take it
+    return;
+  }
+  if (!st.isDirectory()) throw new InputError(dir, 'cannot write checkpoints there: it is not a folder');
+  try {
+    accessSync(dir, constants.W_OK);
+  } catch {
+    throw new InputError(dir, 'cannot write checkpoints there: the folder is not writable');
+  }
 }

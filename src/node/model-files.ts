@@ -5,17 +5,19 @@
 import { modelFile, modelFromFile, type DataSections, type LoadedModel } from '../io/model-file.js';
 import { registerPathWriter } from '../nn/save-handlers.js';
 import type { Sequential, ToJSONOptions } from '../nn/sequential.js';
-import { readFileBytes, writeFileAtomic } from './files.js';
+import { readFileBytes, writeJsonAtomic } from './files.js';
 import { asDenselyError, ModelFileError } from '../errors.js';
 
-registerPathWriter((path, document) => writeFileAtomic(path, JSON.stringify(document)));
+registerPathWriter((path, document) => writeJsonAtomic(path, document));
 
 /**
  * Saves the model and its data sections (preparation, featureNames, training) to `path`: the
- * one model file, written atomically, so a failed save never leaves a half-written model.
+ * one model file, written atomically, so a failed save never leaves a half-written model, and
+ * streamed in pieces, so its size is not limited by the longest string JavaScript can hold.
  */
 export function saveModel(path: string, model: Sequential, sections: DataSections = {}, options: ToJSONOptions = {}): void {
-  writeFileAtomic(path, JSON.stringify(modelFile(model, sections, options)));
+  // streamed, with the weights as typed arrays: no one JSON string, no boxed copy of every weight
+  writeJsonAtomic(path, modelFile(model, sections, { ...options, typedValues: true }));
 }
 
 /** A model file (any version, from the API or the CLI) as a compiled model and its data sections. */
