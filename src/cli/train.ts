@@ -53,7 +53,35 @@ export const TRAIN_SPEC: Spec = {
 
 export const TRAIN_USAGE = 'densely train [--data F.npy|F.csv] [options]';
 
+/** SIGINT/SIGTERM seen while train runs (set by io.onInterrupt's handler). */
+interface Interrupts {
+  signal: string | null;
+}
+
+/**
+ * `densely train`. With an io that reports signals (the real process), the handlers are in place
+ * from the start, so a Ctrl-C during loading is seen at the first slice of steps; the result is
+ * then a Promise (see runInSlices).
+ */
 export function train(argv: string[], io: Io): number | Promise<number> {
+  if (!io.onInterrupt) return trainWith(argv, io, null);
+  const seen: Interrupts = { signal: null };
+  const stop = io.onInterrupt((s) => (seen.signal ??= s));
+  let result: number | Promise<number>;
+  try {
+    result = trainWith(argv, io, seen);
+  } catch (e) {
+    stop();
+    throw e;
+  }
+  if (typeof result === 'number') {
+    stop();
+    return result;
+  }
+  return result.finally(stop);
+}
+
+function trainWith(argv: string[], io: Io, seen: Interrupts | null): number | Promise<number> {
   const o = commandOptions('train', argv, TRAIN_SPEC, TRAIN_USAGE, [], io.out);
   if (o === null) return 0;
   const epochs = (o.epochs as number | undefined) ?? 10;
@@ -154,14 +182,14 @@ export function train(argv: string[], io: Io): number | Promise<number> {
   };
   const started = performance.now();
   const finish = (): number => finishTraining({ o, io, json, data, model, trainer, started, epochs, batchSize, testSize, randomState, seed, learningRate, classWeight, sections });
-  if (!io.onInterrupt) {
+  if (seen === null) {
     while (!trainer.done) {
       trainer.step();
       afterStep();
     }
     return finish();
   }
-  return runInSlices(trainer, afterStep, io.onInterrupt).then((signal) => {
+  return runInSlices(trainer, afterStep, seen).then((signal) => {
     if (signal === null) return finish();
     const dir = checkpointDir ?? (o.save ? `${o.save as string}.checkpoints` : null);
     const { epoch, step } = trainer.position;
@@ -178,23 +206,17 @@ export function train(argv: string[], io: Io): number | Promise<number> {
 }
 
 /** Runs steps in ~50 ms slices, yielding to the event loop between them so a signal can arrive. Resolves with the signal's name, or null when training ended. */
-async function runInSlices(trainer: Trainer, afterStep: () => void, onInterrupt: NonNullable<Io['onInterrupt']>): Promise<string | null> {
-  let signal: string | null = null;
-  const stop = onInterrupt((s) => (signal ??= s));
-  try {
-    while (!trainer.done) {
-      const until = performance.now() + 50;
-      do {
-        trainer.step(); // a signal never cuts a step: it is seen between slices
-        afterStep();
-      } while (!trainer.done && performance.now() < until);
-      await new Promise((r) => setImmediate(r));
-      if (signal !== null) return signal;
-    }
-    return null;
-  } finally {
-    stop();
+async function runInSlices(trainer: Trainer, afterStep: () => void, seen: Interrupts): Promise<string | null> {
+  while (!trainer.done) {
+    await new Promise((r) => setImmediate(r)); // a signal's handler runs here, between slices
+    if (seen.signal !== null) return seen.signal;
+    const until = performance.now() + 50;
+    do {
+      trainer.step(); // a signal never cuts a step
+      afterStep();
+    } while (!trainer.done && performance.now() < until);
   }
+  return null;
 }
 
 /** An argument as a POSIX shell reads it back: bare when safe, else single-quoted. */

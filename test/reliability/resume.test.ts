@@ -34,13 +34,23 @@ function dataset(dir: string, n: number): string {
   return path;
 }
 
-/** Runs the CLI, killing it with `signal` after `killAfterMs` (if given). */
-function runCli(args: string[], killAfterMs?: number, signal: NodeJS.Signals = 'SIGKILL'): Promise<{ code: number | null; signal: string | null; stderr: string }> {
+/**
+ * Runs the CLI, killing it with `signal` after `killAfterMs` (if given), counted from when its
+ * stdout first matches `after` (when given: so a machine under load cannot kill it before it trains).
+ */
+function runCli(args: string[], killAfterMs?: number, signal: NodeJS.Signals = 'SIGKILL', after?: RegExp): Promise<{ code: number | null; signal: string | null; stderr: string }> {
   return new Promise((resolve) => {
-    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'ignore', 'pipe'] });
+    const child = spawn(process.execPath, [bin, ...args], { stdio: ['ignore', 'pipe', 'pipe'] });
     let stderr = '';
+    let stdout = '';
+    let timer: NodeJS.Timeout | null = null;
+    const arm = () => (timer ??= setTimeout(() => child.kill(signal), killAfterMs));
     child.stderr.on('data', (b: Buffer) => (stderr += b.toString()));
-    const timer = killAfterMs === undefined ? null : setTimeout(() => child.kill(signal), killAfterMs);
+    child.stdout.on('data', (b: Buffer) => {
+      stdout += b.toString();
+      if (killAfterMs !== undefined && after?.test(stdout)) arm();
+    });
+    if (killAfterMs !== undefined && after === undefined) arm();
     child.on('exit', (code, sig) => {
       if (timer) clearTimeout(timer);
       resolve({ code, signal: sig, stderr });
@@ -92,8 +102,8 @@ describe('kill and resume', () => {
     const dir = mkdtempSync(join(tmpdir(), 'densely-int-'));
     const data = dataset(dir, 1500);
     const save = join(dir, 'model.json');
-    const args = ['train', '--data', data, '--epochs', '30', '--batch-size', '16', '--json', '--save', save];
-    const r = await runCli(args, 700, 'SIGINT');
+    const args = ['train', '--data', data, '--epochs', '30', '--batch-size', '16', '--save', save];
+    const r = await runCli(args, 200, 'SIGINT', /Epoch 2\//); // in the second epoch
     expect(r.code, r.stderr).toBe(130);
     const m = /densely: resume with: densely train (.*)$/m.exec(r.stderr);
     expect(m, r.stderr).not.toBeNull();
