@@ -310,6 +310,8 @@ function finishTraining(c: FinishContext): number {
     test: { loss: test.loss, accuracy: test.accuracy, auc, ...(summary ? { ...summary, importance } : {}) },
   };
   if (noSummary) io.err(`densely: warning: no test summary: ${noSummary}`);
+  const skipped = c.trainer.skipped;
+  if (skipped.length) io.err(`densely: warning: --on-nan skip-batch skipped ${skipped.length} batch${skipped.length === 1 ? '' : 'es'} with a NaN or an Infinity (first: ${skipped[0]})`);
   if (o.report) {
     if (!summary) throw new Error(`--report: no report: ${noSummary}`);
     const provenance = { data: data.source, rows: data.rows, features: XTrain.cols, 'train rows': XTrain.rows, 'test rows': XTest.rows, 'test size': testSize, 'random state (split)': randomState, seed, epochs, 'batch size': batchSize, 'learning rate': learningRate, ...(classWeight ? { 'class weight': JSON.stringify(classWeight) } : {}) };

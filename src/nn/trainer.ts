@@ -14,6 +14,7 @@
 import type { Backend } from '../backends/backend.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { fingerprint } from '../tensor/fingerprint.js';
+import { TrainingError } from '../errors.js';
 import type { Matrix } from '../tensor/matrix.js';
 import type { MT19937, MT19937State } from '../tensor/random.js';
 import type { RowViews } from '../tensor/row-views.js';
@@ -74,6 +75,36 @@ export function trainStep(net: Net, loss: Loss, fused: boolean, optimizer: Optim
   // 4. update
   optimizer.step();
   return lossSum;
+}
+
+/**
+ * Where a step went non-finite, in words, or null when it did not: the loss, and the first layer
+ * (in forward order) with a NaN or an Infinity in a gradient.
+ *
+ * @example
+ * nonFiniteIn(model, NaN); // 'the loss is NaN; first layer with a bad value: dense (the gradient dense/kernel[3] is NaN)'
+ */
+export function nonFiniteIn(net: Net, lossSum: number): string | null {
+  let bad: string | null = null;
+  search: for (const layer of net.layers) {
+    for (const { name, grad } of layer.params()) {
+      for (let i = 0; i < grad.length; i++) {
+        const g = grad[i];
+        if (g - g !== 0) {
+          // NaN or ±Infinity: g - g is NaN for both, 0 for every finite g
+          bad = `first layer with a bad value: ${layer.name} (the gradient ${name}[${i}] is ${g})`;
+          break search;
+        }
+      }
+    }
+  }
+  if (Number.isFinite(lossSum)) return bad === null ? null : `a gradient is not finite; ${bad}`;
+  return `the loss is ${lossSum}; ${bad ?? 'every gradient is finite'}`;
+}
+
+function onNanOption(v: unknown): 'stop' | 'skip-batch' {
+  if (v === undefined || v === 'stop' || v === 'skip-batch') return (v ?? 'stop') as 'stop' | 'skip-batch';
+  throw new RangeError(`fit: onNan must be 'stop' or 'skip-batch', got ${JSON.stringify(v)}`);
 }
 
 // ── The Trainer ───────────────────────────────────────────────────────────────────────────────
@@ -150,6 +181,8 @@ export interface TrainingState {
     validationData: boolean;
     classWeight: Record<number, number> | null;
     verbose: 0 | 1 | 2;
+    /** What a NaN or Infinity in a batch does (absent in states from before the guard: 'stop'). */
+    onNan?: 'stop' | 'skip-batch';
   };
   /** The model's signature() and a fingerprint of the data, checked on restore. */
   check: { model: string; data: string; validation: string | null };
@@ -223,6 +256,8 @@ export class Trainer {
 
   /** The newest run on each model: a newer one supersedes a paused one, never a running one. */
   private static readonly current = new WeakMap<TrainableModel, Trainer>();
+  /** Batches skipped under onNan 'skip-batch', as "epoch E, batch B of N: what was bad". */
+  readonly skipped: string[] = [];
 
   private constructor(
     private readonly model: TrainableModel,
@@ -289,6 +324,7 @@ export class Trainer {
       validationData: options.validationData !== undefined,
       classWeight: classWeight ? { ...classWeight } : null,
       verbose,
+      onNan: onNanOption(options.onNan),
     };
     return new Trainer(model, split.X, split.y, data.X, data.y, split.validation, config, classWeight, options.callbacks ?? [], options.print ?? console.log, options.seed);
   }
@@ -313,6 +349,7 @@ export class Trainer {
       validationSplit: c.validationSplit ?? undefined,
       validationData: options.validationData,
       verbose: c.verbose,
+      onNan: c.onNan ?? 'stop',
       classWeight: c.classWeight ?? undefined,
       callbacks: options.callbacks,
       print: options.print,
@@ -438,7 +475,20 @@ export class Trainer {
       batchWeight = 0;
       for (let i = 0; i < rows; i++) batchWeight += w[i];
     }
-    const batchLoss = trainStep(model, this.loss, this.fused, this.optimizer, rows, w);
+    // 1–3, then the numeric guard, then 4: a NaN or an Infinity never reaches the weights
+    const batchLoss = forwardBackward(model, this.loss, this.fused, rows, w);
+    const bad = nonFiniteIn(model, batchLoss);
+    if (bad !== null) {
+      const where = `epoch ${this.epoch + 1}, batch ${step + 1} of ${this.steps}`;
+      if ((this.config.onNan ?? 'stop') === 'stop') {
+        throw new TrainingError('fit', `${bad} at ${where}; training stopped with the weights from before this batch (onNan 'skip-batch', or --on-nan skip-batch, skips such batches instead)`);
+      }
+      this.skipped.push(`${where}: ${bad}`);
+      this.stepInEpoch++;
+      this.epochEndPending = this.stepInEpoch === this.steps;
+      return NaN;
+    }
+    this.optimizer.step();
     this.lossSum += batchLoss;
     this.weightSum += batchWeight;
     // metrics on this batch's outputs, from before the update (the update changes no activation)
