@@ -3,11 +3,11 @@
  * atomically (temp file, fsync, rename, then the folder fsynced), the last two kept. A kill at
  * any moment leaves the newest complete checkpoint, or the one before it, never none.
  */
-import { closeSync, fsyncSync, mkdirSync, openSync, readdirSync, rmSync, statSync } from 'node:fs';
+import { mkdirSync, readdirSync, rmSync, statSync } from 'node:fs';
 import { join } from 'node:path';
 import { CheckpointError, DenselyError } from '../errors.js';
 import { parseCheckpoint, type CheckpointDocument, type LoadedCheckpoint } from '../io/checkpoint.js';
-import { readFileBytes, writeJsonAtomic } from './files.js';
+import { readFileBytes, syncDir, writeJsonAtomic } from './files.js';
 
 /** How many checkpoints a folder keeps: the newest and the one before it. */
 export const KEEP_CHECKPOINTS = 2;
@@ -40,23 +40,9 @@ export function writeCheckpoint(dir: string, doc: CheckpointDocument, globalStep
   }
   const path = join(dir, `ckpt-${String(globalStep).padStart(12, '0')}.json`);
   writeJsonAtomic(path, doc);
-  syncFolder(dir);
+  syncDir(dir);
   for (const old of listCheckpoints(dir).slice(KEEP_CHECKPOINTS)) rmSync(old, { force: true });
   return path;
-}
-
-/** fsync a folder, so a rename in it survives a power cut (where the system allows it). */
-function syncFolder(dir: string): void {
-  try {
-    const fd = openSync(dir, 'r');
-    try {
-      fsyncSync(fd);
-    } finally {
-      closeSync(fd);
-    }
-  } catch {
-    // (some systems cannot open or fsync a folder; the rename itself is still atomic)
-  }
 }
 
 /**

@@ -171,6 +171,14 @@ export interface AtomicWriter {
   abort(): void;
 }
 
+/** An AtomicWriter whose commit can be done in two halves (see writeFilesTogether). */
+export interface StagedWriter extends AtomicWriter {
+  /** commit's first half: flushes to disk and closes; the file is not in place yet. */
+  flush(): void;
+  /** The temporary file's path (after flush, rename it to put it in place). */
+  readonly tempPath: string;
+}
+
 /** The most bytes handed to one writeSync: well under the 2^31 - 1 a single write can take. */
 export const WRITE_CHUNK_BYTES = 1 << 30;
 
@@ -187,7 +195,7 @@ export type WriteFn = (fd: number, data: Uint8Array, offset: number, length: num
  * const w = openAtomicWriter('scores.csv');
  * try { w.write('score\n'); w.write('0.5\n'); w.commit(); } catch (e) { w.abort(); throw e; }
  */
-export function openAtomicWriter(path: string, options: { write?: WriteFn; chunkBytes?: number } = {}): AtomicWriter {
+export function openAtomicWriter(path: string, options: { write?: WriteFn; chunkBytes?: number } = {}): StagedWriter {
   const writeFn: WriteFn = options.write ?? ((fd, data, offset, length) => writeSync(fd, data, offset, length));
   const chunk = options.chunkBytes ?? WRITE_CHUNK_BYTES;
   removeStaleTemps(path);
@@ -217,11 +225,23 @@ export function openAtomicWriter(path: string, options: { write?: WriteFn; chunk
         fail(e);
       }
     },
-    commit() {
+    tempPath: tmp,
+    flush() {
       try {
         fsyncSync(fd as number);
         closeSync(fd as number);
         fd = undefined;
+      } catch (e) {
+        fail(e);
+      }
+    },
+    commit() {
+      try {
+        if (fd !== undefined) {
+          fsyncSync(fd);
+          closeSync(fd);
+          fd = undefined;
+        }
         renameSync(tmp, path);
       } catch (e) {
         fail(e);
@@ -233,6 +253,75 @@ export function openAtomicWriter(path: string, options: { write?: WriteFn; chunk
       rmSync(tmp, { force: true });
     },
   };
+}
+
+/**
+ * Replaces several files together, or none of them: every file is written to its temporary file
+ * and flushed first (a failure there leaves all targets untouched); then each old target is set
+ * aside, the new ones renamed into place, and the old ones deleted. If a rename fails, the ones
+ * already done are put back. (A power cut between two renames, a window of microseconds, can
+ * still leave a mixed pair; the set-aside old file `.<name>.<pid>.old` is then next to it.)
+ *
+ * @example
+ * writeFilesTogether([{ path: 'x.npy', data: npyBytes }, { path: 'x.npy.json', data: namesJson }]);
+ */
+export function writeFilesTogether(files: { path: string; data: Uint8Array | string }[]): void {
+  const writers: StagedWriter[] = [];
+  try {
+    for (const f of files) {
+      const w = openAtomicWriter(f.path);
+      writers.push(w);
+      w.write(f.data);
+      w.flush();
+    }
+  } catch (e) {
+    for (const w of writers) w.abort();
+    throw e;
+  }
+  const asides: (string | null)[] = [];
+  const placed: number[] = [];
+  let at = 0;
+  try {
+    files.forEach((f, i) => {
+      at = i;
+      const aside = join(dirname(f.path), `.${basename(f.path)}.${process.pid}.old`);
+      let had = true;
+      try {
+        renameSync(f.path, aside);
+      } catch (e) {
+        if ((e as NodeJS.ErrnoException).code !== 'ENOENT') throw e;
+        had = false;
+      }
+      asides.push(had ? aside : null);
+      renameSync(writers[i]!.tempPath, f.path);
+      placed.push(i);
+    });
+  } catch (e) {
+    // put back what was there: every placed file, and the old file of the one that failed
+    for (let i = asides.length - 1; i >= 0; i--) {
+      const aside = asides[i];
+      if (aside !== null) renameSync(aside, files[i]!.path);
+      else if (placed.includes(i)) rmSync(files[i]!.path, { force: true });
+    }
+    for (const w of writers) rmSync(w.tempPath, { force: true });
+    throw new InputError(files[at]!.path, `could not write; no file of the set was replaced (${(e as Error).message})`);
+  }
+  for (const aside of asides) if (aside !== null) rmSync(aside, { force: true });
+  syncDir(dirname(files[0]!.path));
+}
+
+/** fsync a folder, so renames in it survive a power cut (where the system allows it). */
+export function syncDir(dir: string): void {
+  try {
+    const fd = openSync(dir, 'r');
+    try {
+      fsyncSync(fd);
+    } finally {
+      closeSync(fd);
+    }
+  } catch {
+    // (some systems cannot open or fsync a folder; the renames themselves are still atomic)
+  }
 }
 
 /**
