@@ -106,9 +106,15 @@ export interface CsvTable {
   warnings: string[];
 }
 
-function splitRows(rows: number, labels: () => ArrayLike<number>, o: SplitChoice): { train: Int32Array; test: Int32Array } {
+/** The split of a file's rows; a split the data cannot give (too few rows of a class) is a DataError naming the file. */
+function splitRows(rows: number, labels: () => ArrayLike<number>, o: SplitChoice, source = 'input'): { train: Int32Array; test: Int32Array } {
   const opts = { testSize: o.testSize, randomState: o.randomState };
-  return o.stratify ? stratifiedSplitIndices(labels(), opts) : splitIndices(rows, opts);
+  try {
+    return o.stratify ? stratifiedSplitIndices(labels(), opts) : splitIndices(rows, opts);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new DataError(source, `cannot split its ${rows} rows: ${e.message}`);
+  }
 }
 
 /**
@@ -143,7 +149,7 @@ export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): Traini
   checkBinaryLabels(y, labelsName ?? `${path} (label = last column)`);
   const impute = o.impute ?? 'none';
   if (impute !== 'mean') checkFiniteCells(X, path);
-  const { train, test } = splitRows(X.rows, () => y.data, o);
+  const { train, test } = splitRows(X.rows, () => y.data, o, path);
   const XTrain = X.takeRows(train);
   const XTest = X.takeRows(test);
   let preprocessing: Preprocessing | null = null;
@@ -196,7 +202,7 @@ export function prepareCsvTraining(source: ChunkSource, o: CsvTrainingOptions = 
     split: (rows, scan) => {
       if (scan.label === null) throw new DataError(name, `no label column`);
       if (rows < 2) throw new DataError(name, `needs at least 2 data rows to split, found ${rows}`);
-      return splitRows(rows, () => readLabels(source, scan), o);
+      return splitRows(rows, () => readLabels(source, scan), o, name);
     },
   });
   if (p.y === null) throw new DataError(name, `no label column`);

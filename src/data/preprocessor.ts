@@ -344,10 +344,12 @@ export class Preprocessor {
       }
       if (type === STD && col.textCells > 0 && impute !== 'mean') {
         const t = col.firstText!;
-        throw new Error(
-          `${name} line ${t.line} (row ${t.row}), column ${col.name}: ${JSON.stringify(t.value)} is not a number` +
+        throw new CsvError(
+          name,
+          `row ${t.row}, column ${col.name}: ${JSON.stringify(t.value)} is not a number` +
             `${col.textCells > 1 ? ` (nor are ${col.textCells - 1} more cells of it)` : ''}; fix the data, treat such cells as missing with --impute mean (impute: 'mean'), ` +
             `or read the column as categories with --categorical ${col.name}`,
+          t.line,
         );
       }
       if (type !== ONEHOT && impute !== 'mean') {
@@ -544,10 +546,9 @@ export class Preprocessor {
           }
           const hasLabel = this.label !== null && at.has(this.label.name);
           if (options.withLabels === true && !hasLabel) {
-            throw new Error(
-              this.label === null
-                ? `${name}: labels requested but the preprocessor has no label column`
-                : `${name}: label column '${this.label.name}' not found; the file has: ${header.join(', ')}`,
+            throw new CsvError(
+              name,
+              this.label === null ? 'labels requested but the preprocessor has no label column' : `label column '${this.label.name}' not found; the file has: ${header.join(', ')}`,
             );
           }
           if (hasLabel && options.withLabels !== false) {
@@ -585,9 +586,7 @@ export class Preprocessor {
                 // text in a numeric column, with impute 'mean': a missing value, counted
                 if (text[j]++ === 0) textExample[j] = detachString(v);
               } else if (x !== x) {
-                throw new Error(
-                  `${name} line ${line}: column '${specs[j].name}' expects ${t === STD ? 'a number' : 'yes/no or true/false'}, got ${JSON.stringify(v)}`,
-                );
+                throw new CsvError(name, `column '${specs[j].name}' expects ${t === STD ? 'a number' : 'yes/no or true/false'}, got ${JSON.stringify(v)}`, line);
               }
             }
             if (x - x !== 0) {
@@ -605,9 +604,7 @@ export class Preprocessor {
             const v = fields[labelIdx];
             const l = labelValue(v, family);
             if (l !== l) {
-              throw new Error(
-                `${name} line ${line}: label '${this.label!.name}' must be ${family.replace('/', ' or ')}, got ${JSON.stringify(v)}`,
-              );
+              throw new CsvError(name, `label '${this.label!.name}' must be ${family.replace('/', ' or ')}, got ${JSON.stringify(v)}`, line);
             }
             y![out] = l;
           }
