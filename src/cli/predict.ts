@@ -18,6 +18,7 @@ import { loadModelFile } from '../node/model-files.js';
 import { commandOptions, type Spec, UsageError } from './args.js';
 import { csvRows, isNpyPath, loadPredictFeatures } from './dataset.js';
 import { writeOut, type Io } from './io.js';
+import { checkFiniteScores } from '../io/finite-scores.js';
 
 export const PREDICT_SPEC: Spec = {
   model: { type: 'string', help: 'a model file: saved by densely train --save or by model.save (any version)' },
@@ -134,6 +135,7 @@ function score(rows: ChunkSource | string, job: ScoreJob): number {
   const { X, warnings } = loadPredictFeatures(rows, preparation, model.inputSize as number);
   for (const w of warnings) io.err(`densely: warning: ${w}`);
   const scores = model.predict(X, { batchSize }).data;
+  checkFiniteScores(scores, typeof rows === 'string' ? rows : (rows.sourceName ?? 'stdin'));
   return writeScores(scores, typeof rows === 'string' ? csvRows(rows) : rows, idName, top, csv, out, toCsv, sink, io);
 }
 

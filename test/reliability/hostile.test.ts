@@ -262,3 +262,37 @@ describe('CSV', () => {
     (src as unknown as { close(): void }).close();
   });
 });
+
+describe('tampered models never exit 0 with NaN scores', () => {
+  function predictWith(doc: object, features: Float32Array): { code: number; errs: string[] } {
+    const dir = tmp();
+    const model = join(dir, 'm.json');
+    writeFileSync(model, JSON.stringify(doc));
+    const rows = join(dir, 'x.npy');
+    writeFileSync(rows, writeNpy({ shape: [features.length / 2, 2], data: features }));
+    const errs: string[] = [];
+    const code = main(['predict', '--model', model, '--data', rows, '--out', join(dir, 'scores.csv')], { out: () => {}, err: (l) => errs.push(l) }) as number;
+    return { code, errs };
+  }
+  const base = () => {
+    const m = new Sequential([new Dense(2, { activation: 'relu', inputShape: [2] }), new Dense(1, { activation: 'sigmoid' })], { seed: 1 });
+    m.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
+    return JSON.parse(JSON.stringify(m.toJSON()));
+  };
+
+  it('weights near the float32 limit that overflow on a row: predict refuses, naming the file and row', () => {
+    const doc = base();
+    doc.weights[0].values = [3e38, 3e38, 3e38, 3e38]; // finite float32, but 1·3e38 + 1·3e38 is Infinity
+    doc.weights[2].values = [1, -1]; // Infinity - Infinity: NaN
+    const { code, errs } = predictWith(doc, new Float32Array([0, 0, 1, 0, 1, 1]));
+    expect(code).toBe(1);
+    expect(errs).toEqual([expect.stringMatching(/^densely predict: .*x\.npy: row 3: the score is NaN; the model or its preparation holds values that overflow on this row/)]);
+  });
+
+  it('a standardizer std of 1e-300 (finite, > 0) that overflows a feature is refused too', () => {
+    const standardizer = { format: 'densely.standardizer', version: 1, mean: [0, 0], std: [1, 1e-300], impute: 'none', names: null };
+    const { code, errs } = predictWith({ ...base(), preparation: { kind: 'npy', standardizer } }, new Float32Array([0, 0, 1, 0, 1, 1]));
+    expect(code).toBe(1);
+    expect(errs).toEqual([expect.stringMatching(/row 2, column 1 is Infinity/)]);
+  });
+});
