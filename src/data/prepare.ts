@@ -21,6 +21,7 @@ import { Matrix } from '../tensor/matrix.js';
 import type { ChunkSource } from './csv.js';
 import { Preprocessor, prepareCsv, readLabels, type PreprocessorJSON } from './preprocessor.js';
 import { splitIndices, stratifiedSplitIndices } from './split.js';
+import { arrangeRowsInPlace } from './arrange-rows.js';
 import { Standardizer, type Impute, type StandardizerJSON } from './standardize.js';
 
 /** What the model file stores so that predict prepares new rows exactly as training did. */
@@ -48,6 +49,12 @@ export interface NpyTrainingOptions extends SplitChoice {
   standardize?: boolean;
   /** 'mean': NaN/Inf cells become the training mean; 'none' (default): they are an error. */
   impute?: Impute;
+  /**
+   * Reuse the table's memory for XTrain and XTest (see arrange-rows.ts): one copy of the data
+   * instead of three, and the table is left holding them (scrambled for any other use). For
+   * loaders that own the table (the CLI). Same values, bit for bit. Default false.
+   */
+  inPlace?: boolean;
 }
 
 /** The CSV options every CSV route shares. */
@@ -129,6 +136,7 @@ function splitRows(rows: number, labels: () => ArrayLike<number>, o: SplitChoice
  * d.XTest.shape;  // [1, 1]
  */
 export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): TrainingData {
+  if (o.inPlace) return prepareNpyInPlace(table, o);
   const path = o.source;
   let X: Matrix;
   let y: Matrix;
@@ -178,6 +186,44 @@ export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): Traini
     warnings,
     source: path,
   };
+}
+
+/** prepareNpyTraining with `inPlace`: the same checks and results, the table's memory reused. */
+function prepareNpyInPlace(table: Matrix, o: NpyTrainingOptions): TrainingData {
+  const path = o.source;
+  const labelsName = o.labels ? (o.labelsSource ?? 'labels') : `${path} (label = last column)`;
+  if (!o.labels && table.cols < 2) throw new DataError(path, `needs at least 2 columns (features, then the label), got shape [${table.rows}, ${table.cols}]`);
+  const y = o.labels ? checkLabelsFit(o.labels, table, labelsName, path) : table.sliceColumns(-1);
+  const cols = o.labels ? table.cols : table.cols - 1;
+  if (o.featureNames && o.featureNames.length !== cols) throw new DataError(path, `${o.featureNames.length} feature names for ${cols} feature columns`);
+  if (table.rows === 0) throw new DataError(path, `has no rows`);
+  checkBinaryLabels(y, labelsName);
+  const { train, test } = splitRows(table.rows, () => y.data, o, path);
+  const order = new Int32Array(train.length + test.length);
+  order.set(train);
+  order.set(test, train.length);
+  const data = arrangeRowsInPlace(table.data, table.cols, cols, order);
+  const X = new Matrix(table.rows, cols, data);
+  const impute = o.impute ?? 'none';
+  if (impute !== 'mean') checkFiniteCells(X, path); // counts per column: the row order does not change them
+  const XTrain = X.rowView(0, train.length);
+  const XTest = X.rowView(train.length, table.rows);
+  let preprocessing: Preprocessing | null = null;
+  const warnings: string[] = [];
+  if (o.standardize || impute === 'mean') {
+    let s: Standardizer;
+    try {
+      s = Standardizer.fit(XTrain.data, cols, { impute, scale: o.standardize ?? false });
+    } catch (e) {
+      throw new DataError(path, `${(e as Error).message}`);
+    }
+    const filled = countNonFinite(X.data);
+    if (filled > 0) warnings.push(`${path}: filled ${filled} NaN/Inf cell(s) with the training mean (--impute mean)`);
+    s.transform(XTrain.data);
+    s.transform(XTest.data);
+    preprocessing = { kind: 'npy', standardizer: s.toJSON() };
+  }
+  return { XTrain, yTrain: y.takeRows(train), XTest, yTest: y.takeRows(test), rows: table.rows, featureNames: o.featureNames, preprocessing, warnings, source: path };
 }
 
 /**
