@@ -35,5 +35,6 @@ export {
   type SplitChoice,
 } from './data/prepare.js';
 export { modelFile, modelFromFile, type ModelFile, type DataSections, type LoadedModel } from './io/model-file.js';
+export { checkpointDocument, checkpointFromDocument, parseCheckpoint, type CheckpointDocument, type LoadedCheckpoint, type RunRecord } from './io/checkpoint.js';
 export * from './analysis/index.js';
 export * from './report/index.js';

@@ -5,3 +5,5 @@
 export { loadNpyMatrix, readFileBytes, writeFileAtomic, inputLimits } from './node/files.js';
 export { fileChunks } from './node/chunks.js';
 export { saveModel, loadModel, loadModelFile } from './node/model-files.js';
+export { writeCheckpoint, latestCheckpoint, listCheckpoints } from './node/checkpoints.js';
+export { writeJsonAtomic, writeFilesTogether, openAtomicWriter } from './node/files.js';

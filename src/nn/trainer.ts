@@ -129,6 +129,13 @@ export interface FitOptions {
   print?: (line: string) => void;
   /** A NaN or Infinity in a batch's loss or gradients: 'stop' (throw a TrainingError, weights as before the batch; default) or 'skip-batch' (undo nothing, skip its update). */
   onNan?: 'stop' | 'skip-batch';
+  /**
+   * Continue a run instead of starting one: a TrainingState from trainer.getState() (or a
+   * checkpoint's `state`), taken when the model held its present weights. The run's own settings
+   * (epochs, batch size, shuffle, class weights, …) come from the state; given here too, they must
+   * match. callbacks, print and validationData are taken from these options.
+   */
+  resumeFrom?: TrainingState;
   /** fitAsync only: train at most this long between yields to the event loop (default 2 ms, at most 16). */
   yieldEveryMs?: number;
 }
@@ -300,6 +307,20 @@ export class Trainer {
 
   /** A trainer for model.fit's arguments (what `model.makeTrainer` calls). Checks everything first. */
   static create(model: TrainableModel, X: MatrixLike, y: TargetsLike, options: FitOptions = {}): Trainer {
+    if (options.resumeFrom) {
+      const c = options.resumeFrom.config;
+      const given: [string, unknown, unknown][] = [
+        ['epochs', options.epochs, c?.epochs],
+        ['batchSize', options.batchSize, c?.batchSize],
+        ['shuffle', options.shuffle, c?.shuffle],
+        ['validationSplit', options.validationSplit, c?.validationSplit ?? undefined],
+        ['onNan', options.onNan, c?.onNan ?? 'stop'],
+      ];
+      for (const [name, mine, theirs] of given) {
+        if (mine !== undefined && mine !== theirs) throw new Error(`fit: resumeFrom is a run with ${name} ${JSON.stringify(theirs)}, but ${name} ${JSON.stringify(mine)} was given; leave it out or give the same`);
+      }
+      return Trainer.restore(model, X, y, options.resumeFrom, { callbacks: options.callbacks, print: options.print, validationData: options.validationData });
+    }
     const t = Trainer.unregistered(model, X, y, options);
     Trainer.current.set(model, t);
     return t;
