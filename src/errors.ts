@@ -148,7 +148,7 @@ export function jsonDepthOver(value: unknown, max: number): string | null {
   const stack: [unknown, number, string][] = [[value, 0, '']];
   while (stack.length > 0) {
     const [v, depth, path] = stack.pop()!;
-    if (v === null || typeof v !== 'object') continue;
+    if (v === null || typeof v !== 'object' || ArrayBuffer.isView(v)) continue; // (a typed array is a leaf: numbers)
     if (depth >= max) return path || '(top)';
     if (Array.isArray(v)) {
       for (let i = 0; i < v.length; i++) if (v[i] !== null && typeof v[i] === 'object') stack.push([v[i], depth + 1, step(path, `[${i}]`, depth)]);

@@ -400,12 +400,12 @@ export class Sequential implements TrainableModel {
       if (!w || typeof w !== 'object' || Array.isArray(w)) bad(field, `must be {name, shape, values}, got ${describe(w)}`);
       const { shape, values } = w as { shape?: unknown; values?: unknown };
       const need = shapes[i]!;
-      if (!Array.isArray(values)) bad(`${field}.values`, `must be a list of numbers, got ${describe(values)}`);
+      if (!Array.isArray(values) && !(values instanceof Float32Array)) bad(`${field}.values`, `must be a list of numbers, got ${describe(values)}`);
       if (shape !== undefined && (!Array.isArray(shape) || shape.length !== need.length || shape.some((d, k) => d !== need[k]))) {
         bad(`${field}.shape`, `is ${Array.isArray(shape) ? `[${shape.slice(0, 8).map((d) => describe(d)).join(', ')}${shape.length > 8 ? ', …' : ''}]` : describe(shape)}, the layers need [${need.join(', ')}]`);
       }
       const count = need.reduce((a, b) => a * b, 1);
-      if ((values as unknown[]).length !== count) bad(`${field}.values`, `has ${(values as unknown[]).length} values, shape [${need.join(', ')}] needs ${count}`);
+      if ((values as ArrayLike<unknown>).length !== count) bad(`${field}.values`, `has ${(values as ArrayLike<unknown>).length} values, shape [${need.join(', ')}] needs ${count}`);
     });
     try {
       model.requireBuilt('fromJSON');

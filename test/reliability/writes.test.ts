@@ -108,3 +108,24 @@ describe('files written together', () => {
     expect(readdirSync(dir)).toEqual(['p.npy']);
   });
 });
+
+describe('large models keep their weights in a binary sidecar', () => {
+  it('saves past the threshold as JSON + .weights.bin, loads back the same weights, and checks the sidecar', () => {
+    const dir = tmp();
+    const m = new Sequential([new Dense(30, { activation: 'relu', inputShape: [20] }), new Dense(1, { activation: 'sigmoid' })], { seed: 4 });
+    m.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
+    const path = join(dir, 'big.json');
+    saveModel(path, m, {}, { sidecarWeights: 100 }); // 661 weights: past this small threshold
+    expect(readdirSync(dir).sort()).toEqual(['big.json', 'big.json.weights.bin']);
+    expect(readFileSync(join(dir, 'big.json.weights.bin')).length).toBe(661 * 4);
+    const doc = JSON.parse(readFileSync(path, 'utf8'));
+    expect(doc.weightsFile).toEqual({ path: 'big.json.weights.bin', dtype: '<f4', values: 661 });
+    expect(doc.weights[0]).toEqual({ name: 'dense/kernel', shape: [20, 30] });
+    expect(loadModel(path).getWeights()).toEqual(m.getWeights());
+    // a sidecar cut short, or one that points outside the folder, is refused
+    writeFileSync(join(dir, 'big.json.weights.bin'), readFileSync(join(dir, 'big.json.weights.bin')).subarray(0, 100));
+    expect(() => loadModel(path)).toThrow(/big.json.weights.bin: has 100 bytes, the model's 661 float32 weights need 2644/);
+    writeFileSync(path, JSON.stringify({ ...doc, weightsFile: { ...doc.weightsFile, path: '../etc/passwd' } }));
+    expect(() => loadModel(path)).toThrow(/big.json: weightsFile: path must be a plain file name beside the model file/);
+  });
+});
