@@ -160,6 +160,21 @@ describe('gzip CSV', () => {
   });
 });
 
+describe('--max-input-bytes', () => {
+  it('is taken by every command, and a .csv.gz past it is refused in one line', () => {
+    const dir = tmp();
+    const path = join(dir, 'rows.csv.gz');
+    writeFileSync(path, gzipSync(Buffer.from(`a,y\n${'1,0\n2,1\n'.repeat(5000)}`)));
+    const errs: string[] = [];
+    const io = { out: () => {}, err: (l: string) => errs.push(l) };
+    expect(main(['train', '--data', path, '--max-input-bytes', '1000', '--epochs', '1'], io)).toBe(1);
+    expect(errs).toEqual([`densely train: ${path}: decompresses to more than 1000 bytes, the --max-input-bytes limit; stopped there (raise --max-input-bytes if the file is genuine)`]);
+    errs.length = 0;
+    expect(main(['train', '--data', path, '--max-input-bytes', 'lots'], io)).toBe(2);
+    expect(errs[0]).toMatch(/^densely --max-input-bytes must be a positive whole number of bytes, got 'lots'/);
+  });
+});
+
 describe('model files are checked before anything is allocated', () => {
   it('a layer of 6e6 units with six values is refused from its shapes, without allocating', () => {
     const doc = modelDoc();
