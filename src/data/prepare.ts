@@ -153,6 +153,7 @@ export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): Traini
   if (o.featureNames && o.featureNames.length !== X.cols) {
     throw new DataError(path, `${o.featureNames.length} feature names for ${X.cols} feature columns`);
   }
+  if (X.cols === 0) throw new DataError(path, `has no feature columns (shape [${table.rows}, ${table.cols}]); a model needs at least one`);
   if (X.rows === 0) throw new DataError(path, `has no rows`);
   checkBinaryLabels(y, labelsName ?? `${path} (label = last column)`);
   const impute = o.impute ?? 'none';
@@ -196,6 +197,7 @@ function prepareNpyInPlace(table: Matrix, o: NpyTrainingOptions): TrainingData {
   const y = o.labels ? checkLabelsFit(o.labels, table, labelsName, path) : table.sliceColumns(-1);
   const cols = o.labels ? table.cols : table.cols - 1;
   if (o.featureNames && o.featureNames.length !== cols) throw new DataError(path, `${o.featureNames.length} feature names for ${cols} feature columns`);
+  if (cols === 0) throw new DataError(path, `has no feature columns (shape [${table.rows}, ${table.cols}]); a model needs at least one`);
   if (table.rows === 0) throw new DataError(path, `has no rows`);
   checkBinaryLabels(y, labelsName);
   const { train, test } = splitRows(table.rows, () => y.data, o, path);

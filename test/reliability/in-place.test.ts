@@ -61,4 +61,13 @@ describe('in-place preparation', () => {
     expect(expected).toBe('t.npy: column 1 has NaN or Inf in 1 row(s) (1 row(s) in all); fix the data or use --impute mean');
     expect(message(() => prepareNpyTraining(t, { ...o, inPlace: true }))).toBe(expected);
   });
+
+  it('a file with no feature columns is refused naming the file, on both routes', () => {
+    const labels = new Matrix(6, 1, Float32Array.from([0, 1, 0, 1, 0, 1]));
+    for (const inPlace of [false, true]) {
+      expect(() => prepareNpyTraining(new Matrix(6, 0), { source: 'zero.npy', labels, testSize: 0.5, randomState: 1, inPlace })).toThrow(
+        'zero.npy: has no feature columns (shape [6, 0]); a model needs at least one',
+      );
+    }
+  });
 });
