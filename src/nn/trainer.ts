@@ -297,6 +297,7 @@ export class Trainer {
     this.rng = model.shuffleRng(seed);
     this.history = new History();
     this.userCallbacks = callbacks;
+    for (const c of callbacks) c.onTrainer?.(this);
     this.callbacks = [this.history];
     if (config.verbose !== 0) this.callbacks.push(new ProgbarLogger(config.epochs, this.steps, print));
     this.callbacks.push(...callbacks);

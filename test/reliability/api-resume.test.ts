@@ -6,6 +6,7 @@
 import { describe, expect, it } from 'vitest';
 import { CheckpointError } from '../../src/errors.js';
 import { checkpointDocument, parseCheckpoint } from '../../src/io/checkpoint.js';
+import { ModelCheckpoint } from '../../src/nn/callbacks.js';
 import { Dense } from '../../src/nn/dense.js';
 import { Sequential } from '../../src/nn/sequential.js';
 import { Matrix } from '../../src/tensor/matrix.js';
@@ -43,6 +44,24 @@ describe('fit({ resumeFrom })', () => {
     expect(ck.model.getWeights()).toEqual(whole.getWeights());
     expect(history.history).toEqual(ref.history);
     expect(() => model().fit(X, y, { resumeFrom: ck.state, epochs: 5 })).toThrow(/resumeFrom is a run with epochs 3, but epochs 5 was given/);
+  });
+
+  it('ModelCheckpoint saves the state at each epoch start; resuming from one ends as the whole run', () => {
+    const { X, y } = data();
+    const opts = { epochs: 4, batchSize: 8, verbose: 0 as const };
+    const whole = model();
+    const ref = whole.fit(X, y, opts);
+    const saved: string[] = [];
+    const m = model();
+    const cb = new ModelCheckpoint((state) => saved.push(JSON.stringify(checkpointDocument(m, state, { options: {}, data: { rows: 90, cols: 4, fingerprint: '-' } }))));
+    m.fit(X, y, { ...opts, callbacks: [cb] });
+    expect(saved).toHaveLength(3); // at the start of epochs 2, 3 and 4
+    expect(m.getWeights()).toEqual(whole.getWeights());
+    const ck = parseCheckpoint(saved[1]!, 'epoch3.json');
+    expect(ck.state.epoch).toBe(2);
+    const history = ck.model.fit(X, y, { resumeFrom: ck.state, verbose: 0 });
+    expect(ck.model.getWeights()).toEqual(whole.getWeights());
+    expect(history.history).toEqual(ref.history);
   });
 
   it('a damaged checkpoint is a CheckpointError naming the field', () => {
