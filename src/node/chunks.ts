@@ -5,14 +5,15 @@
 import { closeSync, openSync, readSync, statSync } from 'node:fs';
 import type { Chunk, ChunkSource } from '../data/csv.js';
 import { InputError } from '../errors.js';
-import { FILE_CHUNK_BYTES, inputLimits, readFileBytes, spoolToTempFile } from './files.js';
+import { FILE_CHUNK_BYTES, inputLimits, spoolToTempFile } from './files.js';
+import { gunzipPieces } from './gunzip-stream.js';
 
 export { FILE_CHUNK_BYTES };
 
 /**
  * A restartable chunk source over a file: each call reopens it and yields ~1 MB Uint8Array chunks,
- * read synchronously. A `.gz` file is gunzipped in memory first, stopping with an InputError as
- * soon as its output passes `max` (--max-input-bytes), then yielded in chunks. A FIFO or other
+ * read synchronously. A `.gz` file is gunzipped as a stream (gunzip-stream.ts), in pieces of at
+ * most 1 MB, stopping with an InputError as soon as its output passes `max` (--max-input-bytes). A FIFO or other
  * non-regular file is read ONCE, into a spool file (at most `max` bytes; see spoolToTempFile),
  * which every later pass reads: a pipe cannot be read twice. The source's `sourceName` is the
  * path, so CSV errors name it. Throws at once, naming the path, when the file does not exist or
@@ -48,8 +49,8 @@ export function fileChunks(path: string, chunkBytes = FILE_CHUNK_BYTES, max = in
   }
   const source = function* (): Generator<Chunk> {
     if (gz) {
-      const bytes = readFileBytes(path, max);
-      for (let o = 0; o < bytes.length; o += chunkBytes) yield bytes.subarray(o, Math.min(o + chunkBytes, bytes.length));
+      // streamed: about one 1 MB piece in memory at a time, stopping past `max`
+      yield* gunzipPieces(path, max);
       return;
     }
     const fd = openSync(path, 'r');

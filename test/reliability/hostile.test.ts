@@ -150,6 +150,20 @@ describe('.npy', () => {
 });
 
 describe('gzip CSV', () => {
+  it('is decompressed as a stream, in pieces of at most 1 MB, with the same bytes', () => {
+    const dir = tmp();
+    const text = Buffer.from(`a,b\n${Array.from({ length: 300000 }, (_, i) => `${i},${i % 7}\n`).join('')}`);
+    const path = join(dir, 'rows.csv.gz');
+    writeFileSync(path, gzipSync(text));
+    const pieces = [...fileChunks(path)()] as Uint8Array[];
+    expect(pieces.length).toBeGreaterThan(2);
+    expect(Math.max(...pieces.map((p) => p.length))).toBeLessThanOrEqual(1 << 20);
+    expect(Buffer.concat(pieces).equals(text)).toBe(true);
+    const bad = join(dir, 'bad.csv.gz');
+    writeFileSync(bad, 'not gzip');
+    expect(() => [...fileChunks(bad)()]).toThrow(/bad.csv.gz: not a valid gzip file \(incorrect header check\)/);
+  });
+
   it('stops as soon as the output passes --max-input-bytes', () => {
     const dir = tmp();
     const path = join(dir, 'bomb.csv.gz');
