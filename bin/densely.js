@@ -8,4 +8,5 @@ process.stdout.on('error', (e) => {
   throw e;
 });
 
-process.exitCode = main(process.argv.slice(2));
+// a number, or (train, which watches for Ctrl-C between steps) a Promise of one
+process.exitCode = await main(process.argv.slice(2));

@@ -3,9 +3,11 @@
  * The scoring server too: `startServer({ model: "m.json" })` (what `densely serve` runs).
  * Importing this entry also lets `model.save(path)` write files (atomically).
  */
-export { loadNpyMatrix, readFileBytes, writeFileAtomic } from './node/files.js';
+export { loadNpyMatrix, readFileBytes, writeFileAtomic, inputLimits } from './node/files.js';
 export { fileChunks } from './node/chunks.js';
 export { saveModel, loadModel, loadModelFile, type SaveModelOptions } from './node/model-files.js';
 export { startServer, type ServeOptions, type RunningServer } from './serve/start.js';
 export { saveTfjs } from './node/tfjs-files.js';
 export { saveOnnx } from './node/onnx-files.js';
+export { writeCheckpoint, latestCheckpoint, listCheckpoints } from './node/checkpoints.js';
+export { writeJsonAtomic, writeFilesTogether, openAtomicWriter } from './node/files.js';

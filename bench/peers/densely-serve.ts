@@ -6,4 +6,4 @@
  */
 import { main } from '../../src/cli/main.js';
 
-process.exitCode = main(['serve', ...process.argv.slice(2)]);
+process.exitCode = await main(['serve', ...process.argv.slice(2)]);

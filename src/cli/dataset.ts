@@ -52,7 +52,8 @@ export function loadTrainingData(o: DataOptions): TrainingData {
   const table = loadNpyMatrix(path);
   const labels = o.labels ? loadNpyMatrix(o.labels) : undefined;
   const featureNames = path === DEFAULT_DATA ? (JSON.parse(new TextDecoder().decode(readFileBytes(DEFAULT_FEATURES))) as { features: string[] }).features : undefined;
-  return prepareNpyTraining(table, { source: path, labels, labelsSource: o.labels, featureNames, standardize: o.standardize, impute: o.impute, ...split });
+  // the table was read for this run alone: its memory becomes XTrain and XTest (one copy of the data)
+  return prepareNpyTraining(table, { source: path, labels, labelsSource: o.labels, featureNames, standardize: o.standardize, impute: o.impute, ...split, inPlace: true });
 }
 
 /**

@@ -12,6 +12,7 @@ import { loadModelFile } from '../node/model-files.js';
 import { backendOption, commandOptions, type Spec, UsageError } from './args.js';
 import { loadEvaluationData } from './dataset.js';
 import type { Io } from './io.js';
+import { checkFiniteScores } from '../io/finite-scores.js';
 
 export const EVALUATE_SPEC: Spec = {
   model: { type: 'string', help: 'a model file (densely train --save, or model.save)' },
@@ -42,6 +43,7 @@ export function evaluate(argv: string[], io: Io): number {
   for (const w of warnings) io.err(`densely: warning: ${w}`);
   if (model.outputSize !== 1) throw new Error(`${o.model as string}: the model has ${model.outputSize} outputs; evaluate reads one score per row`);
   const scores = model.predict(X, { batchSize: (o.batchSize as number | undefined) ?? 32 });
+  checkFiniteScores(scores.data, o.data as string);
   const summary = scoreSummary(scores.data, y.data, {
     threshold: o.threshold as number | undefined,
     contactCost: o.contactCost as number | undefined,

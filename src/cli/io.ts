@@ -12,6 +12,12 @@ export interface Io {
   readStdin?(): Uint8Array;
   /** stdin copied to a temporary (already unlinked) file, for `--data -` in bounded memory. */
   spoolStdin?(): Spool;
+  /**
+   * Calls `handler` with the signal's name on SIGINT or SIGTERM until the returned function is
+   * called. Given (processIo), `train` runs its steps in slices between which signals arrive, so
+   * Ctrl-C finishes the step, writes a checkpoint and exits 130; absent (tests), train runs straight.
+   */
+  onInterrupt?(handler: (signal: string) => void): () => void;
 }
 
 export const processIo: Io = {
@@ -20,6 +26,14 @@ export const processIo: Io = {
   write: (text) => writeStdout(text),
   readStdin: () => readFileSync(0),
   spoolStdin: () => spoolToTempFile(0),
+  onInterrupt: (handler) => {
+    process.on('SIGINT', handler);
+    process.on('SIGTERM', handler);
+    return () => {
+      process.off('SIGINT', handler);
+      process.off('SIGTERM', handler);
+    };
+  },
 };
 
 /** Writes text to the command's stdout. */

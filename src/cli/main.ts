@@ -3,6 +3,8 @@
 import { readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { UsageError } from './args.js';
+import { oneLine } from '../errors.js';
+import { inputLimits } from '../node/files.js';
 import { processIo, StdoutClosed, type Io } from './io.js';
 import { evaluate, EVALUATE_USAGE } from './evaluate.js';
 import { exportModel, EXPORT_USAGE } from './export.js';
@@ -12,7 +14,8 @@ import { prepare, PREPARE_USAGE } from './prepare.js';
 import { serve, SERVE_USAGE } from './serve.js';
 import { train, TRAIN_USAGE } from './train.js';
 
-const COMMANDS: Record<string, (argv: string[], io: Io) => number> = { train, evaluate, predict, prepare, serve, gradcheck, export: exportModel };
+/** A command returns its exit code; train returns a Promise when it watches for Ctrl-C (see train.ts). */
+const COMMANDS: Record<string, (argv: string[], io: Io) => number | Promise<number>> = { train, evaluate, predict, prepare, serve, gradcheck, export: exportModel };
 
 /** The package's version, from its package.json (two folders up, from src/cli and from dist/cli alike); read when asked. */
 function version(): string {
@@ -30,11 +33,43 @@ usage:
   ${GRADCHECK_USAGE}
   ${EXPORT_USAGE}
 
+Options every command takes:
+  --max-input-bytes <int>     the most bytes read from one .gz, pipe or model file (default 4 GiB): a
+                              gzip bomb stops there
+  --debug                     print the stack trace of an error (errors are otherwise one line)
+
 Run 'densely <command> --help' for a command's options; 'densely --version' for the version.`;
 
-/** Runs one command; returns the exit code. Errors become one clear line on stderr, never a stack trace. */
-export function main(argv: string[], io: Io = processIo): number {
-  const [command, ...rest] = argv;
+/** The default of --max-input-bytes (see inputLimits in src/node/files.ts). */
+const DEFAULT_MAX_INPUT_BYTES = inputLimits.maxInputBytes;
+
+/**
+ * Takes the options every command shares out of argv: --debug, and --max-input-bytes N (which
+ * sets inputLimits for this run). Returns the rest, and whether --debug was given.
+ */
+function globalOptions(argv: string[]): { rest: string[]; debug: boolean } {
+  const rest: string[] = [];
+  let debug = false;
+  inputLimits.maxInputBytes = DEFAULT_MAX_INPUT_BYTES;
+  for (let i = 0; i < argv.length; i++) {
+    const a = argv[i]!;
+    if (a === '--debug') debug = true;
+    else if (a === '--max-input-bytes' || a.startsWith('--max-input-bytes=')) {
+      const v = a.includes('=') ? a.slice(a.indexOf('=') + 1) : argv[++i];
+      if (v === undefined || !/^\d+$/.test(v) || Number(v) < 1) throw new UsageError(`--max-input-bytes must be a positive whole number of bytes, got '${v ?? ''}'`);
+      inputLimits.maxInputBytes = Number(v);
+    } else rest.push(a);
+  }
+  return { rest, debug };
+}
+
+/**
+ * Runs one command; returns the exit code (a Promise of it while `train` watches for Ctrl-C, with
+ * an io that can tell it: processIo). Errors become one clear line on stderr; a stack trace only
+ * with --debug.
+ */
+export function main(argv: string[], io: Io = processIo): number | Promise<number> {
+  const [command, ...args] = argv;
   if (command === '--version' || command === '-v' || command === 'version') {
     io.out(`densely ${version()}`);
     return 0;
@@ -48,16 +83,24 @@ export function main(argv: string[], io: Io = processIo): number {
     io.err(`densely: unknown command '${command}' (expected ${Object.keys(COMMANDS).join(', ')}; see densely --help)`);
     return 2;
   }
-  try {
-    return run(rest, io);
-  } catch (e) {
+  let debug = Boolean(process.env.DENSELY_DEBUG);
+  const report = (e: unknown): number => {
     if (e instanceof StdoutClosed) return 0; // the reader stopped early (| head): nothing went wrong
     if (e instanceof UsageError) {
-      io.err(`densely ${e.message}\nsee 'densely ${command} --help'`);
+      io.err(`densely ${oneLine(e.message)}\nsee 'densely ${command} --help'`);
       return 2;
     }
-    io.err(`densely ${command}: ${(e as Error).message}`);
-    if (process.env.DENSELY_DEBUG) io.err((e as Error).stack ?? '');
+    // one line, whatever the message holds (a file name with a newline cannot fake a second one)
+    io.err(`densely ${command}: ${oneLine(e instanceof Error ? e.message : String(e))}`);
+    if (debug) io.err((e as Error).stack ?? '');
     return 1;
+  };
+  try {
+    const g = globalOptions(args);
+    debug ||= g.debug;
+    const code = run(g.rest, io);
+    return typeof code === 'number' ? code : code.catch(report);
+  } catch (e) {
+    return report(e);
   }
 }

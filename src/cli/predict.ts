@@ -16,6 +16,7 @@ import { loadModelFile } from '../node/model-files.js';
 import { backendOption, commandOptions, type Spec, UsageError } from './args.js';
 import { csvRows, isNpyPath, loadPredictFeatures } from './dataset.js';
 import { writeOut, type Io } from './io.js';
+import { checkFiniteScores } from '../io/finite-scores.js';
 
 export const PREDICT_SPEC: Spec = {
   model: { type: 'string', help: 'a model file: saved by densely train --save or by model.save (any version)' },
@@ -117,6 +118,7 @@ function score(rows: ChunkSource | string, job: ScoreJob): number {
   // .npy features (or a CSV the model cannot prepare, which loadPredictFeatures refuses by name)
   const { X, warnings } = loadPredictFeatures(rows, preparation, model.inputSize as number);
   const scores = model.predict(X, { batchSize }).data;
+  checkFiniteScores(scores, typeof rows === 'string' ? rows : (rows.sourceName ?? 'stdin'));
   const written = writeScoreList(scores, typeof rows === 'string' ? csvRows(rows) : rows, list);
   return report(written, scores.length, warnings);
 }

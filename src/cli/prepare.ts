@@ -6,7 +6,7 @@
 import { writeNpy } from '../data/npy.js';
 import { prepareCsvTable } from '../data/prepare.js';
 import { fileChunks } from '../node/chunks.js';
-import { checkWritableTarget, writeFileAtomic } from '../node/files.js';
+import { checkWritableTarget, writeFilesTogether } from '../node/files.js';
 import { commandOptions, listOption, type Spec, UsageError } from './args.js';
 import type { Io } from './io.js';
 import { delimiterOption } from './train.js';
@@ -37,9 +37,12 @@ export function prepare(argv: string[], io: Io): number {
   for (const w of p.warnings) io.err(`densely: warning: ${w}`);
   const { rows, cols } = p.table;
   const out = o.out as string;
-  writeFileAtomic(out, writeNpy({ dtype: 'f4', shape: [rows, cols], data: p.table.data }));
   const meta = { features: p.featureNames, label: p.label, shape: [rows, cols] };
-  writeFileAtomic(`${out}.json`, `${JSON.stringify(meta, null, 1)}\n`);
+  // the .npy and its names are one result: both replaced, or neither
+  writeFilesTogether([
+    { path: out, data: writeNpy({ dtype: 'f4', shape: [rows, cols], data: p.table.data }) },
+    { path: `${out}.json`, data: `${JSON.stringify(meta, null, 1)}\n` },
+  ]);
   io.err(`densely: wrote ${rows} × ${cols} (${cols - 1} features + label) to ${out}, names to ${out}.json`);
   return 0;
 }

@@ -11,10 +11,16 @@ import type { Matrix } from '../tensor/matrix.js';
 import { backendOption, commandOptions, listOption, type Spec, UsageError } from './args.js';
 import { loadTrainingData } from './dataset.js';
 import type { Io } from './io.js';
-import { checkWritableTarget, writeFileAtomic } from '../node/files.js';
+import { checkWritableFolder, checkWritableTarget, writeFileAtomic } from '../node/files.js';
 import { saveModel } from '../node/model-files.js';
 import { saveOnnx } from '../node/onnx-files.js';
 import { checkTfjsTarget, saveTfjs } from '../node/tfjs-files.js';
+import { latestCheckpoint, writeCheckpoint } from '../node/checkpoints.js';
+import { checkpointDocument, type RunRecord } from '../io/checkpoint.js';
+import { CheckpointError } from '../errors.js';
+import { Trainer } from '../nn/trainer.js';
+import { fingerprint } from '../tensor/fingerprint.js';
+import type { TrainingData } from '../data/prepare.js';
 
 export const TRAIN_SPEC: Spec = {
   data: { type: 'string', help: '.npy (label = last column unless --labels) or CSV (.csv, .gz ok)', default: 'the embedded bank data' },
@@ -42,6 +48,10 @@ export const TRAIN_SPEC: Spec = {
   'save-tfjs': { type: 'string', help: 'also write the model as TensorFlow.js Layers files: DIR/model.json and DIR/weights.bin (docs/export.md)' },
   'save-onnx': { type: 'string', help: 'also write the model as an ONNX file (opset 13) here (docs/export.md)' },
   'onnx-preprocess': { type: 'boolean', help: 'with --save-onnx: put the data preparation in the ONNX graph too, so it scores raw rows' },
+  'checkpoint-dir': { type: 'string', help: 'write a checkpoint (model, optimizer, trainer state, data fingerprint) here at the end of every epoch; the last two are kept' },
+  'checkpoint-every': { type: 'int', help: 'with --checkpoint-dir: a checkpoint every N steps instead of every epoch', min: 1 },
+  resume: { type: 'string', help: 'continue the run from the newest complete checkpoint in this folder (same data and options)' },
+  'on-nan': { type: 'string', help: "a NaN or Infinity in the loss or a gradient: 'stop' (keep the last good weights, exit 1) or 'skip-batch'", default: 'stop' },
   json: { type: 'boolean', help: 'print one JSON object instead of progress lines' },
   backend: { type: 'string', help: "kernels to run on: 'js' or 'wasm' (WebAssembly SIMD)", default: 'wasm where WebAssembly SIMD exists, else js' },
   help: { type: 'boolean', help: 'show this help' },
@@ -49,7 +59,35 @@ export const TRAIN_SPEC: Spec = {
 
 export const TRAIN_USAGE = 'densely train [--data F.npy|F.csv] [options]';
 
-export function train(argv: string[], io: Io): number {
+/** SIGINT/SIGTERM seen while train runs (set by io.onInterrupt's handler). */
+interface Interrupts {
+  signal: string | null;
+}
+
+/**
+ * `densely train`. With an io that reports signals (the real process), the handlers are in place
+ * from the start, so a Ctrl-C during loading is seen at the first slice of steps; the result is
+ * then a Promise (see runInSlices).
+ */
+export function train(argv: string[], io: Io): number | Promise<number> {
+  if (!io.onInterrupt) return trainWith(argv, io, null);
+  const seen: Interrupts = { signal: null };
+  const stop = io.onInterrupt((s) => (seen.signal ??= s));
+  let result: number | Promise<number>;
+  try {
+    result = trainWith(argv, io, seen);
+  } catch (e) {
+    stop();
+    throw e;
+  }
+  if (typeof result === 'number') {
+    stop();
+    return result;
+  }
+  return result.finally(stop);
+}
+
+function trainWith(argv: string[], io: Io, seen: Interrupts | null): number | Promise<number> {
   const o = commandOptions('train', argv, TRAIN_SPEC, TRAIN_USAGE, [], io.out);
   if (o === null) return 0;
   const epochs = (o.epochs as number | undefined) ?? 10;
@@ -69,6 +107,11 @@ export function train(argv: string[], io: Io): number {
   if (o.saveTfjs) checkTfjsTarget(o.saveTfjs as string);
   if (o.saveOnnx) checkWritableTarget(o.saveOnnx as string);
   if (o.onnxPreprocess && !o.saveOnnx) throw new UsageError('train: --onnx-preprocess goes with --save-onnx F.onnx');
+  if (o.checkpointEvery !== undefined && !o.checkpointDir) throw new UsageError('train: --checkpoint-every needs --checkpoint-dir');
+  const resumeDir = o.resume as string | undefined;
+  // a resumed run goes on writing checkpoints where it found them, unless told otherwise
+  const checkpointDir = (o.checkpointDir as string | undefined) ?? resumeDir;
+  if (checkpointDir) checkWritableFolder(checkpointDir);
 
   const data = loadTrainingData({
     data: o.data as string | undefined,
@@ -92,7 +135,9 @@ export function train(argv: string[], io: Io): number {
   }
   const classWeight = o.classWeight === undefined ? undefined : parseClassWeight(String(o.classWeight), yTrain);
 
-  const model = new Sequential(
+  const onNan = (o.onNan as string | undefined) ?? 'stop';
+  if (onNan !== 'stop' && onNan !== 'skip-batch') throw new UsageError(`train: --on-nan takes 'stop' or 'skip-batch', got '${onNan}'`);
+  let model = new Sequential(
     [
       new Dense(64, { activation: 'relu', inputShape: [XTrain.cols] }),
       new Dense(64, { activation: 'relu' }),
@@ -103,9 +148,136 @@ export function train(argv: string[], io: Io): number {
   model.compile({ optimizer: new Adam({ learningRate }), loss: 'binary_crossentropy', metrics: ['accuracy'] });
   if (!json) io.out(`densely: ${data.rows} rows × ${XTrain.cols} features from ${data.source}; train ${XTrain.rows}, test ${XTest.rows}; backend ${model.backend.name}`);
 
+  // What a checkpoint records of this run, and what a resume must match: the options that change
+  // the result (not where outputs go), and the training rows themselves.
+  const run: RunRecord = {
+    options: { label: str(o.label), drop: str(o.drop), delimiter: str(o.delimiter), standardize: o.standardize === true, impute: str(o.impute), numeric: str(o.numeric), categorical: str(o.categorical), 'class-weight': str(o.classWeight), stratify: o.stratify === true, epochs, 'batch-size': batchSize, 'test-size': testSize, 'random-state': randomState, seed, 'learning-rate': learningRate, 'on-nan': onNan },
+    data: { rows: XTrain.rows, cols: XTrain.cols, fingerprint: `${fingerprint(XTrain)}/${fingerprint(yTrain)}` },
+  };
+  const sections = { featureNames: data.featureNames, preparation: data.preprocessing };
+  const print = json ? () => {} : io.out;
+  let trainer: Trainer;
+  if (resumeDir) {
+    const ck = latestCheckpoint(resumeDir, (line) => io.err(`densely: warning: ${line}`));
+    checkSameRun(ck.path, ck.run, run);
+    model = ck.model;
+    try {
+      trainer = Trainer.restore(model, XTrain, yTrain, ck.state, { print });
+    } catch (e) {
+      throw new CheckpointError(ck.path, (e as Error).message.replace(/^Trainer.restore: /, ''));
+    }
+    const at = trainer.position;
+    if (!json) io.out(`densely: resumed from ${ck.path} at epoch ${at.epoch + 1}, step ${at.step} of ${at.stepsPerEpoch}`);
+  } else {
+    trainer = model.makeTrainer(XTrain, yTrain, { epochs, batchSize, seed, classWeight, verbose: json ? 0 : 1, print, onNan });
+  }
+
+  const every = o.checkpointEvery as number | undefined;
+  let lastWritten = -1;
+  const checkpoint = (dir: string): string => {
+    const { epoch, step, stepsPerEpoch } = trainer.position;
+    const global = epoch * stepsPerEpoch + step;
+    const path = writeCheckpoint(dir, checkpointDocument(model, trainer.getState(), run, sections), global);
+    lastWritten = global;
+    return path;
+  };
+  let lastEpoch = trainer.position.epoch;
+  const afterStep = (): void => {
+    if (!checkpointDir) return;
+    const { epoch, step, stepsPerEpoch } = trainer.position;
+    const global = epoch * stepsPerEpoch + step;
+    const due = every !== undefined ? global % every === 0 : epoch !== lastEpoch && step === 0;
+    lastEpoch = epoch;
+    if (due && global !== lastWritten && !trainer.done) checkpoint(checkpointDir);
+  };
   const started = performance.now();
-  const history = model.fit(XTrain, yTrain, { epochs, batchSize, seed, classWeight, verbose: json ? 0 : 1, print: io.out });
-  const fitSeconds = (performance.now() - started) / 1000;
+  const finish = (): number => finishTraining({ o, io, json, data, model, trainer, started, epochs, batchSize, testSize, randomState, seed, learningRate, classWeight, sections });
+  if (seen === null) {
+    while (!trainer.done) {
+      trainer.step();
+      afterStep();
+    }
+    return finish();
+  }
+  return runInSlices(trainer, afterStep, seen).then((signal) => {
+    if (signal === null) return finish();
+    const dir = checkpointDir ?? (o.save ? `${o.save as string}.checkpoints` : null);
+    const { epoch, step } = trainer.position;
+    if (dir === null) {
+      io.err(`densely: interrupted (${signal}) at epoch ${epoch + 1}, step ${step}; nothing saved (give --checkpoint-dir or --save to keep an interrupted run)`);
+      return 130;
+    }
+    const path = checkpoint(dir);
+    const again = argv.filter((a, i) => !(a === '--resume' || argv[i - 1] === '--resume' || a.startsWith('--resume=')));
+    io.err(`densely: interrupted (${signal}) at epoch ${epoch + 1}, step ${step}; checkpoint written to ${path}`);
+    io.err(`densely: resume with: densely train ${[...again, '--resume', dir].map(shellQuote).join(' ')}`);
+    return 130;
+  });
+}
+
+/** Runs steps in ~50 ms slices, yielding to the event loop between them so a signal can arrive. Resolves with the signal's name, or null when training ended. */
+async function runInSlices(trainer: Trainer, afterStep: () => void, seen: Interrupts): Promise<string | null> {
+  while (!trainer.done) {
+    await new Promise((r) => setImmediate(r)); // a signal's handler runs here, between slices
+    if (seen.signal !== null) return seen.signal;
+    const until = performance.now() + 50;
+    do {
+      trainer.step(); // a signal never cuts a step
+      afterStep();
+    } while (!trainer.done && performance.now() < until);
+  }
+  return null;
+}
+
+/** An argument as a POSIX shell reads it back: bare when safe, else single-quoted. */
+function shellQuote(a: string): string {
+  return /^[A-Za-z0-9_@%+=:,./-]+$/.test(a) ? a : `'${a.replace(/'/g, "'\\''")}'`;
+}
+
+function str(v: unknown): string | null {
+  return v === undefined ? null : String(v);
+}
+
+/** A resume must be the same run: the same result-changing options and the same training rows. */
+function checkSameRun(path: string, saved: RunRecord, now: RunRecord): void {
+  const diffs: string[] = [];
+  for (const key of new Set([...Object.keys(saved.options), ...Object.keys(now.options)])) {
+    const a = saved.options[key] ?? null;
+    const b = now.options[key] ?? null;
+    if (a !== b) diffs.push(`--${key} ${a === null ? '(not given)' : String(a)} then, ${b === null ? '(not given)' : String(b)} now`);
+  }
+  if (diffs.length) throw new CheckpointError(path, `this run's options differ from the checkpoint's, which would change the result: ${diffs.join('; ')}. Give the same options, or start afresh without --resume`);
+  const d = saved.data;
+  const e = now.data;
+  if (d.rows !== e.rows || d.cols !== e.cols || d.fingerprint !== e.fingerprint) {
+    throw new CheckpointError(path, `the training data differ from the checkpoint's (${d.rows} × ${d.cols}, fingerprint ${d.fingerprint} then; ${e.rows} × ${e.cols}, ${e.fingerprint} now): give the same --data and split options`);
+  }
+}
+
+interface FinishContext {
+  o: Record<string, unknown>;
+  io: Io;
+  json: boolean;
+  data: TrainingData;
+  model: Sequential;
+  trainer: Trainer;
+  started: number;
+  epochs: number;
+  batchSize: number;
+  testSize: number;
+  randomState: number;
+  seed: number;
+  learningRate: number;
+  classWeight: Record<number, number> | undefined;
+  sections: { featureNames?: string[]; preparation: TrainingData['preprocessing'] };
+}
+
+/** After the training: test figures, the saved model, the report, the printed summary. */
+function finishTraining(c: FinishContext): number {
+  const { o, io, json, data, model, epochs, batchSize, testSize, randomState, seed, learningRate, classWeight } = c;
+  const { XTrain, XTest, yTest } = data;
+  const history = c.trainer.history;
+  const fitSeconds = (performance.now() - c.started) / 1000;
   const steps = epochs * Math.ceil(XTrain.rows / batchSize);
 
   const test = model.evaluate(XTest, yTest);
@@ -152,6 +324,8 @@ export function train(argv: string[], io: Io): number {
     test: { loss: test.loss, accuracy: test.accuracy, auc, ...(summary ? { ...summary, importance } : {}) },
   };
   if (noSummary) io.err(`densely: warning: no test summary: ${noSummary}`);
+  const skipped = c.trainer.skipped;
+  if (skipped.length) io.err(`densely: warning: --on-nan skip-batch skipped ${skipped.length} batch${skipped.length === 1 ? '' : 'es'} with a NaN or an Infinity (first: ${skipped[0]})`);
   if (o.report) {
     if (!summary) throw new Error(`--report: no report: ${noSummary}`);
     const provenance = { data: data.source, rows: data.rows, features: XTrain.cols, 'train rows': XTrain.rows, 'test rows': XTest.rows, 'test size': testSize, 'random state (split)': randomState, seed, epochs, 'batch size': batchSize, 'learning rate': learningRate, ...(classWeight ? { 'class weight': JSON.stringify(classWeight) } : {}) };

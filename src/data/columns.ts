@@ -18,6 +18,7 @@
  * The label is a binary column: yes/no, true/false (any case) or numbers equal to 1/0 (`1.0`,
  * `0.0`) map to 1/0. Any other set of values is an error listing them.
  */
+import { CsvError } from '../errors.js';
 
 /** Cells that mean "no value" in any column (compared exactly, case-sensitive). */
 export const MISSING_TOKENS: readonly string[] = ['', 'NA', 'N/A', 'NaN', 'nan', 'null', 'NULL'];
@@ -321,8 +322,8 @@ export function labelFamily(values: readonly string[], column: string, source = 
   }
   const shown = values.slice(0, 10).map((v) => JSON.stringify(v));
   const rest = more ? ' and more' : values.length > 10 ? ` (and ${values.length - 10} more)` : '';
-  throw new Error(
-    `${source}: label column '${column}' must be binary (yes/no, true/false or 1/0), ` +
+  throw new CsvError(
+    source, `label column '${column}' must be binary (yes/no, true/false or 1/0), ` +
       `found ${more ? 'more than ' + (values.length - 1) : values.length} distinct values: ${shown.join(', ')}${rest}`,
   );
 }
@@ -355,10 +356,10 @@ export function compareCodePoints(a: string, b: string): number {
 export function checkHeader(header: readonly string[], source = 'input'): void {
   const at = new Map<string, number>();
   header.forEach((name, i) => {
-    if (name.trim() === '') throw new Error(`${source}: header column ${i + 1} has no name`);
+    if (name.trim() === '') throw new CsvError(source, `header column ${i + 1} has no name`);
     const prev = at.get(name);
     if (prev !== undefined) {
-      throw new Error(`${source}: duplicate column name '${name}' (columns ${prev + 1} and ${i + 1})`);
+      throw new CsvError(source, `duplicate column name '${name}' (columns ${prev + 1} and ${i + 1})`);
     }
     at.set(name, i);
   });

@@ -2,6 +2,7 @@
  * One column of a CSV, as its raw strings: what `densely predict --id` carries through to the
  * scored list, untouched (never prepared, never a feature).
  */
+import { CsvError } from '../errors.js';
 import { detachString } from './columns.js';
 import { forEachCsvRow, type Chunk, type ChunkSource } from './csv.js';
 
@@ -20,7 +21,7 @@ export function readCsvColumn(source: ChunkSource | Iterable<Chunk>, column: str
     {
       onHeader: (header) => {
         at = header.indexOf(column);
-        if (at < 0) throw new Error(`${options.source ?? (source as ChunkSource).sourceName ?? 'input'}: no column '${column}'; the columns are: ${header.join(', ')}`);
+        if (at < 0) throw new CsvError(options.source ?? (source as ChunkSource).sourceName ?? 'input', `no column '${column}'; the columns are: ${header.join(', ')}`);
       },
       // with `rows`, only the rows marked 1 keep their text (the others are ''), so memory follows them
       // (kept values are copied flat: a slice would keep its whole parse chunk alive)

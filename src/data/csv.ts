@@ -28,6 +28,8 @@
  * parseCsv('a;b\n1;"x;y"\n').rows; // [['1', 'x;y']]
  */
 
+import { CsvError } from '../errors.js';
+
 /** One piece of a CSV text: raw UTF-8 bytes or an already decoded string. */
 export type Chunk = Uint8Array | string;
 
@@ -38,25 +40,7 @@ export type Chunk = Uint8Array | string;
  */
 export type ChunkSource = (() => Iterable<Chunk>) & { sourceName?: string };
 
-/** A bad CSV: `message` reads "source line L, column C: what was wrong". */
-export class CsvError extends Error {
-  /** The file or source name. */
-  readonly source: string;
-  /** 1-based line in the text, or null when the error is about the whole file. */
-  readonly line: number | null;
-  /** 1-based column (UTF-16 units) in that line, or null. */
-  readonly column: number | null;
-
-  constructor(source: string, detail: string, line: number | null = null, column: number | null = null) {
-    const where =
-      line === null ? source : column === null ? `${source} line ${line}` : `${source} line ${line}, column ${column}`;
-    super(`${where}: ${detail}`);
-    this.name = 'CsvError';
-    this.source = source;
-    this.line = line;
-    this.column = column;
-  }
-}
+export { CsvError };
 
 export interface CsvOptions {
   /** A single character; sniffed among `,` `;` and tab when omitted. */
@@ -113,6 +97,28 @@ const BINARY_PROBE = 1024;
  * sniffDelimiter('"a;b",c,d\n1,2,3\n'); // ','
  */
 export function sniffDelimiter(sample: string): string {
+  const { counts, cur } = sniffCounts(sample);
+  // The last line may be cut short: use it only when it is the only one.
+  if (counts.length === 0) counts.push(cur);
+  const head = counts[0]!;
+  let best = -1;
+  for (let d = 0; d < 3; d++) {
+    if (head[d] === 0) continue;
+    let consistent = true;
+    for (let l = 1; l < counts.length; l++) if (counts[l][d] !== head[d]) consistent = false;
+    if (consistent && (best < 0 || head[d] > head[best])) best = d;
+  }
+  if (best < 0) {
+    for (let d = 0; d < 3; d++) if (head[d] > 0 && (best < 0 || head[d] > head[best])) best = d;
+  }
+  return best < 0 ? ',' : SNIFF_CANDIDATES[best];
+}
+
+/**
+ * Per line, the counts of `,` `;` and tab outside quotes, for the first (up to SNIFF_LINES)
+ * complete, non-empty lines of `sample`; `cur` holds the counts of the unfinished line after them.
+ */
+function sniffCounts(sample: string): { counts: number[][]; cur: number[] } {
   const counts: number[][] = [];
   let cur = [0, 0, 0];
   let len = 0;
@@ -133,20 +139,21 @@ export function sniffDelimiter(sample: string): string {
     }
     len++;
   }
-  // The last line may be cut short: use it only when it is the only one.
-  if (counts.length === 0) counts.push(cur);
-  const head = counts[0];
-  let best = -1;
-  for (let d = 0; d < 3; d++) {
-    if (head[d] === 0) continue;
-    let consistent = true;
-    for (let l = 1; l < counts.length; l++) if (counts[l][d] !== head[d]) consistent = false;
-    if (consistent && (best < 0 || head[d] > head[best])) best = d;
-  }
-  if (best < 0) {
-    for (let d = 0; d < 3; d++) if (head[d] > 0 && (best < 0 || head[d] > head[best])) best = d;
-  }
-  return best < 0 ? ',' : SNIFF_CANDIDATES[best];
+  return { counts, cur };
+}
+
+/**
+ * The text the sniffer decides on, once `text` (the start of the input) holds enough of it, else
+ * null: the first SNIFF_LINES complete lines when they fit in the first SNIFF_BYTES characters,
+ * else those first SNIFF_BYTES characters; at the end of the input, all of it. The sample is a
+ * function of the input alone, never of how it was cut into chunks, so neither is the delimiter.
+ */
+function sniffSample(text: string, final: boolean): string | null {
+  const head = text.length > SNIFF_BYTES ? text.slice(0, SNIFF_BYTES) : text;
+  // cheap first: fewer than SNIFF_LINES line breaks cannot make SNIFF_LINES lines
+  if (hasLines(head, SNIFF_LINES) && sniffCounts(head).counts.length >= SNIFF_LINES) return head;
+  if (text.length >= SNIFF_BYTES || final) return head;
+  return null;
 }
 
 /** Byte offset of the first invalid UTF-8 sequence in `b`, or -1 (a cut-off sequence at the end is valid). */
@@ -213,6 +220,8 @@ export class CsvParser {
   private line = 1;
   private bytesSeen = 0;
   private charsSeen = 0;
+  /** Bytes (UTF-8 bytes, for string chunks) looked at by the binary probe so far. */
+  private probed = 0;
   private ended = false;
   private fields: string[] = [];
   /** Recently seen short field values, by hash, when interning: see {@link intern}. */
@@ -260,8 +269,8 @@ export class CsvParser {
     let text: string;
     if (typeof chunk === 'string') {
       text = chunk;
+      if (this.probed < BINARY_PROBE) this.probeNul(text); // before the BOM goes: its 3 bytes count, as in bytes
       if (this.charsSeen === 0 && text.charCodeAt(0) === 0xfeff) text = text.slice(1);
-      if (this.charsSeen < BINARY_PROBE) this.probeNul(text, this.charsSeen);
       this.charsSeen += chunk.length;
     } else {
       if (this.bytesSeen < BINARY_PROBE) this.probeBytes(chunk);
@@ -284,12 +293,16 @@ export class CsvParser {
     return { header: this._header, delimiter: this.delim!, rows: this._rows };
   }
 
-  private probeNul(text: string, offset: number): void {
-    const stop = Math.min(text.length, BINARY_PROBE - offset);
-    for (let i = 0; i < stop; i++) {
-      if (text.charCodeAt(i) === 0) {
-        throw new CsvError(this.source, `looks binary, not CSV (NUL character at offset ${offset + i})`);
-      }
+  /**
+   * The NUL probe for string chunks, over the same first BINARY_PROBE bytes as for byte chunks:
+   * each character counts as the UTF-8 bytes it would be, so a text gives the same verdict (and
+   * offset) as a string or as its bytes.
+   */
+  private probeNul(text: string): void {
+    for (let i = 0; i < text.length && this.probed < BINARY_PROBE; i++) {
+      const c = text.charCodeAt(i);
+      if (c === 0) throw new CsvError(this.source, `looks binary, not CSV (NUL byte at offset ${this.probed})`);
+      this.probed += c < 0x80 ? 1 : c < 0x800 ? 2 : c >= 0xd800 && c <= 0xdfff ? 2 : 3; // a surrogate pair is 4 bytes
     }
   }
 
@@ -301,6 +314,7 @@ export class CsvParser {
     for (let i = 0; i < stop; i++) {
       if (b[i] === 0) throw new CsvError(this.source, `looks binary, not CSV (NUL byte at offset ${this.bytesSeen + i})`);
     }
+    this.probed = this.bytesSeen + stop;
   }
 
   private decode(b: Uint8Array, stream: boolean): string {
@@ -322,11 +336,12 @@ export class CsvParser {
   private feed(text: string, final: boolean): void {
     if (this.delim === null) {
       const all = this.carry + text;
-      if (!final && all.length < SNIFF_BYTES && !hasLines(all, SNIFF_LINES)) {
+      const sample = sniffSample(all, final);
+      if (sample === null) {
         this.carry = all;
         return;
       }
-      this.delim = sniffDelimiter(all);
+      this.delim = sniffDelimiter(sample);
       this.delimCode = this.delim.charCodeAt(0);
       this.carry = '';
       text = all;

@@ -17,6 +17,8 @@
  * readNpy(bytes); // { dtype: 'f4', shape: [2, 2], data: Float32Array [1, 2, 3, 4] }
  */
 
+import { NpyError } from '../errors.js';
+
 /** numpy's kind + item size, without the byte order ('<f4' and '>f4' are both 'f4'). */
 export type NpyDtype = 'f2' | 'f4' | 'f8' | 'i1' | 'i2' | 'i4' | 'i8' | 'u1' | 'u2' | 'u4' | 'u8' | 'b1';
 
@@ -44,17 +46,15 @@ export interface NpyArray {
   data: NpyData;
 }
 
-/** A bad .npy file or a bad writeNpy argument. The message starts with the source. */
-export class NpyError extends Error {
-  /** A file path, '<bytes>' for readNpy without a source, or 'writeNpy'. */
-  readonly source: string;
+export { NpyError };
 
-  constructor(message: string, source = '<bytes>') {
-    super(message);
-    this.name = 'NpyError';
-    this.source = source;
-  }
-}
+/** numpy's own limit on axes (NPY_MAXDIMS): a file with more is refused before its shape is used. */
+export const MAX_AXES = 64;
+/**
+ * The largest header read, in bytes: numpy's own default (np.load's max_header_size). A 64-axis
+ * header is under 2 KB, so only a hostile file comes near it.
+ */
+export const MAX_HEADER_BYTES = 10000;
 
 // ---------------------------------------------------------------------------------------------
 // dtypes
@@ -339,6 +339,7 @@ function parseHeader(text: string, fail: (msg: string) => never): Header {
 
   const sh = fields.get('shape')!;
   if (sh.kind !== 'tuple') return fail(`shape must be a tuple of ints, got ${pyRepr(sh)}`);
+  if (sh.items.length > MAX_AXES) return fail(`shape has ${sh.items.length} axes; at most ${MAX_AXES} are allowed (numpy's own limit)`);
   const shape: number[] = [];
   for (const item of sh.items) {
     if (item.kind !== 'int') {
@@ -368,8 +369,13 @@ function byteSwap(b: Uint8Array, size: number): void {
  * Column-major -> row-major for any number of axes, moving whole items as 1, 2 or 4-byte words
  * (8-byte items move as two 4-byte words, so NaN payloads survive untouched).
  * src, dst: [count * lanes] words; shape: the logical shape.
+ *
+ * Time is linear in the data: axes of length 1 are dropped first (they move nothing), so every
+ * axis left has at least 2 entries and the carry below walks up k axes only once per 2^k rows.
  */
-function fortranToC(src: Uint8Array | Uint16Array | Uint32Array, dst: typeof src, shape: readonly number[], lanes: number): void {
+function fortranToC(src: Uint8Array | Uint16Array | Uint32Array, dst: typeof src, fullShape: readonly number[], lanes: number): void {
+  const shape = fullShape.filter((n) => n !== 1);
+  if (shape.length === 0) shape.push(1);
   const d = shape.length;
   const count = shape.reduce((a, b) => a * b, 1);
   if (count === 0) return;
@@ -422,37 +428,57 @@ function halfToFloatBits(h: number): number {
   return (sign | ((e + 127) << 23) | ((mant & 0x3ff) << 13)) >>> 0;
 }
 
+/** What a .npy header says, and where its data starts. */
+export interface NpyLayout {
+  dtype: NpyDtype;
+  /** The descr as written, e.g. '<f4'. */
+  descr: string;
+  bigEndian: boolean;
+  fortranOrder: boolean;
+  shape: number[];
+  /** Byte offset of the data in the file. */
+  dataStart: number;
+  /** Bytes the data must have: product(shape) * item size. */
+  dataBytes: number;
+}
+
 /**
- * Reads a .npy file.
- * @param bytes the whole file
- * @param source a name for error messages (a path); defaults to '<bytes>'
- * @returns a fresh array in C order and native byte order (never a view of `bytes`)
+ * Reads and checks the magic string, version and header of a .npy file, from its first bytes
+ * (the whole file is not needed: a .npy.gz reader decompresses just enough to call this).
+ * Refuses a header over MAX_HEADER_BYTES, more than MAX_AXES axes, and a data size past 2^53.
+ * @throws NpyError naming `source`; `cutOff(need)` is called instead when `bytes` is too short
+ *   to hold the header (`need` is how many bytes it takes), so a caller can read more.
  *
  * @example
- * readNpy(fileBytes, 'x.npy'); // { dtype: 'f8', shape: [200, 7], data: Float64Array(1400) }
+ * readNpyLayout(fileBytes, 'x.npy'); // { dtype: 'f4', shape: [4, 3], dataStart: 128, dataBytes: 48, … }
  */
-export function readNpy(bytes: Uint8Array, source = '<bytes>'): NpyArray {
+export function readNpyLayout(bytes: Uint8Array, source = '<bytes>', cutOff?: (need: number) => never): NpyLayout {
   const fail = (msg: string): never => {
-    throw new NpyError(`${source}: ${msg}`, source);
+    throw new NpyError(source, msg);
   };
+  const short = (need: number, msg: string): never => (cutOff && need <= 12 + MAX_HEADER_BYTES ? cutOff(need) : fail(msg));
   const MAGIC = [0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59]; // \x93NUMPY
+  if (cutOff && bytes.length < 6 && MAGIC.slice(0, bytes.length).every((b, i) => bytes[i] === b)) cutOff(6);
   if (bytes.length < 6 || MAGIC.some((b, i) => bytes[i] !== b)) {
     fail(`not a .npy file: wrong magic string (expected \\x93NUMPY, got ${JSON.stringify(decodeLatin1(bytes.subarray(0, 6)))})`);
   }
-  if (bytes.length < 8) fail('file cut off after the magic string (no version)');
+  if (bytes.length < 8) short(8, 'file cut off after the magic string (no version)');
   const major = bytes[6]!;
   const minor = bytes[7]!;
   if (!((major === 1 || major === 2 || major === 3) && minor === 0)) {
     fail(`unsupported .npy format version ${major}.${minor} (supported: 1.0, 2.0, 3.0)`);
   }
   const lenBytes = major === 1 ? 2 : 4;
-  if (bytes.length < 8 + lenBytes) fail(`file cut off inside the header length (version ${major}.0)`);
+  if (bytes.length < 8 + lenBytes) short(8 + lenBytes, `file cut off inside the header length (version ${major}.0)`);
   const view = new DataView(bytes.buffer, bytes.byteOffset, bytes.byteLength);
   const headerLen = major === 1 ? view.getUint16(8, true) : view.getUint32(8, true);
+  if (headerLen > MAX_HEADER_BYTES) {
+    fail(`header length ${headerLen} bytes is over the limit of ${MAX_HEADER_BYTES} (numpy's own default; a 64-axis header needs under 2 KB)`);
+  }
   const headerStart = 8 + lenBytes;
   const dataStart = headerStart + headerLen;
   if (dataStart > bytes.length) {
-    fail(`header cut off: its length field says ${headerLen} bytes but only ${bytes.length - headerStart} follow`);
+    short(dataStart, `header cut off: its length field says ${headerLen} bytes but only ${bytes.length - headerStart} follow`);
   }
   const headerBytes = bytes.subarray(headerStart, dataStart);
   let text: string;
@@ -466,24 +492,61 @@ export function readNpy(bytes: Uint8Array, source = '<bytes>'): NpyArray {
     text = decodeLatin1(headerBytes);
   }
   const h = parseHeader(text, fail);
-
-  const size = itemSize(h.dtype);
   const count = h.shape.reduce((a, b) => a * BigInt(b), 1n);
-  const need = count * BigInt(size);
+  const need = count * BigInt(itemSize(h.dtype));
+  if (need > BigInt(Number.MAX_SAFE_INTEGER)) fail(`shape ${shapeRepr(h.shape)} of ${h.descr} needs ${need} bytes, more than can be addressed`);
+  return { ...h, dataStart, dataBytes: Number(need) };
+}
+
+/** Options of {@link readNpy}. */
+export interface ReadNpyOptions {
+  /**
+   * Return a view of `bytes` instead of a copy when the data can be used as it is: native byte
+   * order, C order (or one axis), not f2 or b1, and aligned for its type. Saves one copy of the
+   * data; the result then shares memory with `bytes`. Default false.
+   */
+  inPlace?: boolean;
+}
+
+/**
+ * Reads a .npy file.
+ * @param bytes the whole file
+ * @param source a name for error messages (a path); defaults to '<bytes>'
+ * @returns an array in C order and native byte order: a fresh copy, or with `inPlace`, a view of
+ *   `bytes` when its layout allows
+ * @throws NpyError for a bad header, more than 64 axes, or data shorter or longer than the shape
+ *
+ * @example
+ * readNpy(fileBytes, 'x.npy'); // { dtype: 'f8', shape: [200, 7], data: Float64Array(1400) }
+ */
+export function readNpy(bytes: Uint8Array, source = '<bytes>', options: ReadNpyOptions = {}): NpyArray {
+  const fail = (msg: string): never => {
+    throw new NpyError(source, msg);
+  };
+  const h = readNpyLayout(bytes, source);
+  const { dataStart } = h;
+  const size = itemSize(h.dtype);
+  const need = h.dataBytes;
   const have = bytes.length - dataStart;
-  if (BigInt(have) !== need) {
-    const extra = BigInt(have) > need ? ` (${BigInt(have) - need} extra bytes after the array)` : '';
+  if (have !== need) {
+    const extra = have > need ? ` (${have - need} extra bytes after the array)` : '';
     fail(`data has ${have} bytes but shape ${shapeRepr(h.shape)} of ${h.descr} needs ${need}${extra}`);
   }
-  const n = Number(count);
+  const n = need / size;
+  const cOrder = !h.fortranOrder || h.shape.filter((d) => d > 1).length <= 1;
+  const swap = size > 1 && h.bigEndian === HOST_LITTLE;
+
+  if (options.inPlace && cOrder && !swap && h.dtype !== 'f2' && h.dtype !== 'b1' && (bytes.byteOffset + dataStart) % size === 0) {
+    return { dtype: h.dtype, shape: h.shape, data: new CTORS[h.dtype](bytes.buffer as ArrayBuffer, bytes.byteOffset + dataStart, n) };
+  }
 
   // A fresh copy starts at offset 0, so it is aligned for any typed array, whatever the header size.
   // (Not bytes.slice: on a Node Buffer that is a view into the caller's memory.)
   const raw = new Uint8Array(have);
   raw.set(bytes.subarray(dataStart));
-  if (size > 1 && h.bigEndian === HOST_LITTLE) byteSwap(raw, size);
+  if (swap) byteSwap(raw, size);
   let buf = raw.buffer;
-  if (h.fortranOrder && h.shape.length > 1) {
+  if (!cOrder) {
     const out = new ArrayBuffer(raw.byteLength);
     const [src, lanes] = wordsOf(buf, size);
     fortranToC(src, wordsOf(out, size)[0], h.shape, lanes);
@@ -646,9 +709,8 @@ function isNativeFor(dtype: NpyDtype, data: NpyData | ArrayLike<number>): data i
  * writeNpy({ shape: [3], data: [1, 2, 3] }); // '\x93NUMPY\x01\x00v\x00{'descr': '<f8', …' (152 bytes)
  */
 export function writeNpy(array: { dtype?: NpyDtype; shape: number[]; data: NpyData | ArrayLike<number> }): Uint8Array {
-  const source = 'writeNpy';
   const fail = (msg: string): never => {
-    throw new NpyError(`${source}: ${msg}`, source);
+    throw new NpyError('writeNpy', msg);
   };
   const { shape, data } = array;
   if (!Array.isArray(shape) || !shape.every((d) => Number.isSafeInteger(d) && d >= 0)) {
@@ -693,26 +755,25 @@ export function writeNpy(array: { dtype?: NpyDtype; shape: number[]; data: NpyDa
 
 /**
  * A 1-D or 2-D array as float32 row-major matrix data: [n] -> [n, 1], [r, c] -> [r, c].
- * Any dtype converts (int64 via Number, bools as 0/1). Always a fresh Float32Array.
+ * Any dtype converts (int64 via Number, bools as 0/1). A fresh Float32Array, unless
+ * `options.copy` is false and the data already is one (then it is used as it is).
  * @throws NpyError for 0-d arrays and more than 2 axes
  *
  * @example
  * npyToMatrixData({ dtype: 'i8', shape: [3], data: new BigInt64Array([0n, 1n, 1n]) });
  * // { rows: 3, cols: 1, data: Float32Array [0, 1, 1] }
  */
-export function npyToMatrixData(arr: NpyArray, source = '<bytes>'): { rows: number; cols: number; data: Float32Array } {
+export function npyToMatrixData(arr: NpyArray, source = '<bytes>', options: { copy?: boolean } = {}): { rows: number; cols: number; data: Float32Array } {
   const { shape, data } = arr;
   if (shape.length !== 1 && shape.length !== 2) {
-    throw new NpyError(
-      `${source}: expected a 1-D or 2-D array for a matrix, got shape ${shapeRepr(shape)} (${shape.length} axes)`,
-      source,
-    );
+    throw new NpyError(source, `expected a 1-D or 2-D array for a matrix, got shape ${shapeRepr(shape)} (${shape.length} axes)`);
   }
   const rows = shape[0]!;
   const cols = shape.length === 2 ? shape[1]! : 1;
   if (data.length !== rows * cols) {
-    throw new NpyError(`${source}: data has ${data.length} elements but shape ${shapeRepr(shape)} needs ${rows * cols}`, source);
+    throw new NpyError(source, `data has ${data.length} elements but shape ${shapeRepr(shape)} needs ${rows * cols}`);
   }
+  if (options.copy === false && data instanceof Float32Array) return { rows, cols, data };
   const out = new Float32Array(data.length);
   if (data instanceof BigInt64Array || data instanceof BigUint64Array) {
     for (let i = 0; i < data.length; i++) out[i] = Number(data[i]!);

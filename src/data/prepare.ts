@@ -15,11 +15,13 @@
  * What was fitted comes back as a {@link Preprocessing}, plain JSON, which the model file stores so
  * that predict replays it.
  */
+import { DataError } from '../errors.js';
 import { countNonFinite, findNonBinary, findNonFinite } from '../tensor/checks.js';
 import { Matrix } from '../tensor/matrix.js';
 import type { ChunkSource } from './csv.js';
 import { Preprocessor, prepareCsv, readLabels, type PreprocessorJSON } from './preprocessor.js';
 import { splitIndices, stratifiedSplitIndices } from './split.js';
+import { arrangeRowsInPlace } from './arrange-rows.js';
 import { Standardizer, type Impute, type StandardizerJSON } from './standardize.js';
 
 /** What the model file stores so that predict prepares new rows exactly as training did. */
@@ -47,6 +49,12 @@ export interface NpyTrainingOptions extends SplitChoice {
   standardize?: boolean;
   /** 'mean': NaN/Inf cells become the training mean; 'none' (default): they are an error. */
   impute?: Impute;
+  /**
+   * Reuse the table's memory for XTrain and XTest (see arrange-rows.ts): one copy of the data
+   * instead of three, and the table is left holding them (scrambled for any other use). For
+   * loaders that own the table (the CLI). Same values, bit for bit. Default false.
+   */
+  inPlace?: boolean;
 }
 
 /** The CSV options every CSV route shares. */
@@ -105,9 +113,15 @@ export interface CsvTable {
   warnings: string[];
 }
 
-function splitRows(rows: number, labels: () => ArrayLike<number>, o: SplitChoice): { train: Int32Array; test: Int32Array } {
+/** The split of a file's rows; a split the data cannot give (too few rows of a class) is a DataError naming the file. */
+function splitRows(rows: number, labels: () => ArrayLike<number>, o: SplitChoice, source = 'input'): { train: Int32Array; test: Int32Array } {
   const opts = { testSize: o.testSize, randomState: o.randomState };
-  return o.stratify ? stratifiedSplitIndices(labels(), opts) : splitIndices(rows, opts);
+  try {
+    return o.stratify ? stratifiedSplitIndices(labels(), opts) : splitIndices(rows, opts);
+  } catch (e) {
+    if (!(e instanceof RangeError)) throw e;
+    throw new DataError(source, `cannot split its ${rows} rows: ${e.message}`);
+  }
 }
 
 /**
@@ -122,6 +136,7 @@ function splitRows(rows: number, labels: () => ArrayLike<number>, o: SplitChoice
  * d.XTest.shape;  // [1, 1]
  */
 export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): TrainingData {
+  if (o.inPlace) return prepareNpyInPlace(table, o);
   const path = o.source;
   let X: Matrix;
   let y: Matrix;
@@ -131,18 +146,19 @@ export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): Traini
     y = checkLabelsFit(o.labels, table, labelsName, path);
     X = table;
   } else {
-    if (table.cols < 2) throw new Error(`${path}: needs at least 2 columns (features, then the label), got shape [${table.rows}, ${table.cols}]`);
+    if (table.cols < 2) throw new DataError(path, `needs at least 2 columns (features, then the label), got shape [${table.rows}, ${table.cols}]`);
     X = table.sliceColumns(0, -1);
     y = table.sliceColumns(-1);
   }
   if (o.featureNames && o.featureNames.length !== X.cols) {
-    throw new RangeError(`${path}: ${o.featureNames.length} feature names for ${X.cols} feature columns`);
+    throw new DataError(path, `${o.featureNames.length} feature names for ${X.cols} feature columns`);
   }
-  if (X.rows === 0) throw new Error(`${path}: has no rows`);
+  if (X.cols === 0) throw new DataError(path, `has no feature columns (shape [${table.rows}, ${table.cols}]); a model needs at least one`);
+  if (X.rows === 0) throw new DataError(path, `has no rows`);
   checkBinaryLabels(y, labelsName ?? `${path} (label = last column)`);
   const impute = o.impute ?? 'none';
   if (impute !== 'mean') checkFiniteCells(X, path);
-  const { train, test } = splitRows(X.rows, () => y.data, o);
+  const { train, test } = splitRows(X.rows, () => y.data, o, path);
   const XTrain = X.takeRows(train);
   const XTest = X.takeRows(test);
   let preprocessing: Preprocessing | null = null;
@@ -152,7 +168,7 @@ export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): Traini
     try {
       s = Standardizer.fit(XTrain.data, X.cols, { impute, scale: o.standardize ?? false });
     } catch (e) {
-      throw new Error(`${path}: ${(e as Error).message}`);
+      throw new DataError(path, `${(e as Error).message}`);
     }
     const filled = countNonFinite(XTrain.data) + countNonFinite(XTest.data);
     if (filled > 0) warnings.push(`${path}: filled ${filled} NaN/Inf cell(s) with the training mean (--impute mean)`);
@@ -171,6 +187,45 @@ export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): Traini
     warnings,
     source: path,
   };
+}
+
+/** prepareNpyTraining with `inPlace`: the same checks and results, the table's memory reused. */
+function prepareNpyInPlace(table: Matrix, o: NpyTrainingOptions): TrainingData {
+  const path = o.source;
+  const labelsName = o.labels ? (o.labelsSource ?? 'labels') : `${path} (label = last column)`;
+  if (!o.labels && table.cols < 2) throw new DataError(path, `needs at least 2 columns (features, then the label), got shape [${table.rows}, ${table.cols}]`);
+  const y = o.labels ? checkLabelsFit(o.labels, table, labelsName, path) : table.sliceColumns(-1);
+  const cols = o.labels ? table.cols : table.cols - 1;
+  if (o.featureNames && o.featureNames.length !== cols) throw new DataError(path, `${o.featureNames.length} feature names for ${cols} feature columns`);
+  if (cols === 0) throw new DataError(path, `has no feature columns (shape [${table.rows}, ${table.cols}]); a model needs at least one`);
+  if (table.rows === 0) throw new DataError(path, `has no rows`);
+  checkBinaryLabels(y, labelsName);
+  const { train, test } = splitRows(table.rows, () => y.data, o, path);
+  const order = new Int32Array(train.length + test.length);
+  order.set(train);
+  order.set(test, train.length);
+  const data = arrangeRowsInPlace(table.data, table.cols, cols, order);
+  const X = new Matrix(table.rows, cols, data);
+  const impute = o.impute ?? 'none';
+  if (impute !== 'mean') checkFiniteCells(X, path); // counts per column: the row order does not change them
+  const XTrain = X.rowView(0, train.length);
+  const XTest = X.rowView(train.length, table.rows);
+  let preprocessing: Preprocessing | null = null;
+  const warnings: string[] = [];
+  if (o.standardize || impute === 'mean') {
+    let s: Standardizer;
+    try {
+      s = Standardizer.fit(XTrain.data, cols, { impute, scale: o.standardize ?? false });
+    } catch (e) {
+      throw new DataError(path, `${(e as Error).message}`);
+    }
+    const filled = countNonFinite(X.data);
+    if (filled > 0) warnings.push(`${path}: filled ${filled} NaN/Inf cell(s) with the training mean (--impute mean)`);
+    s.transform(XTrain.data);
+    s.transform(XTest.data);
+    preprocessing = { kind: 'npy', standardizer: s.toJSON() };
+  }
+  return { XTrain, yTrain: y.takeRows(train), XTest, yTest: y.takeRows(test), rows: table.rows, featureNames: o.featureNames, preprocessing, warnings, source: path };
 }
 
 /**
@@ -193,12 +248,12 @@ export function prepareCsvTraining(source: ChunkSource, o: CsvTrainingOptions = 
     impute: o.impute,
     types: o.types,
     split: (rows, scan) => {
-      if (scan.label === null) throw new Error(`${name}: no label column`);
-      if (rows < 2) throw new Error(`${name}: needs at least 2 data rows to split, found ${rows}`);
-      return splitRows(rows, () => readLabels(source, scan), o);
+      if (scan.label === null) throw new DataError(name, `no label column`);
+      if (rows < 2) throw new DataError(name, `needs at least 2 data rows to split, found ${rows}`);
+      return splitRows(rows, () => readLabels(source, scan), o, name);
     },
   });
-  if (p.y === null) throw new Error(`${name}: no label column`);
+  if (p.y === null) throw new DataError(name, `no label column`);
   const X = new Matrix(p.rows, p.cols, p.X);
   const y = new Matrix(p.rows, 1, p.y);
   const n = p.nTrain;
@@ -234,7 +289,7 @@ export function preparePredictFeatures(
 ): PredictFeatures {
   if (!(input instanceof Matrix)) {
     const name = source ?? input.sourceName ?? 'input';
-    if (preprocessing?.kind !== 'csv') throw new Error(`${name}: is read as CSV, but this model was trained on .npy features; give a .npy file`);
+    if (preprocessing?.kind !== 'csv') throw new DataError(name, `is read as CSV, but this model was trained on .npy features; give a .npy file`);
     const pre = Preprocessor.fromJSON(preprocessing.preprocessor);
     const t = pre.transform(input, { withLabels: false, source: name });
     return { X: new Matrix(t.rows, t.cols, t.X), warnings: t.warnings };
@@ -243,7 +298,7 @@ export function preparePredictFeatures(
   const name = source ?? 'input';
   if (X.cols !== inputSize) {
     const hint = preprocessing?.kind === 'csv' ? ' (this model was trained on CSV: pass the raw CSV rows)' : '';
-    throw new Error(`${name}: has ${X.cols} columns (shape [${X.rows}, ${X.cols}]) but the model expects ${inputSize} features${hint}`);
+    throw new DataError(name, `has ${X.cols} columns (shape [${X.rows}, ${X.cols}]) but the model expects ${inputSize} features${hint}`);
   }
   if (preprocessing?.kind === 'npy') {
     const s = Standardizer.fromJSON(preprocessing.standardizer);
@@ -271,8 +326,8 @@ export interface EvaluationData extends PredictFeatures {
 export function prepareEvaluation(input: ChunkSource | Matrix, preprocessing: Preprocessing | null, inputSize: number, o: { labels?: Matrix; labelsSource?: string; source?: string } = {}): EvaluationData {
   if (!(input instanceof Matrix)) {
     const name = o.source ?? input.sourceName ?? 'input';
-    if (o.labels) throw new Error(`${name}: is read as CSV, whose labels are its label column; labels from another file go with .npy features`);
-    if (preprocessing?.kind !== 'csv') throw new Error(`${name}: is read as CSV, but this model was trained on .npy features; give a .npy file`);
+    if (o.labels) throw new DataError(name, `is read as CSV, whose labels are its label column; labels from another file go with .npy features`);
+    if (preprocessing?.kind !== 'csv') throw new DataError(name, `is read as CSV, but this model was trained on .npy features; give a .npy file`);
     const pre = Preprocessor.fromJSON(preprocessing.preprocessor);
     const t = pre.transform(input, { withLabels: true, source: name });
     return { X: new Matrix(t.rows, t.cols, t.X), y: new Matrix(t.rows, 1, t.y as Float32Array), warnings: t.warnings };
@@ -284,7 +339,7 @@ export function prepareEvaluation(input: ChunkSource | Matrix, preprocessing: Pr
     y = checkLabelsFit(o.labels, table, o.labelsSource ?? 'labels', name);
   } else {
     if (table.cols !== inputSize + 1) {
-      throw new Error(`${name}: has ${table.cols} columns; to evaluate, give the model's ${inputSize} features and the label as the last column, or the labels in their own file`);
+      throw new DataError(name, `has ${table.cols} columns; to evaluate, give the model's ${inputSize} features and the label as the last column, or the labels in their own file`);
     }
     y = table.sliceColumns(-1);
     table = table.sliceColumns(0, -1);
@@ -306,7 +361,7 @@ export function prepareEvaluation(input: ChunkSource | Matrix, preprocessing: Pr
 export function prepareCsvTable(source: ChunkSource, o: CsvRouteOptions = {}): CsvTable {
   const name = o.source ?? source.sourceName ?? 'input';
   const p = prepareCsv(source, { label: o.label, drop: o.drop, delimiter: o.delimiter, impute: o.impute, source: name });
-  if (!p.y || !p.preprocessor.label) throw new Error(`${name}: no label column`);
+  if (!p.y || !p.preprocessor.label) throw new DataError(name, `no label column`);
   const width = p.cols + 1;
   const table = new Matrix(p.rows, width);
   for (let r = 0; r < p.rows; r++) {
@@ -318,8 +373,8 @@ export function prepareCsvTable(source: ChunkSource, o: CsvRouteOptions = {}): C
 
 /** Labels given in their own matrix: one column, one per row of the table; errors name both. */
 function checkLabelsFit(y: Matrix, table: Matrix, labelsName: string, tableName: string): Matrix {
-  if (y.cols !== 1) throw new Error(`${labelsName}: labels must be one column, got shape [${y.rows}, ${y.cols}]`);
-  if (y.rows !== table.rows) throw new Error(`${labelsName}: has ${y.rows} labels but ${tableName} has ${table.rows} rows`);
+  if (y.cols !== 1) throw new DataError(labelsName, `labels must be one column, got shape [${y.rows}, ${y.cols}]`);
+  if (y.rows !== table.rows) throw new DataError(labelsName, `has ${y.rows} labels but ${tableName} has ${table.rows} rows`);
   return y;
 }
 
@@ -327,8 +382,8 @@ function checkLabelsFit(y: Matrix, table: Matrix, labelsName: string, tableName:
 function checkFiniteCells(X: Matrix, source: string): void {
   const bad = findNonFinite(X.data, X.cols);
   if (bad) {
-    throw new Error(
-      `${source}: column ${bad.firstColumn} has NaN or Inf in ${bad.inFirstColumn} row(s) (${bad.rows} row(s) in all); fix the data or use --impute mean`,
+    throw new DataError(
+      source, `column ${bad.firstColumn} has NaN or Inf in ${bad.inFirstColumn} row(s) (${bad.rows} row(s) in all); fix the data or use --impute mean`,
     );
   }
 }
@@ -338,6 +393,6 @@ function checkBinaryLabels(y: Matrix, source: string): void {
   const bad = findNonBinary(y.data, 10);
   if (bad) {
     const more = bad.distinctCount > bad.distinct.length ? ', …' : '';
-    throw new Error(`${source}: labels must be 0 or 1 for binary cross-entropy; found ${bad.distinctCount} distinct values: ${bad.distinct.join(', ')}${more}`);
+    throw new DataError(source, `labels must be 0 or 1 for binary cross-entropy; found ${bad.distinctCount} distinct values: ${bad.distinct.join(', ')}${more}`);
   }
 }

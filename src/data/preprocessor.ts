@@ -22,6 +22,7 @@
  * (`toJSON` / `fromJSON`) so it can be saved beside a model and applied to new raw rows.
  */
 import { CellEncoder, CellOutcome } from './cell-encoder.js';
+import { CsvError } from '../errors.js';
 import { forEachCsvRow, type ChunkSource, type CsvOptions } from './csv.js';
 import {
   ColumnScanner,
@@ -101,7 +102,7 @@ export function scanCsv(source: ChunkSource, options: ScanOptions = {}): CsvScan
         if (options.label === null) label = null;
         else if (options.label !== undefined) {
           if (!header.includes(options.label)) {
-            throw new Error(`${name}: label column '${options.label}' not found; the columns are: ${header.join(', ')}`);
+            throw new CsvError(name, `label column '${options.label}' not found; the columns are: ${header.join(', ')}`);
           }
           label = options.label;
         } else label = header.includes('y') ? 'y' : header[header.length - 1];
@@ -127,7 +128,7 @@ export function scanCsv(source: ChunkSource, options: ScanOptions = {}): CsvScan
   if (label !== null) {
     const col = columns[header.indexOf(label)];
     if (col.missing > 0) {
-      throw new Error(`${name}: label column '${label}' has ${plural(col.missing, 'missing value')} (first at line ${col.firstBadLine})`);
+      throw new CsvError(name, `label column '${label}' has ${plural(col.missing, 'missing value')} (first at line ${col.firstBadLine})`);
     }
     family = labelFamily([...tally.keys()], label, name, tally.size > SCAN_DISTINCT_LIMIT);
     for (const [v, n] of tally) {
@@ -303,58 +304,60 @@ export class Preprocessor {
     const maxCategories = options.maxCategories ?? 1000;
     for (const d of drop) {
       if (!scan.header.includes(d)) {
-        throw new Error(`${name}: cannot drop column '${d}': no such column; the columns are: ${scan.header.join(', ')}`);
+        throw new CsvError(name, `cannot drop column '${d}': no such column; the columns are: ${scan.header.join(', ')}`);
       }
-      if (d === scan.label) throw new Error(`${name}: cannot drop '${d}': it is the label column`);
+      if (d === scan.label) throw new CsvError(name, `cannot drop '${d}': it is the label column`);
     }
     if (!scan.header.some((h) => h !== scan.label && !drop.includes(h))) {
-      throw new Error(`${name}: no feature columns left after the label and drop`);
+      throw new CsvError(name, `no feature columns left after the label and drop`);
     }
     for (const [col, t] of Object.entries(options.types ?? {})) {
-      if (!scan.header.includes(col)) throw new Error(`${name}: cannot set the type of column '${col}': no such column; the columns are: ${scan.header.join(', ')}`);
-      if (col === scan.label) throw new Error(`${name}: cannot set the type of '${col}': it is the label column`);
-      if (drop.includes(col)) throw new Error(`${name}: cannot set the type of '${col}': it is dropped`);
-      if (t !== 'numeric' && t !== 'categorical') throw new Error(`${name}: column '${col}': type must be 'numeric' or 'categorical', got ${JSON.stringify(t)}`);
+      if (!scan.header.includes(col)) throw new CsvError(name, `cannot set the type of column '${col}': no such column; the columns are: ${scan.header.join(', ')}`);
+      if (col === scan.label) throw new CsvError(name, `cannot set the type of '${col}': it is the label column`);
+      if (drop.includes(col)) throw new CsvError(name, `cannot set the type of '${col}': it is dropped`);
+      if (t !== 'numeric' && t !== 'categorical') throw new CsvError(name, `column '${col}': type must be 'numeric' or 'categorical', got ${JSON.stringify(t)}`);
     }
     const nTrain = countRows(options.trainRows, scan.rows);
-    if (nTrain === 0) throw new Error(`${name}: no training rows to fit on`);
+    if (nTrain === 0) throw new CsvError(name, `no training rows to fit on`);
 
     type Plan = { index: number; col: ColumnSummary; type: number };
     const plan: Plan[] = [];
     scan.columns.forEach((col, index) => {
       if (col.name === scan.label || drop.includes(col.name)) return;
       if (col.kind === 'empty') {
-        throw new Error(
-          `${name}: column '${col.name}' is empty in every row (${plural(col.missing, 'missing value')}); ` +
+        throw new CsvError(
+          name, `column '${col.name}' is empty in every row (${plural(col.missing, 'missing value')}); ` +
             `drop it (${dropHint(col.name)})`,
         );
       }
       const forced = options.types?.[col.name];
       if (col.kind === 'mixed' && !forced) {
         const t = col.firstText!;
-        throw new Error(
-          `${name}: column ${col.name} is mostly numbers, but ${col.textCells} of its values are not (first ${JSON.stringify(t.value)}, line ${t.line}); ` +
+        throw new CsvError(
+          name, `column ${col.name} is mostly numbers, but ${col.textCells} of its values are not (first ${JSON.stringify(t.value)}, line ${t.line}); ` +
             `say which it is: --numeric ${col.name} (with --impute mean to treat the text as missing) or --categorical ${col.name} (types in the API)`,
         );
       }
       const kind = forced ?? (col.kind === 'mixed' ? 'numeric' : col.kind);
       const type = kind === 'numeric' ? STD : kind === 'boolean' && booleans === 'binary' ? BIN : ONEHOT;
       if (forced === 'numeric' && col.kind !== 'numeric' && col.kind !== 'mixed') {
-        throw new Error(`${name}: column '${col.name}' is set to numeric, but most of its values are not numbers (e.g. ${JSON.stringify(col.examples.find((v) => parseNumber(v) !== parseNumber(v)) ?? col.examples[0])})`);
+        throw new CsvError(name, `column '${col.name}' is set to numeric, but most of its values are not numbers (e.g. ${JSON.stringify(col.examples.find((v) => parseNumber(v) !== parseNumber(v)) ?? col.examples[0])})`);
       }
       if (type === STD && col.textCells > 0 && impute !== 'mean') {
         const t = col.firstText!;
-        throw new Error(
-          `${name} line ${t.line} (row ${t.row}), column ${col.name}: ${JSON.stringify(t.value)} is not a number` +
+        throw new CsvError(
+          name,
+          `row ${t.row}, column ${col.name}: ${JSON.stringify(t.value)} is not a number` +
             `${col.textCells > 1 ? ` (nor are ${col.textCells - 1} more cells of it)` : ''}; fix the data, treat such cells as missing with --impute mean (impute: 'mean'), ` +
             `or read the column as categories with --categorical ${col.name}`,
+          t.line,
         );
       }
       if (type !== ONEHOT && impute !== 'mean') {
         const bad = col.missing + col.nonFinite;
         if (bad > 0) {
-          throw new Error(
-            `${name}: numeric column '${col.name}' has a missing or non-finite value in ${plural(bad, 'row')} ` +
+          throw new CsvError(
+            name, `numeric column '${col.name}' has a missing or non-finite value in ${plural(bad, 'row')} ` +
               `(first at line ${col.firstBadLine}); fix the data, drop the column, or impute it (impute: 'mean', --impute mean)`,
           );
         }
@@ -384,8 +387,8 @@ export class Preprocessor {
               const n = m.get(v);
               if (n === undefined) {
                 if (m.size >= maxCategories) {
-                  throw new Error(
-                    `${name}: column '${plan[j].col.name}' has more than ${maxCategories} categories in the training rows; ` +
+                  throw new CsvError(
+                    name, `column '${plan[j].col.name}' has more than ${maxCategories} categories in the training rows; ` +
                       `drop it (${dropHint(plan[j].col.name)}), or set it numeric if it holds numbers (--numeric ${plan[j].col.name})`,
                   );
                 }
@@ -409,7 +412,7 @@ export class Preprocessor {
       }
       const m = moments[j];
       if (m.n === 0) {
-        throw new Error(`${name}: column '${colName}' has no value in the ${plural(nTrain, 'training row')}`);
+        throw new CsvError(name, `column '${colName}' has no value in the ${plural(nTrain, 'training row')}`);
       }
       const fill = impute === 'mean' ? m.mean : null;
       if (p.type === BIN) return { name: colName, type: 'binary', fill };
@@ -492,8 +495,8 @@ export class Preprocessor {
     const checkBad = () => {
       const badCol = bad.findIndex((b) => b > 0);
       if (badCol >= 0) {
-        throw new Error(
-          `${name}: numeric column '${specs[badCol].name}' has a missing or non-finite value in ${plural(bad[badCol], 'row')} ` +
+        throw new CsvError(
+          name, `numeric column '${specs[badCol].name}' has a missing or non-finite value in ${plural(bad[badCol], 'row')} ` +
             `(first at line ${badLine[badCol]}); fix the data, drop the column, or fit with impute: 'mean'`,
         );
       }
@@ -514,22 +517,21 @@ export class Preprocessor {
           const at = new Map(header.map((h, i) => [h, i]));
           const absent = specs.filter((s) => !at.has(s.name)).map((s) => s.name);
           if (absent.length > 0) {
-            throw new Error(
-              `${name}: missing column${absent.length > 1 ? 's' : ''} ${absent.map((a) => `'${a}'`).join(', ')} ` +
+            throw new CsvError(
+              name, `missing column${absent.length > 1 ? 's' : ''} ${absent.map((a) => `'${a}'`).join(', ')} ` +
                 `(the preprocessor needs: ${specs.map((s) => s.name).join(', ')}); the file has: ${header.join(', ')}`,
             );
           }
           specs.forEach((s, j) => (idx[j] = at.get(s.name)!));
           for (const k of block?.keep ?? []) {
-            if (!at.has(k)) throw new Error(`${name}: no column '${k}'; the columns are: ${header.join(', ')}`);
+            if (!at.has(k)) throw new CsvError(name, `no column '${k}'; the columns are: ${header.join(', ')}`);
             keepIdx.push(at.get(k)!);
           }
           const hasLabel = this.label !== null && at.has(this.label.name);
           if (options.withLabels === true && !hasLabel) {
-            throw new Error(
-              this.label === null
-                ? `${name}: labels requested but the preprocessor has no label column`
-                : `${name}: label column '${this.label.name}' not found; the file has: ${header.join(', ')}`,
+            throw new CsvError(
+              name,
+              this.label === null ? 'labels requested but the preprocessor has no label column' : `label column '${this.label.name}' not found; the file has: ${header.join(', ')}`,
             );
           }
           if (hasLabel && options.withLabels !== false) {
@@ -545,7 +547,7 @@ export class Preprocessor {
           if (pos !== null) {
             if (row >= pos.length || (out = pos[row]) < 0) return;
           } else if (mask ? !(mask[row] > 0) : set ? !set.has(row) : false) return;
-          if (!block && r >= nOut) throw new Error(`${name}: more rows than the ${nOut} expected (the file changed, or rowCount is wrong)`);
+          if (!block && r >= nOut) throw new CsvError(name, `more rows than the ${nOut} expected (the file changed, or rowCount is wrong)`);
           const base = out * F;
           for (let j = 0; j < nc; j++) {
             const v = fields[idx[j]];
@@ -569,18 +571,14 @@ export class Preprocessor {
                 if (bad[j]++ === 0) badLine[j] = line;
                 break;
               default:
-                throw new Error(
-                  `${name} line ${line}: column '${specs[j].name}' expects ${cells.isBinary(j) ? 'yes/no or true/false' : 'a number'}, got ${JSON.stringify(v)}`,
-                );
+                throw new CsvError(name, `column '${specs[j].name}' expects ${cells.isBinary(j) ? 'yes/no or true/false' : 'a number'}, got ${JSON.stringify(v)}`, line);
             }
           }
           if (labelIdx >= 0) {
             const v = fields[labelIdx];
             const l = labelValue(v, family);
             if (l !== l) {
-              throw new Error(
-                `${name} line ${line}: label '${this.label!.name}' must be ${family.replace('/', ' or ')}, got ${JSON.stringify(v)}`,
-              );
+              throw new CsvError(name, `label '${this.label!.name}' must be ${family.replace('/', ' or ')}, got ${JSON.stringify(v)}`, line);
             }
             y![out] = l;
           }
@@ -592,11 +590,11 @@ export class Preprocessor {
       { ...opts, allowNoRows: true },
     );
     if (mask && read.rows !== mask.length) {
-      throw new Error(`${name}: the row mask has length ${mask.length}, but the file has ${read.rows} rows`);
+      throw new CsvError(name, `the row mask has length ${mask.length}, but the file has ${read.rows} rows`);
     }
-    if ((set || pos) && r !== nOut) throw new Error(`${name}: some row indices are not below the ${read.rows} rows of the file`);
+    if ((set || pos) && r !== nOut) throw new CsvError(name, `some row indices are not below the ${read.rows} rows of the file`);
     if (block) flush();
-    else if (r !== nOut) throw new Error(`${name}: ${r} rows read, ${nOut} expected (the file changed, or rowCount is wrong)`);
+    else if (r !== nOut) throw new CsvError(name, `${r} rows read, ${nOut} expected (the file changed, or rowCount is wrong)`);
     checkBad();
     const rec = (a: Float64Array): Record<string, number> => {
       const out: Record<string, number> = {};
@@ -690,7 +688,7 @@ export class Preprocessor {
 
 function checkSameHeader(header: string[], scan: CsvScan): void {
   if (header.length !== scan.header.length || header.some((h, i) => h !== scan.header[i])) {
-    throw new Error(`${scan.source}: the header changed since the scan (the file changed between passes?)`);
+    throw new CsvError(scan.source, `the header changed since the scan (the file changed between passes?)`);
   }
 }
 
@@ -745,7 +743,7 @@ export function prepareCsv(source: ChunkSource, options: PrepareOptions = {}): P
  * needs the labels before anything is fitted).
  */
 export function readLabels(source: ChunkSource, scan: CsvScan): Float32Array {
-  if (scan.label === null || scan.labelFamily === null) throw new Error(`${scan.source}: no label column to read`);
+  if (scan.label === null || scan.labelFamily === null) throw new CsvError(scan.source, `no label column to read`);
   const index = scan.header.indexOf(scan.label);
   const family = scan.labelFamily;
   const y = new Float32Array(scan.rows);

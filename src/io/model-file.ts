@@ -17,6 +17,7 @@ import type { Preprocessing } from '../data/prepare.js';
 import { Standardizer } from '../data/standardize.js';
 import type { SequentialJSON } from '../nn/model-json.js';
 import { Sequential, type SequentialOptions, type ToJSONOptions } from '../nn/sequential.js';
+import { describe, ModelFileError } from '../errors.js';
 
 /** The data sections io adds to nn's document. */
 export interface DataSections {
@@ -57,30 +58,36 @@ export function modelFile(model: Sequential, sections: DataSections = {}, option
  * called `preprocessing`). Errors start with `source` (a path, usually).
  */
 export function modelFromFile(json: unknown, source = 'model', options: Pick<SequentialOptions, 'backend'> = {}): LoadedModel {
-  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new Error(`${source}: not a densely model file (expected a JSON object)`);
+  if (json === null || typeof json !== 'object' || Array.isArray(json)) throw new ModelFileError(source, 'not a densely model file (expected a JSON object)');
   const doc = json as Record<string, unknown>;
   const legacyCli = doc.format === 'densely-model' && doc.version === 1;
-  const model = Sequential.fromJSON(doc, source, options);
+  const model = Sequential.fromJSON(doc, source, options); // checks the nesting depth of the whole document first
   const preparation = ((legacyCli ? doc.preprocessing : doc.preparation) ?? null) as Preprocessing | null;
   if (preparation !== null) checkPreparation(preparation, model.inputSize as number, source);
   const featureNames = doc.featureNames;
   if (featureNames !== undefined && !(Array.isArray(featureNames) && featureNames.every((n) => typeof n === 'string'))) {
-    throw new Error(`${source}: 'featureNames' must be a list of strings`);
+    throw new ModelFileError(source, 'must be a list of strings', 'featureNames');
   }
-  const training = doc.training as Record<string, unknown> | undefined;
-  return { model, preparation, featureNames: featureNames as string[] | undefined, training };
+  if (Array.isArray(featureNames) && featureNames.length !== model.inputSize) {
+    throw new ModelFileError(source, `names ${featureNames.length} features but the model takes ${model.inputSize}`, 'featureNames');
+  }
+  const training = doc.training;
+  if (training !== undefined && (training === null || typeof training !== 'object' || Array.isArray(training))) throw new ModelFileError(source, 'must be an object', 'training');
+  return { model, preparation, featureNames: featureNames as string[] | undefined, training: training as Record<string, unknown> | undefined };
 }
 
 /** The preparation must be one densely knows, valid, and produce exactly the model's input width. */
 function checkPreparation(p: Preprocessing, inputSize: number, source: string): void {
   const kind = (p as { kind?: unknown } | null)?.kind;
   let width: number;
+  if (p === null || typeof p !== 'object' || Array.isArray(p)) throw new ModelFileError(source, `must be an object or null, got ${describe(p)}`, 'preparation');
   try {
     if (kind === 'csv') width = Preprocessor.fromJSON((p as { preprocessor: unknown }).preprocessor).featureNames.length;
     else if (kind === 'npy') width = Standardizer.fromJSON((p as { standardizer: unknown }).standardizer).cols;
-    else throw new Error(`unknown kind ${JSON.stringify(kind)} (expected 'csv' or 'npy')`);
+    else throw new ModelFileError(source, `unknown kind ${describe(kind)} (expected 'csv' or 'npy')`, 'preparation.kind');
   } catch (e) {
-    throw new Error(`${source}: bad preparation: ${(e as Error).message}`);
+    if (e instanceof ModelFileError) throw e;
+    throw new ModelFileError(source, (e as Error).message, 'preparation');
   }
-  if (width !== inputSize) throw new Error(`${source}: the preparation makes ${width} features but the model takes ${inputSize}`);
+  if (width !== inputSize) throw new ModelFileError(source, `makes ${width} features but the model takes ${inputSize}`, 'preparation');
 }

@@ -8,6 +8,7 @@ import type { ChunkSource } from '../data/csv.js';
 import { Preprocessor, type PreprocessorJSON } from '../data/preprocessor.js';
 import type { Sequential } from '../nn/sequential.js';
 import { Matrix } from '../tensor/matrix.js';
+import { checkFiniteScores } from './finite-scores.js';
 
 export interface ScoredBlock {
   /** One score per row of the block (a view, reused: copy what you keep). */
@@ -44,6 +45,7 @@ export function scoreCsvBlocks(
       keep: options.keep,
       emit: (b) => {
         const scores = model.predict(new Matrix(b.rows, cols, b.X.subarray(0, b.rows * cols)), { batchSize: options.batchSize }).data;
+        checkFiniteScores(scores, options.source ?? rows.sourceName ?? 'input', b.start);
         options.onBlock({ scores, start: b.start, kept: b.kept });
       },
     },

@@ -1,3 +1,5 @@
+import type { TrainingState } from './trainer.js';
+
 /** Per-epoch or per-batch values, keyed as in Keras: 'loss', 'accuracy', 'val_loss', … */
 export type Logs = Record<string, number>;
 
@@ -15,6 +17,8 @@ export interface Callback {
    */
   getState?(): unknown;
   setState?(state: unknown): void;
+  /** Called once when a run (new or restored) takes this callback, with that run's Trainer. */
+  onTrainer?(trainer: { getState(): unknown }): void;
   onTrainBegin?(logs: Logs): void;
   onTrainEnd?(logs: Logs): void;
   onEpochBegin?(epoch: number, logs: Logs): void;
@@ -144,5 +148,33 @@ export class EarlyStopping implements Callback {
       this.model.stopTraining = true;
       this.stoppedEpoch = epoch;
     }
+  }
+}
+
+/**
+ * Keras's ModelCheckpoint, with the run's state: at the start of every epoch (and every
+ * `everyEpochs`-th only, if given) it hands `save` the Trainer's state (TrainingState), taken
+ * before the epoch's shuffle, so `fit(X, y, { resumeFrom: state })` on a model holding the weights
+ * of that moment continues exactly. Write both with checkpointDocument (src/io/checkpoint.ts):
+ *
+ * @example
+ * const cb = new ModelCheckpoint((state) => writeCheckpoint('run.ckpt', checkpointDocument(model, state, run), state.epoch));
+ * model.fit(X, y, { epochs: 10, callbacks: [cb] });
+ */
+export class ModelCheckpoint implements Callback {
+  private trainer: { getState(): unknown } | null = null;
+
+  constructor(
+    private readonly save: (state: TrainingState) => void,
+    private readonly options: { everyEpochs?: number } = {},
+  ) {}
+
+  onTrainer(trainer: { getState(): unknown }): void {
+    this.trainer = trainer;
+  }
+
+  onEpochBegin(epoch: number): void {
+    if (this.trainer === null || epoch === 0 || epoch % (this.options.everyEpochs ?? 1) !== 0) return;
+    this.save(this.trainer.getState() as TrainingState);
   }
 }

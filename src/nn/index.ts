@@ -4,7 +4,7 @@ export type { Layer, LayerConfig, Alloc } from './layer.js';
 export { registerLayer, knownLayers, layerFromConfig, type LayerFactory } from './registry.js';
 export { binaryCrossentropy, meanSquaredError, getLoss, type Loss } from './losses.js';
 export { binaryAccuracy, getMetric, rocAuc, type Metric } from './metrics.js';
-export { History, ProgbarLogger, EarlyStopping, formatProgress, type Callback, type Logs, type EarlyStoppingOptions } from './callbacks.js';
+export { History, ProgbarLogger, EarlyStopping, ModelCheckpoint, formatProgress, type Callback, type Logs, type EarlyStoppingOptions } from './callbacks.js';
 export {
   Trainer,
   trainStep,

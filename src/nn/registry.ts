@@ -5,6 +5,7 @@
  */
 import { Dense } from './dense.js';
 import type { Layer, LayerConfig } from './layer.js';
+import { describe, ModelFileError } from '../errors.js';
 
 export type LayerFactory = (config: LayerConfig) => Layer;
 
@@ -28,14 +29,14 @@ export function knownLayers(): string[] {
  */
 export function layerFromConfig(config: unknown, source = 'model', index = 0): Layer {
   if (config === null || typeof config !== 'object' || Array.isArray(config)) {
-    throw new Error(`${source}: layer ${index} must be an object with a className, got ${JSON.stringify(config)}`);
+    throw new ModelFileError(source, `must be an object with a className, got ${describe(config)}`, `layers[${index}]`);
   }
   const className = (config as LayerConfig).className;
   const factory = typeof className === 'string' ? LAYERS.get(className) : undefined;
-  if (!factory) throw new Error(`${source}: layer ${index} has unknown className ${JSON.stringify(className)} (known: ${knownLayers().join(', ')})`);
+  if (!factory) throw new ModelFileError(source, `unknown className ${describe(className)} (known: ${knownLayers().join(', ')})`, `layers[${index}].className`);
   try {
     return factory(config as LayerConfig);
   } catch (e) {
-    throw new Error(`${source}: layer ${index} (${className}): ${(e as Error).message}`);
+    throw new ModelFileError(source, `${className}: ${(e as Error).message}`, `layers[${index}]`);
   }
 }

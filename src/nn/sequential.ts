@@ -15,6 +15,7 @@ import { layoutArena, planMemory } from './memory-plan.js';
 import { getMetric, type Metric } from './metrics.js';
 import { MODEL_FORMAT, MODEL_VERSION, type CompileJSON, type SequentialJSON, type SequentialJSONv1, type WeightJSON } from './model-json.js';
 import { layerFromConfig } from './registry.js';
+import { asDenselyError, describe, jsonDepthOver, MAX_JSON_DEPTH, ModelFileError } from '../errors.js';
 import { writerFor, type ModelWriter, type SaveFormat } from './save-handlers.js';
 import { drain, forwardBackward, positiveInt, Trainer, type BatchBuffers, type FitOptions, type TrainableModel } from './trainer.js';
 
@@ -49,6 +50,11 @@ export interface PredictOptions {
 export interface ToJSONOptions {
   /** Also store the optimizer's moments and step count (Keras's include_optimizer). Default false. */
   includeOptimizer?: boolean;
+  /**
+   * Give each weight's values as a Float32Array copy instead of a list of numbers: for writers
+   * that stream the document (half the memory of a list of 100M numbers). Same JSON text.
+   */
+  typedValues?: boolean;
 }
 
 export interface SaveOptions extends ToJSONOptions {
@@ -322,7 +328,7 @@ export class Sequential implements TrainableModel {
       name: this.name,
       seed: this.seed,
       layers: this.layers.map((l) => l.toJSON()),
-      weights: this.paramList.map((p, i) => ({ name: p.name, shape: shapes[i], values: Array.from(p.param) })),
+      weights: this.paramList.map((p, i) => ({ name: p.name, shape: shapes[i], values: options.typedValues ? (p.param.slice() as unknown as number[]) : Array.from(p.param) })),
       compile: this.compileConfig ? structuredClone(this.compileConfig) : null,
     };
     if (options.includeOptimizer && this.optimizer) {
@@ -349,55 +355,112 @@ export class Sequential implements TrainableModel {
    * CLI's data preparation) are ignored here. Every layer comes from the registry (registry.ts).
    */
   static fromJSON(json: SequentialJSON | SequentialJSONv1 | Record<string, unknown>, source = 'model', options: Pick<SequentialOptions, 'backend'> = {}): Sequential {
+    const bad = (field: string | null, detail: string): never => {
+      throw new ModelFileError(source, detail, field);
+    };
     const doc = json as Record<string, unknown> | null;
-    if (!doc || typeof doc !== 'object') throw new Error(`${source}: not a densely model (expected a JSON object)`);
+    if (!doc || typeof doc !== 'object' || Array.isArray(doc)) return bad(null, 'not a densely model (expected a JSON object)');
+    // nothing below recurses into the document, but an error message might describe a value:
+    // refuse absurd nesting first, without recursion (a 100,000-deep 'format' is one check)
+    const depth = jsonDepthOver(doc, MAX_JSON_DEPTH);
+    if (depth !== null) bad(depth, `nested more than ${MAX_JSON_DEPTH} levels deep`);
     let body = doc;
     let compile: CompileJSON | null = null;
     if (doc.format === MODEL_FORMAT && doc.version === 1) {
       // the CLI's v1 document: the model nested; it always compiled Adam + BCE + accuracy
       body = doc.model as Record<string, unknown>;
-      if (!body || body.format !== 'densely-sequential') throw new Error(`${source}: a version 1 model file must hold a 'model' of format densely-sequential`);
-      const lr = (doc.training as { learningRate?: unknown } | undefined)?.learningRate;
+      if (!body || typeof body !== 'object' || body.format !== 'densely-sequential') bad('model', "a version 1 model file must hold a 'model' of format densely-sequential");
+      const training = doc.training;
+      const lr = training && typeof training === 'object' ? (training as { learningRate?: unknown }).learningRate : undefined;
       compile = { optimizer: { name: 'adam', learningRate: typeof lr === 'number' ? lr : 0.001 }, loss: 'binary_crossentropy', metrics: ['accuracy'] };
     } else if (doc.format === MODEL_FORMAT) {
-      if (doc.version !== MODEL_VERSION) throw new Error(`${source}: unsupported model version ${JSON.stringify(doc.version)} (this densely reads 1 and 2)`);
-      compile = (doc.compile as CompileJSON | null | undefined) ?? null;
+      if (doc.version !== MODEL_VERSION) bad('version', `unsupported model version ${describe(doc.version)} (this densely reads 1 and 2)`);
+      const c = doc.compile ?? null;
+      if (c !== null) {
+        if (typeof c !== 'object' || Array.isArray(c)) bad('compile', `must be an object or null, got ${describe(c)}`);
+        const cc = c as Record<string, unknown>;
+        if (!cc.optimizer || typeof cc.optimizer !== 'object' || Array.isArray(cc.optimizer)) bad('compile.optimizer', `must be an object, got ${describe(cc.optimizer)}`);
+        if (typeof cc.loss !== 'string') bad('compile.loss', `must be a string, got ${describe(cc.loss)}`);
+        if (cc.metrics !== undefined && !(Array.isArray(cc.metrics) && cc.metrics.every((m) => typeof m === 'string'))) bad('compile.metrics', 'must be a list of strings');
+      }
+      compile = c as CompileJSON | null;
     } else if (doc.format !== 'densely-sequential') {
-      throw new Error(`${source}: not a densely model (format is ${JSON.stringify(doc.format)})`);
+      bad('format', `not a densely model (format is ${describe(doc.format)})`);
     }
-    if (body.format === 'densely-sequential' && body.version !== 1) throw new Error(`${source}: unsupported model version ${JSON.stringify(body.version)}`);
+    if (body.format === 'densely-sequential' && body.version !== 1) bad('version', `unsupported model version ${describe(body.version)}`);
     const layers = body.layers;
-    const weights = body.weights as WeightJSON[];
-    if (!Array.isArray(layers) || layers.length === 0) throw new Error(`${source}: 'layers' must be a non-empty list`);
-    if (!Array.isArray(weights) || !weights.every((w) => w && Array.isArray(w.values))) {
-      throw new Error(`${source}: 'weights' must be a list of {name, shape, values}`);
-    }
+    const weights = body.weights;
+    if (!Array.isArray(layers) || layers.length === 0) bad('layers', 'must be a non-empty list');
+    if (!Array.isArray(weights)) bad('weights', 'must be a list of {name, shape, values}');
     const seed = body.seed === undefined ? 42 : body.seed;
-    if (typeof seed !== 'number') throw new Error(`${source}: 'seed' must be a number`);
-    const model = new Sequential(layers.map((config, i) => layerFromConfig(config, source, i)), { name: typeof body.name === 'string' ? body.name : undefined, seed, backend: options.backend });
-    if (model.inputSize === undefined) throw new Error(`${source}: the first layer has no inputDim`);
+    if (typeof seed !== 'number' || !Number.isFinite(seed)) bad('seed', `must be a number, got ${describe(seed)}`);
+    let model: Sequential;
+    try {
+      model = new Sequential((layers as unknown[]).map((config, i) => layerFromConfig(config, source, i)), { name: typeof body.name === 'string' ? body.name : undefined, seed: seed as number, backend: options.backend });
+    } catch (e) {
+      throw asDenselyError(e, ModelFileError, source);
+    }
+    const inputDim = model.inputSize;
+    if (inputDim === undefined) return bad('layers[0].inputDim', 'the first layer has no inputDim');
+    // Every weight's shape against the topology BEFORE any memory is taken: a file that declares
+    // 6e6 units with six values is refused here, not after allocating gigabytes.
+    const shapes = model.plannedShapes(inputDim, source);
+    const ws = weights as unknown[];
+    if (ws.length !== shapes.length) bad('weights', `has ${ws.length} tensors, the layers need ${shapes.length}`);
+    ws.forEach((w, i) => {
+      const field = `weights[${i}]`;
+      if (!w || typeof w !== 'object' || Array.isArray(w)) bad(field, `must be {name, shape, values}, got ${describe(w)}`);
+      const { shape, values } = w as { shape?: unknown; values?: unknown };
+      const need = shapes[i]!;
+      if (!Array.isArray(values) && !(values instanceof Float32Array)) bad(`${field}.values`, `must be a list of numbers, got ${describe(values)}`);
+      if (shape !== undefined && (!Array.isArray(shape) || shape.length !== need.length || shape.some((d, k) => d !== need[k]))) {
+        bad(`${field}.shape`, `is ${Array.isArray(shape) ? `[${shape.slice(0, 8).map((d) => describe(d)).join(', ')}${shape.length > 8 ? ', …' : ''}]` : describe(shape)}, the layers need [${need.join(', ')}]`);
+      }
+      const count = need.reduce((a, b) => a * b, 1);
+      if ((values as ArrayLike<unknown>).length !== count) bad(`${field}.values`, `has ${(values as ArrayLike<unknown>).length} values, shape [${need.join(', ')}] needs ${count}`);
+    });
     try {
       model.requireBuilt('fromJSON');
-      const shapes = model.layers.flatMap((l) => l.paramShapes());
-      weights.forEach((w, i) => {
-        if (shapes[i] && Array.isArray(w.shape) && w.shape.join(',') !== shapes[i].join(',')) {
-          throw new RangeError(`weight ${i} (${w.name}) has shape [${w.shape.join(', ')}], the layers need [${shapes[i].join(', ')}]`);
-        }
-      });
-      model.setWeights(weights.map((w) => w.values));
+      model.setWeights(ws.map((w) => (w as WeightJSON).values));
       if (compile) {
         model.compile({ optimizer: optimizerFromConfig(compile.optimizer, `${source}: compile.optimizer`), loss: compile.loss, metrics: compile.metrics });
         const state = (doc as Partial<SequentialJSON>).optimizerState;
         if (state) {
+          if (typeof state !== 'object' || Array.isArray(state)) bad('optimizerState', `must be an object, got ${describe(state)}`);
+          const slotsIn = state.slots ?? {};
+          if (typeof slotsIn !== 'object' || Array.isArray(slotsIn)) bad('optimizerState.slots', 'must be an object of lists');
           const slots: Record<string, Float32Array> = {};
-          for (const [key, values] of Object.entries(state.slots ?? {})) slots[key] = Float32Array.from(values);
+          for (const [key, values] of Object.entries(slotsIn)) {
+            if (!Array.isArray(values) || values.length !== model.paramCount) bad(`optimizerState.slots.${key}`, `must be a list of ${model.paramCount} numbers`);
+            if (!values.every((v) => typeof v === 'number' && Number.isFinite(Math.fround(v)))) bad(`optimizerState.slots.${key}`, 'must hold finite float32 numbers');
+            slots[key] = Float32Array.from(values);
+          }
           (model.optimizer as Optimizer).setState({ name: state.name, iterations: state.iterations, slots });
         }
       }
     } catch (e) {
-      throw new Error(`${source}: ${(e as Error).message}`);
+      throw asDenselyError(e, ModelFileError, source);
     }
     return model;
+  }
+
+  /**
+   * The weight shapes the layers will have on an input of `inputDim`, in Keras order, found
+   * without taking any memory (each layer's build only fixes its shapes; the arena comes later).
+   */
+  private plannedShapes(inputDim: number, source: string): number[][] {
+    let dim = inputDim;
+    const shapes: number[][] = [];
+    this.layers.forEach((layer, i) => {
+      try {
+        layer.build(dim, this.backend);
+      } catch (e) {
+        throw new ModelFileError(source, (e as Error).message, `layers[${i}]`);
+      }
+      shapes.push(...layer.paramShapes());
+      dim = layer.outputDim;
+    });
+    return shapes;
   }
 
   /**

@@ -14,6 +14,7 @@
 import type { Backend } from '../backends/backend.js';
 import type { Optimizer, OptimizerState } from '../optim/optimizer.js';
 import { fingerprint } from '../tensor/fingerprint.js';
+import { TrainingError } from '../errors.js';
 import type { Matrix } from '../tensor/matrix.js';
 import type { MT19937, MT19937State } from '../tensor/random.js';
 import type { RowViews } from '../tensor/row-views.js';
@@ -76,6 +77,36 @@ export function trainStep(net: Net, loss: Loss, fused: boolean, optimizer: Optim
   return lossSum;
 }
 
+/**
+ * Where a step went non-finite, in words, or null when it did not: the loss, and the first layer
+ * (in forward order) with a NaN or an Infinity in a gradient.
+ *
+ * @example
+ * nonFiniteIn(model, NaN); // 'the loss is NaN; first layer with a bad value: dense (the gradient dense/kernel[3] is NaN)'
+ */
+export function nonFiniteIn(net: Net, lossSum: number): string | null {
+  let bad: string | null = null;
+  search: for (const layer of net.layers) {
+    for (const { name, grad } of layer.params()) {
+      for (let i = 0; i < grad.length; i++) {
+        const g = grad[i];
+        if (g - g !== 0) {
+          // NaN or ±Infinity: g - g is NaN for both, 0 for every finite g
+          bad = `first layer with a bad value: ${layer.name} (the gradient ${name}[${i}] is ${g})`;
+          break search;
+        }
+      }
+    }
+  }
+  if (Number.isFinite(lossSum)) return bad === null ? null : `a gradient is not finite; ${bad}`;
+  return `the loss is ${lossSum}; ${bad ?? 'every gradient is finite'}`;
+}
+
+function onNanOption(v: unknown): 'stop' | 'skip-batch' {
+  if (v === undefined || v === 'stop' || v === 'skip-batch') return (v ?? 'stop') as 'stop' | 'skip-batch';
+  throw new RangeError(`fit: onNan must be 'stop' or 'skip-batch', got ${JSON.stringify(v)}`);
+}
+
 // ── The Trainer ───────────────────────────────────────────────────────────────────────────────
 
 export interface FitOptions {
@@ -96,6 +127,15 @@ export interface FitOptions {
   classWeight?: Record<number, number>;
   /** Where verbose lines go (default console.log). */
   print?: (line: string) => void;
+  /** A NaN or Infinity in a batch's loss or gradients: 'stop' (throw a TrainingError, weights as before the batch; default) or 'skip-batch' (undo nothing, skip its update). */
+  onNan?: 'stop' | 'skip-batch';
+  /**
+   * Continue a run instead of starting one: a TrainingState from trainer.getState() (or a
+   * checkpoint's `state`), taken when the model held its present weights. The run's own settings
+   * (epochs, batch size, shuffle, class weights, …) come from the state; given here too, they must
+   * match. callbacks, print and validationData are taken from these options.
+   */
+  resumeFrom?: TrainingState;
   /** fitAsync only: train at most this long between yields to the event loop (default 2 ms, at most 16). */
   yieldEveryMs?: number;
 }
@@ -148,6 +188,8 @@ export interface TrainingState {
     validationData: boolean;
     classWeight: Record<number, number> | null;
     verbose: 0 | 1 | 2;
+    /** What a NaN or Infinity in a batch does (absent in states from before the guard: 'stop'). */
+    onNan?: 'stop' | 'skip-batch';
   };
   /** The model's signature() and a fingerprint of the data, checked on restore. */
   check: { model: string; data: string; validation: string | null };
@@ -221,6 +263,8 @@ export class Trainer {
 
   /** The newest run on each model: a newer one supersedes a paused one, never a running one. */
   private static readonly current = new WeakMap<TrainableModel, Trainer>();
+  /** Batches skipped under onNan 'skip-batch', as "epoch E, batch B of N: what was bad". */
+  readonly skipped: string[] = [];
 
   private constructor(
     private readonly model: TrainableModel,
@@ -253,6 +297,7 @@ export class Trainer {
     this.rng = model.shuffleRng(seed);
     this.history = new History();
     this.userCallbacks = callbacks;
+    for (const c of callbacks) c.onTrainer?.(this);
     this.callbacks = [this.history];
     if (config.verbose !== 0) this.callbacks.push(new ProgbarLogger(config.epochs, this.steps, print));
     this.callbacks.push(...callbacks);
@@ -263,6 +308,20 @@ export class Trainer {
 
   /** A trainer for model.fit's arguments (what `model.makeTrainer` calls). Checks everything first. */
   static create(model: TrainableModel, X: MatrixLike, y: TargetsLike, options: FitOptions = {}): Trainer {
+    if (options.resumeFrom) {
+      const c = options.resumeFrom.config;
+      const given: [string, unknown, unknown][] = [
+        ['epochs', options.epochs, c?.epochs],
+        ['batchSize', options.batchSize, c?.batchSize],
+        ['shuffle', options.shuffle, c?.shuffle],
+        ['validationSplit', options.validationSplit, c?.validationSplit ?? undefined],
+        ['onNan', options.onNan, c?.onNan ?? 'stop'],
+      ];
+      for (const [name, mine, theirs] of given) {
+        if (mine !== undefined && mine !== theirs) throw new Error(`fit: resumeFrom is a run with ${name} ${JSON.stringify(theirs)}, but ${name} ${JSON.stringify(mine)} was given; leave it out or give the same`);
+      }
+      return Trainer.restore(model, X, y, options.resumeFrom, { callbacks: options.callbacks, print: options.print, validationData: options.validationData });
+    }
     const t = Trainer.unregistered(model, X, y, options);
     Trainer.current.set(model, t);
     return t;
@@ -287,6 +346,7 @@ export class Trainer {
       validationData: options.validationData !== undefined,
       classWeight: classWeight ? { ...classWeight } : null,
       verbose,
+      onNan: onNanOption(options.onNan),
     };
     return new Trainer(model, split.X, split.y, data.X, data.y, split.validation, config, classWeight, options.callbacks ?? [], options.print ?? console.log, options.seed);
   }
@@ -311,6 +371,7 @@ export class Trainer {
       validationSplit: c.validationSplit ?? undefined,
       validationData: options.validationData,
       verbose: c.verbose,
+      onNan: c.onNan ?? 'stop',
       classWeight: c.classWeight ?? undefined,
       callbacks: options.callbacks,
       print: options.print,
@@ -436,7 +497,20 @@ export class Trainer {
       batchWeight = 0;
       for (let i = 0; i < rows; i++) batchWeight += w[i];
     }
-    const batchLoss = trainStep(model, this.loss, this.fused, this.optimizer, rows, w);
+    // 1–3, then the numeric guard, then 4: a NaN or an Infinity never reaches the weights
+    const batchLoss = forwardBackward(model, this.loss, this.fused, rows, w);
+    const bad = nonFiniteIn(model, batchLoss);
+    if (bad !== null) {
+      const where = `epoch ${this.epoch + 1}, batch ${step + 1} of ${this.steps}`;
+      if ((this.config.onNan ?? 'stop') === 'stop') {
+        throw new TrainingError('fit', `${bad} at ${where}; training stopped with the weights from before this batch (onNan 'skip-batch', or --on-nan skip-batch, skips such batches instead)`);
+      }
+      this.skipped.push(`${where}: ${bad}`);
+      this.stepInEpoch++;
+      this.epochEndPending = this.stepInEpoch === this.steps;
+      return NaN;
+    }
+    this.optimizer.step();
     this.lossSum += batchLoss;
     this.weightSum += batchWeight;
     // metrics on this batch's outputs, from before the update (the update changes no activation)

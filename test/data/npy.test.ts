@@ -321,10 +321,8 @@ describe('writeNpy', () => {
     expect(hlen).toBeGreaterThan(65535);
     expect((12 + hlen) % 64).toBe(0);
     expect(bytes[12 + hlen - 1]).toBe(0x0a);
-    const back = readNpy(bytes);
-    expect(back.dtype).toBe('i2');
-    expect(back.shape).toEqual(shape);
-    expect(Array.from(back.data as Int16Array)).toEqual([-7, 9]);
+    // numpy writes such a file, but np.load refuses its header (max_header_size 10000): so does densely
+    expect(() => readNpy(bytes)).toThrow(/header length 66100 bytes is over the limit of 10000/);
     // one dim fewer than the limit still fits in version 1.0
     expect(writeNpy({ shape: [1, 1], data: [0] })[6]).toBe(1);
   });

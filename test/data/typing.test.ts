@@ -39,7 +39,7 @@ describe('the typing rule', () => {
 
   it("one stray text cell is an error naming the line, row, column and value, not 77 one-hot columns", () => {
     expect(() => prepareCsv(() => [csv(16)], { source: 'export.csv' })).toThrow(
-      /export\.csv line 18 \(row 17\), column age: "fifty" is not a number; fix the data, treat such cells as missing with --impute mean \(impute: 'mean'\), or read the column as categories with --categorical age/,
+      /export\.csv line 18: row 17, column age: "fifty" is not a number; fix the data, treat such cells as missing with --impute mean \(impute: 'mean'\), or read the column as categories with --categorical age/,
     );
   });
 
@@ -54,7 +54,7 @@ describe('the typing rule', () => {
 
   it('a small file is held to the same rule: one stray cell in 40 rows is still an error, not one-hot', () => {
     const small = csv(16).split('\n').slice(0, 41).join('\n') + '\n';
-    expect(() => prepareCsv(() => [small])).toThrow(/line 18 \(row 17\), column age: "fifty" is not a number/);
+    expect(() => prepareCsv(() => [small])).toThrow(/line 18: row 17, column age: "fifty" is not a number/);
   });
 
   it('mostly numbers with more text than the rule tolerates: densely asks instead of guessing', () => {
@@ -94,7 +94,7 @@ describe('densely train on damaged data', () => {
   it('names the bad cell and suggests the CLI flag', () => {
     const r = run('train', '--data', file, '--epochs', '1');
     expect(r.code).toBe(1);
-    expect(r.err).toMatch(/line 18 \(row 17\), column age: "fifty" is not a number; .*--impute mean/);
+    expect(r.err).toMatch(/line 18: row 17, column age: "fifty" is not a number; .*--impute mean/);
   });
 
   it('trains with --impute mean, warning with the count; --categorical and --numeric are checked', () => {

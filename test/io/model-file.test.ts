@@ -115,10 +115,10 @@ describe('the one model document', () => {
     m.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
     const json = JSON.parse(JSON.stringify(m.toJSON()));
     json.layers[1].className = 'Conv2D';
-    expect(() => Sequential.fromJSON(json, 'm.json')).toThrow(/m.json: layer 1 has unknown className "Conv2D" \(known: Dense\)/);
+    expect(() => Sequential.fromJSON(json, 'm.json')).toThrow(/^m.json: layers\[1\].className: unknown className "Conv2D" \(known: Dense\)$/);
     const bad = JSON.parse(JSON.stringify(m.toJSON()));
     bad.weights[0].shape = [8, 3];
-    expect(() => Sequential.fromJSON(bad, 'm.json')).toThrow(/weight 0 \(dense\/kernel\) has shape \[8, 3\], the layers need \[3, 8\]/);
+    expect(() => Sequential.fromJSON(bad, 'm.json')).toThrow(/^m.json: weights\[0\].shape: is \[8, 3\], the layers need \[3, 8\]$/);
     const activation = JSON.parse(JSON.stringify(m.toJSON()));
     activation.layers[0].activation = 'constructor';
     expect(() => Sequential.fromJSON(activation, 'm.json')).toThrow(/unknown activation 'constructor'/);
@@ -128,8 +128,8 @@ describe('the one model document', () => {
     const m = mlp(3);
     const standardizer = { format: 'densely.standardizer', version: 1, mean: [0, 0], std: [1, 1], impute: 'none', names: null };
     const file = { ...m.toJSON(), preparation: { kind: 'npy', standardizer } };
-    expect(() => modelFromFile(file, 'm.json')).toThrow(/m.json: the preparation makes 2 features but the model takes 3/);
-    expect(() => modelFromFile({ ...m.toJSON(), preparation: { kind: 'pickle' } }, 'm.json')).toThrow(/m.json: bad preparation: unknown kind "pickle"/);
+    expect(() => modelFromFile(file, 'm.json')).toThrow(/^m.json: preparation: makes 2 features but the model takes 3$/);
+    expect(() => modelFromFile({ ...m.toJSON(), preparation: { kind: 'pickle' } }, 'm.json')).toThrow(/^m.json: preparation.kind: unknown kind "pickle" \(expected 'csv' or 'npy'\)$/);
     expect(() => modelFile(m, { preparation: { kind: 'npy', standardizer } as never })).toThrow(/makes 2 features but the model takes 3/);
   });
 });
