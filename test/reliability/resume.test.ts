@@ -102,7 +102,8 @@ describe('kill and resume', () => {
     const dir = mkdtempSync(join(tmpdir(), 'densely-int-'));
     const data = dataset(dir, 1500);
     const save = join(dir, 'model.json');
-    const args = ['train', '--data', data, '--epochs', '30', '--batch-size', '16', '--save', save];
+    // long enough that the SIGINT 200 ms into epoch 2 lands mid-run on the fast wasm backend too
+    const args = ['train', '--data', data, '--epochs', '200', '--batch-size', '16', '--save', save];
     const r = await runCli(args, 200, 'SIGINT', /Epoch 2\//); // in the second epoch
     expect(r.code, r.stderr).toBe(130);
     const m = /densely: resume with: densely train (.*)$/m.exec(r.stderr);
