@@ -5,18 +5,19 @@
  * The version is a number derived from the file's SHA-256 (its first 52 bits, in decimal, so a
  * TF Serving client that reads versions as int64 can), so every worker and every replica that
  * serves the same file reports the same version, and a replaced file a different one.
- * A TensorFlow.js model.json serves too (its weights files beside it, and in its version).
+ * A TensorFlow.js model.json (or its folder) serves too, and a model whose weights are in a binary
+ * sidecar: the files beside it count in the version.
  */
 import { createHash } from 'node:crypto';
+import { statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
 import { CellEncoder } from '../data/cell-encoder.js';
 import type { Preprocessing } from '../data/prepare.js';
 import { Preprocessor } from '../data/preprocessor.js';
 import { Standardizer } from '../data/standardize.js';
-import { modelFromFile } from '../io/model-file.js';
-import { documentFromTfjs, isTfjsModelJson, tfjsDataSections } from '../io/tfjs/from-tfjs.js';
 import type { Sequential } from '../nn/sequential.js';
 import { readFileBytes } from '../node/files.js';
+import { loadModelFile } from '../node/model-files.js';
 import { Matrix } from '../tensor/matrix.js';
 
 /** Rows per forward pass when scoring a request: the arena is planned for this once, at load. */
@@ -53,27 +54,34 @@ export interface ServedModel {
 }
 
 /**
+ * The version of a model file: from the SHA-256 of its bytes and of the files it names beside it
+ * (a densely file's weights sidecar, a TF.js model's weights files), which are served too.
+ */
+function versionOf(file: string): string {
+  const bytes = readFileBytes(file);
+  const hash = createHash('sha256').update(bytes);
+  const doc = JSON.parse(new TextDecoder().decode(bytes)) as { weightsFile?: { path?: unknown }; weightsManifest?: { paths?: unknown }[] };
+  const companions = [doc.weightsFile?.path, ...(Array.isArray(doc.weightsManifest) ? doc.weightsManifest.flatMap((g) => (Array.isArray(g?.paths) ? g.paths : [])) : [])];
+  for (const name of companions) if (typeof name === 'string') hash.update(readFileBytes(join(dirname(file), name)));
+  return String(parseInt(hash.digest('hex').slice(0, 13), 16));
+}
+
+function isFolder(path: string): boolean {
+  try {
+    return statSync(path).isDirectory();
+  } catch {
+    return false;
+  }
+}
+
+/**
  * Reads, validates and warms up a model file for serving. Throws (with the path) on anything a
  * load would refuse, so a broken file never replaces a working model.
  */
 export function loadServedModel(path: string): ServedModel {
-  const bytes = readFileBytes(path);
-  const hash = createHash('sha256').update(bytes);
-  let json: unknown;
-  try {
-    json = JSON.parse(new TextDecoder().decode(bytes));
-  } catch (e) {
-    throw new Error(`${path}: not a densely model file (invalid JSON: ${(e as Error).message})`);
-  }
-  // a TF.js model.json: its weights files are part of what is served, so part of the version too
-  const readWeights = (name: string) => {
-    const b = readFileBytes(join(dirname(path), name));
-    hash.update(b);
-    return b;
-  };
-  const loaded = modelFromFile(isTfjsModelJson(json) ? { ...documentFromTfjs(json, readWeights, path), ...tfjsDataSections(json) } : json, path);
-  const digest = hash.digest('hex');
-  const version = String(parseInt(digest.slice(0, 13), 16));
+  // any densely model file (with its weights sidecar, when it has one), or a TF.js model.json
+  const loaded = loadModelFile(path);
+  const version = versionOf(isFolder(path) ? join(path, 'model.json') : path);
   const { model, preparation } = loaded;
   const inputSize = model.inputSize as number;
   let columns: ServedModel['columns'] = null;

@@ -8,6 +8,7 @@ import { connect } from 'node:net';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { writeFileAtomic } from '../../src/node/files.js';
+import { loadModelFile, saveModel } from '../../src/node/model-files.js';
 import { startServer, type RunningServer } from '../../src/serve/start.js';
 import { writeNpy } from '../../src/data/npy.js';
 import { cli, http, instancesOf, trainedModel } from './helpers.js';
@@ -313,3 +314,32 @@ describe('densely serve: bad requests mixed with good ones', () => {
 });
 
 type Reply0 = { status: number };
+
+describe('densely serve: other model files', () => {
+  it('serves a model whose weights are in a binary sidecar, and the same model as a TF.js folder, with the same predictions', async () => {
+    const t = trainedModel();
+    const { model, preparation, featureNames } = loadModelFile(t.model);
+    const sidecar = join(t.dir, 'sidecar.json');
+    saveModel(sidecar, model, { preparation, featureNames }, { sidecarWeights: 1 });
+    expect(JSON.parse(readFileSync(sidecar, 'utf8')).weightsFile).toBeDefined();
+    const tfjsDir = join(t.dir, 'tfjs');
+    saveModel(tfjsDir, model, { preparation, featureNames }, { format: 'tfjs' });
+    const body = JSON.stringify({ instances: instancesOf(readFileSync(t.rows, 'utf8')).slice(0, 20) });
+    const answers: string[] = [];
+    const versions: string[] = [];
+    for (const file of [t.model, sidecar, tfjsDir]) {
+      const s = await startServer({ model: file, name: 'm', port: 0, watch: false, log: quiet });
+      try {
+        const r = await http(s.port, 'POST', '/v1/models/m:predict', { body });
+        expect(r.status, r.body).toBe(200);
+        answers.push(r.body);
+        versions.push(String(r.headers['x-model-version']));
+      } finally {
+        await s.close();
+      }
+    }
+    expect(answers[1]).toBe(answers[0]);
+    expect(answers[2]).toBe(answers[0]);
+    expect(new Set(versions).size).toBe(3); // different files, different versions
+  });
+});
