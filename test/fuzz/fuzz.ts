@@ -185,7 +185,8 @@ export function mutateJson(doc: unknown, rand: () => number): unknown {
 
 // ── Seeds: small valid files ──────────────────────────────────────────────────────────────────
 
-function npyHeader(dict: string, data: Uint8Array): Uint8Array {
+/** A .npy file with any header dict text, padded as numpy pads it, then `data`. */
+export function npyHeader(dict: string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
   let h = dict;
   while ((10 + h.length + 1) % 64 !== 0) h += ' ';
   h += '\n';

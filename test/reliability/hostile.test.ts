@@ -17,6 +17,7 @@ import { Dense } from '../../src/nn/dense.js';
 import { Sequential } from '../../src/nn/sequential.js';
 import { fileChunks } from '../../src/node/chunks.js';
 import { loadNpyMatrix } from '../../src/node/files.js';
+import { npyHeader } from '../fuzz/fuzz.js';
 
 const tmp = () => mkdtempSync(join(tmpdir(), 'densely-hostile-'));
 
@@ -30,18 +31,6 @@ function thrown(f: () => unknown): Error {
   throw new Error('expected an error, got none');
 }
 
-/** A .npy header with any dict text, padded as numpy pads it. */
-function npyWithHeader(header: string, data: Uint8Array = new Uint8Array(0)): Uint8Array {
-  let h = header;
-  while ((10 + h.length + 1) % 64 !== 0) h += ' ';
-  h += '\n';
-  const out = new Uint8Array(10 + h.length + data.length);
-  out.set([0x93, 0x4e, 0x55, 0x4d, 0x50, 0x59, 1, 0]);
-  new DataView(out.buffer).setUint16(8, h.length, true);
-  for (let i = 0; i < h.length; i++) out[10 + i] = h.charCodeAt(i);
-  out.set(data, 10 + h.length);
-  return out;
-}
 
 function modelDoc(): Record<string, any> {
   const m = new Sequential([new Dense(2, { activation: 'relu', inputShape: [3] }), new Dense(1, { activation: 'sigmoid' })]);
@@ -86,11 +75,11 @@ describe('messages', () => {
 describe('.npy', () => {
   it('refuses more than 64 axes, and a header over 10,000 bytes, before using the shape', () => {
     const axes = (n: number) => `{'descr': '<f4', 'fortran_order': True, 'shape': (${new Array(n).fill(1).join(', ')}), }`;
-    const e = thrown(() => readNpy(npyWithHeader(axes(65), new Uint8Array(4)), 'many.npy'));
+    const e = thrown(() => readNpy(npyHeader(axes(65), new Uint8Array(4)), 'many.npy'));
     expect(e).toBeInstanceOf(NpyError);
     expect(e.message).toBe("many.npy: shape has 65 axes; at most 64 are allowed (numpy's own limit)");
-    expect(readNpy(npyWithHeader(axes(64), new Uint8Array(4))).shape).toHaveLength(64);
-    const big = thrown(() => readNpy(npyWithHeader(axes(5000), new Uint8Array(4)), 'big.npy'));
+    expect(readNpy(npyHeader(axes(64), new Uint8Array(4))).shape).toHaveLength(64);
+    const big = thrown(() => readNpy(npyHeader(axes(5000), new Uint8Array(4)), 'big.npy'));
     expect(big.message).toMatch(/^big.npy: header length \d+ bytes is over the limit of 10000/);
   });
 
@@ -99,7 +88,7 @@ describe('.npy', () => {
     const shape = [2, 1, 3, 1, 2];
     const f = new Float32Array(12);
     for (let i = 0; i < 2; i++) for (let j = 0; j < 3; j++) for (let k = 0; k < 2; k++) f[i + 2 * j + 6 * k] = 100 * i + 10 * j + k;
-    const bytes = npyWithHeader(`{'descr': '<f4', 'fortran_order': True, 'shape': (${shape.join(', ')}), }`, new Uint8Array(f.buffer));
+    const bytes = npyHeader(`{'descr': '<f4', 'fortran_order': True, 'shape': (${shape.join(', ')}), }`, new Uint8Array(f.buffer));
     const c = Array.from(readNpy(bytes).data as Float32Array);
     expect(c).toEqual([0, 1, 10, 11, 20, 21, 100, 101, 110, 111, 120, 121]);
   });
@@ -140,7 +129,7 @@ describe('.npy', () => {
     expect(process.memoryUsage().rss - before).toBeLessThan(100e6);
     // a declared size past the limit is refused before any data is decompressed
     const huge = join(dir, 'huge.npy.gz');
-    writeFileSync(huge, gzipSync(npyWithHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000, 50), }")));
+    writeFileSync(huge, gzipSync(npyHeader("{'descr': '<f4', 'fortran_order': False, 'shape': (1000000000, 50), }")));
     expect(() => loadNpyMatrix(huge)).toThrow(/huge.npy.gz: its header declares 200000000\d+ bytes \(186.3 GiB\), more than the --max-input-bytes limit/);
     // and a good one loads
     const good = join(dir, 'good.npy.gz');
