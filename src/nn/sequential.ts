@@ -106,6 +106,8 @@ export class Sequential implements TrainableModel {
   private optimizer: Optimizer | null = null;
   /** Shuffles training rows; lives as long as the model so successive fits continue its stream. */
   private rng: MT19937 | null = null;
+  /** Draws Dropout's masks; lives as long as the model, like `rng`. */
+  private maskRng: MT19937 | null = null;
   private loss: Loss | null = null;
   private metrics: Metric[] = [];
   private compileConfig: CompileJSON | null = null;
@@ -521,6 +523,12 @@ export class Sequential implements TrainableModel {
     return this.rng;
   }
 
+  dropoutRng(seed?: number): MT19937 {
+    // its own stream, from the seed mixed with a constant, so masks do not replay the shuffle's draws
+    if (seed !== undefined || this.maskRng === null) this.maskRng = new MT19937(((seed ?? this.seed) ^ DROPOUT_SEED_MIX) >>> 0);
+    return this.maskRng;
+  }
+
   get compileCount(): number {
     return this.compiles;
   }
@@ -602,6 +610,9 @@ export class Sequential implements TrainableModel {
     return last;
   }
 }
+
+/** Mixed into the seed of the dropout generator (any fixed 32-bit constant would do). */
+const DROPOUT_SEED_MIX = 0x5bd1e995;
 
 function emptyBuffers(): BatchBuffers {
   const none = () => new RowViews(new Float32Array(0), 0);

@@ -52,12 +52,14 @@ export interface Net {
  * Steps 1–3 on the batch in net.buffers (its first `rows` rows): forward, loss and its gradient,
  * backward. Returns Σ wi·ℓi (a sum over rows); leaves the output in net.output and the gradients
  * in the grad views. Nothing is updated: `computeGradients` stops here.
+ * `rng` makes it a training step: layers that draw (Dropout) draw from it; without it they are
+ * the identity, as at inference (computeGradients and gradCheck differentiate that function).
  */
-export function forwardBackward(net: Net, loss: Loss, fused: boolean, rows: number, w: Float32Array | null): number {
+export function forwardBackward(net: Net, loss: Loss, fused: boolean, rows: number, w: Float32Array | null, rng: MT19937 | null = null): number {
   const { X, y, dOut } = net.buffers;
   // 1. forward
   let a = X.get(rows);
-  for (const layer of net.layers) a = layer.forward(a, rows);
+  for (const layer of net.layers) a = layer.forward(a, rows, rng);
   net.output = a;
   // 2. the loss, and its gradient with respect to the output
   const d = dOut.get(rows);
@@ -70,8 +72,8 @@ export function forwardBackward(net: Net, loss: Loss, fused: boolean, rows: numb
 }
 
 /** The whole step, 1–4. Returns Σ wi·ℓi over the batch. */
-export function trainStep(net: Net, loss: Loss, fused: boolean, optimizer: Optimizer, rows: number, w: Float32Array | null): number {
-  const lossSum = forwardBackward(net, loss, fused, rows, w);
+export function trainStep(net: Net, loss: Loss, fused: boolean, optimizer: Optimizer, rows: number, w: Float32Array | null, rng: MT19937 | null = null): number {
+  const lossSum = forwardBackward(net, loss, fused, rows, w, rng);
   // 4. update
   optimizer.step();
   return lossSum;
@@ -166,6 +168,8 @@ export interface TrainableModel extends Net {
   evaluateSteps(X: Matrix, y: Matrix, options: { batchSize: number }): Generator<void, Logs>;
   /** The model's shuffling generator: kept across fits, replaced by a fresh one when a seed is given. */
   shuffleRng(seed?: number): MT19937;
+  /** The model's dropout generator (Dropout's masks): kept across fits like shuffleRng, from its own seed. */
+  dropoutRng(seed?: number): MT19937;
   /** The layers' configs and shapes and the compile config, as JSON: a restored state must match it. */
   signature(): string;
 }
@@ -203,7 +207,8 @@ export interface TrainingState {
   step: number;
   /** This epoch's row order. */
   permutation: Int32Array;
-  rngs: { shuffle: MT19937State };
+  /** The generators: shuffling, and Dropout's masks (absent in states from before Dropout). */
+  rngs: { shuffle: MT19937State; dropout?: MT19937State };
   optimizer: OptimizerState;
   /** The epoch's running sums: loss and weight sums, and each metric's weighted sum. */
   sums: { loss: number; weight: number; metrics: number[] };
@@ -245,6 +250,8 @@ export class Trainer {
   private readonly userCallbacks: Callback[];
   private readonly batchHooks: boolean;
   private readonly rng: MT19937;
+  /** Dropout's masks are drawn from this (handed to forward in training steps only). */
+  private readonly dropoutRng: MT19937;
   private readonly order: Int32Array;
   private readonly steps: number;
   private readonly metricSums: Float64Array;
@@ -295,6 +302,7 @@ export class Trainer {
     for (let i = 0; i < n; i++) this.order[i] = i;
     // one shuffling generator per model, so fit(epochs: 1) twice equals fit(epochs: 2)
     this.rng = model.shuffleRng(seed);
+    this.dropoutRng = model.dropoutRng(seed);
     this.history = new History();
     this.userCallbacks = callbacks;
     for (const c of callbacks) c.onTrainer?.(this);
@@ -401,6 +409,7 @@ export class Trainer {
     t.epochEndPending = state.step === t.steps;
     t.order.set(state.permutation);
     t.rng.setState(state.rngs.shuffle);
+    if (state.rngs.dropout) t.dropoutRng.setState(state.rngs.dropout);
     t.optimizer.setState(state.optimizer);
     t.lossSum = state.sums.loss;
     t.weightSum = state.sums.weight;
@@ -438,7 +447,7 @@ export class Trainer {
       epoch: this.epoch,
       step: this.stepInEpoch,
       permutation: this.order.slice(),
-      rngs: { shuffle: this.rng.getState() },
+      rngs: { shuffle: this.rng.getState(), dropout: this.dropoutRng.getState() },
       optimizer: this.optimizer.getState(),
       sums: { loss: this.lossSum, weight: this.weightSum, metrics: Array.from(this.metricSums) },
       history: this.history.getState(),
@@ -498,7 +507,7 @@ export class Trainer {
       for (let i = 0; i < rows; i++) batchWeight += w[i];
     }
     // 1–3, then the numeric guard, then 4: a NaN or an Infinity never reaches the weights
-    const batchLoss = forwardBackward(model, this.loss, this.fused, rows, w);
+    const batchLoss = forwardBackward(model, this.loss, this.fused, rows, w, this.dropoutRng);
     const bad = nonFiniteIn(model, batchLoss);
     if (bad !== null) {
       const where = `epoch ${this.epoch + 1}, batch ${step + 1} of ${this.steps}`;
@@ -659,7 +668,10 @@ function typedState(s: TrainingState): TrainingState {
   return {
     ...s,
     permutation: asTyped(s.permutation, Int32Array, 'permutation'),
-    rngs: { shuffle: { ...s.rngs?.shuffle, key: asTyped(s.rngs?.shuffle?.key, Int32Array, 'rngs.shuffle.key') } },
+    rngs: {
+      shuffle: { ...s.rngs?.shuffle, key: asTyped(s.rngs?.shuffle?.key, Int32Array, 'rngs.shuffle.key') },
+      ...(s.rngs?.dropout ? { dropout: { ...s.rngs.dropout, key: asTyped(s.rngs.dropout.key, Int32Array, 'rngs.dropout.key') } } : {}),
+    },
     optimizer: { ...s.optimizer, slots },
   };
 }
