@@ -23,6 +23,7 @@ import { checkBinary, type MatrixLike, type TargetsLike } from './inputs.js';
 import type { Layer } from './layer.js';
 import type { Loss } from './losses.js';
 import type { Metric } from './metrics.js';
+import { checkOptions } from './options.js';
 
 /** The model's batch buffers in its arena, each [capacity, ·]; `get(rows)` is the first rows. */
 export interface BatchBuffers {
@@ -141,6 +142,23 @@ export interface FitOptions {
   /** fitAsync only: train at most this long between yields to the event loop (default 2 ms, at most 16). */
   yieldEveryMs?: number;
 }
+
+/** The keys FitOptions has: any other (`batch_size`, `validation_split`, …) is refused (see options.ts). */
+export const FIT_OPTIONS: readonly (keyof FitOptions)[] = [
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'seed',
+  'validationSplit',
+  'validationData',
+  'verbose',
+  'callbacks',
+  'classWeight',
+  'print',
+  'onNan',
+  'resumeFrom',
+  'yieldEveryMs',
+];
 
 /** What Trainer.restore takes again, because it is not plain data: functions and the validation set. */
 export interface RestoreOptions {
@@ -316,6 +334,7 @@ export class Trainer {
 
   /** A trainer for model.fit's arguments (what `model.makeTrainer` calls). Checks everything first. */
   static create(model: TrainableModel, X: MatrixLike, y: TargetsLike, options: FitOptions = {}): Trainer {
+    checkOptions('fit', options, FIT_OPTIONS);
     if (options.resumeFrom) {
       const c = options.resumeFrom.config;
       const given: [string, unknown, unknown][] = [
@@ -341,6 +360,7 @@ export class Trainer {
     const data = model.checkData(X, y, 'fit');
     if (data.X.rows === 0) throw new RangeError('fit: X has 0 rows; there is nothing to train on');
     if (loss.binaryTargets) checkBinary(data.y, 'fit: y');
+    loss.checkTargets?.(data.y, model.outputSize, 'fit: y');
     const epochs = positiveInt(options.epochs ?? 1, 'fit: epochs', true);
     const batchSize = positiveInt(options.batchSize ?? 32, 'fit: batchSize');
     const split = splitValidation(model, data.X, data.y, options, loss);
@@ -526,7 +546,7 @@ export class Trainer {
     const a = model.output;
     const yv = buffers.y.get(rows);
     for (let m = 0; m < metrics.length; m++) {
-      this.batchMetrics[m] = metrics[m].sum(a, yv, w, rows, k, this.fused);
+      this.batchMetrics[m] = metrics[m].sum(a, yv, w, rows, model.outputSize, this.fused);
       this.metricSums[m] += this.batchMetrics[m];
     }
     if (this.batchHooks) {
@@ -699,6 +719,7 @@ function splitValidation(model: TrainableModel, X: Matrix, y: Matrix, options: F
     const v = model.checkData(options.validationData[0], options.validationData[1], 'fit: validationData', { X: 'fit: validationData X', y: 'fit: validationData y' });
     if (v.X.rows === 0) throw new RangeError('fit: validationData has 0 rows');
     if (loss.binaryTargets) checkBinary(v.y, 'fit: validationData y');
+    loss.checkTargets?.(v.y, model.outputSize, 'fit: validationData y');
     return { X, y, validation: [v.X, v.y] };
   }
   if (options.validationSplit === undefined || options.validationSplit === 0) return { X, y, validation: null };
