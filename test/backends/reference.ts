@@ -105,9 +105,10 @@ export function refDerivativeFromOutput(kind: ActivationKind, a: number): number
 export function refBiasForward(kind: ActivationKind, Y: Float32Array, b: Float32Array, rows: number, cols: number): Float64Array {
   const out = new Float64Array(rows * cols);
   if (kind === 'softmax') {
-    // row-wise: e^(z − max) / Σ e^(z − max)
+    // row-wise: e^(z − max) / Σ e^(z − max), with z = Y + b as a float32 (the kernel's contract:
+    // the same as softmax applied later to stored float32 logits)
     for (let r = 0; r < rows; r++) {
-      const z = Array.from({ length: cols }, (_, c) => Y[r * cols + c] + b[c]);
+      const z = Array.from({ length: cols }, (_, c) => Math.fround(Y[r * cols + c] + b[c]));
       const max = Math.max(...z);
       const sum = z.reduce((s, v) => s + Math.exp(v - max), 0);
       for (let c = 0; c < cols; c++) out[r * cols + c] = Math.exp(z[c] - max) / sum;

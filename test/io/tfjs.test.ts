@@ -128,6 +128,11 @@ describe('densely → TensorFlow.js', () => {
     const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
     const tfModel = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology as never, weightSpecs: modelJson.weightsManifest[0].weights as never, weightData }));
     expect(maxDiff(tfjsPredict(tfModel, X), model.predict(X).data)).toBeLessThan(1e-5);
+    // and back into densely: the LeakyReLU folds into its Dense again, the Dropout is a Dropout
+    const back = Sequential.fromJSON(documentFromTfjs(modelJson, () => bin));
+    expect(back.layers.map((l) => l.className)).toEqual(['Dense', 'Dropout', 'Dense', 'Dense', 'Dense', 'Dense']);
+    expect(back.layers[0].toJSON()).toMatchObject({ activation: 'leaky_relu', alpha: 0.1 });
+    expect(maxDiff(back.predict(X).data, model.predict(X).data)).toBe(0);
     const elu = new Sequential([new Dense(2, { inputShape: [3], activation: 'elu', alpha: 0.5 })]);
     expect(() => tfjsArtifacts(elu.toJSON())).toThrow(/uses elu with alpha 0.5; TensorFlow.js's elu .* only has alpha 1/);
   });

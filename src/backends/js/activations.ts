@@ -175,12 +175,13 @@ const softplus = elementwise(
 const softmax: ActivationKernels = {
   biasForward(Y, b, rows, cols) {
     for (let r = 0, o = 0; r < rows; r++, o += cols) {
-      // z = Y + b is formed afresh in each pass (in double), never stored rounded to float32
+      // z = Y + b rounded to float32 (formed afresh in each pass), so this equals softmax applied
+      // later to stored logits (predict after a fused cross-entropy), bit for bit, as for sigmoid
       let max = -Infinity;
-      for (let c = 0; c < cols; c++) max = Math.max(max, Y[o + c] + b[c]);
+      for (let c = 0; c < cols; c++) max = Math.max(max, Math.fround(Y[o + c] + b[c]));
       let sum = 0;
-      for (let c = 0; c < cols; c++) sum += Math.exp(Y[o + c] + b[c] - max);
-      for (let c = 0; c < cols; c++) Y[o + c] = Math.exp(Y[o + c] + b[c] - max) / sum;
+      for (let c = 0; c < cols; c++) sum += Math.exp(Math.fround(Y[o + c] + b[c]) - max);
+      for (let c = 0; c < cols; c++) Y[o + c] = Math.exp(Math.fround(Y[o + c] + b[c]) - max) / sum;
     }
   },
   backward(A, dA, db, rows, cols) {
