@@ -337,7 +337,7 @@ export class Sequential implements TrainableModel {
     this.layers.forEach((l, i) => {
       const params = l.inputDim === undefined ? 0 : l.paramCount;
       total += params;
-      lines.push(row(`${l.name} (${l.className})`, `(None, ${l.outputDim})`, l.inputDim === undefined ? '? (unbuilt)' : String(params)));
+      lines.push(row(`${l.name} (${l.className})`, `(None, ${l.outputDim || '?'})`, l.inputDim === undefined ? '? (unbuilt)' : String(params)));
       lines.push(i === this.layers.length - 1 ? rule('=') : '');
     });
     const fmt = (n: number) => n.toLocaleString('en-US');

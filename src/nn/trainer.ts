@@ -521,7 +521,7 @@ export class Trainer {
     const classWeight = this.classWeight;
     if (classWeight) {
       const wb = buffers.w.buffer;
-      for (let i = 0; i < rows; i++) wb[i] = classWeight[y.data[order[start + i] * k]];
+      for (let i = 0; i < rows; i++) wb[i] = classWeight[classOf(y.data, order[start + i], k)];
       w = buffers.w.get(rows);
       batchWeight = 0;
       for (let i = 0; i < rows; i++) batchWeight += w[i];
@@ -740,13 +740,24 @@ export function positiveInt(value: number, name: string, allowZero = false): num
   return value;
 }
 
+/**
+ * The class of row r of y [n, k] for class weights: the label itself with one column (0/1, or a
+ * sparse class index), the argmax of a one-hot row otherwise (as Keras does for class_weight).
+ */
+function classOf(y: Float32Array, r: number, k: number): number {
+  if (k === 1) return y[r];
+  let best = 0;
+  for (let c = 1; c < k; c++) if (y[r * k + c] > y[r * k + best]) best = c;
+  return best;
+}
+
 function checkClassWeight(weights: Record<number, number>, y: Matrix): Record<number, number> {
-  if (y.cols !== 1) throw new RangeError(`fit: classWeight needs one output column, y has ${y.cols}`);
   for (const [cls, w] of Object.entries(weights)) {
     if (!/^\d+$/.test(cls)) throw new RangeError(`fit: classWeight keys must be class indices 0, 1, …, got '${cls}'`);
     if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new RangeError(`fit: classWeight[${cls}] must be a non-negative number, got ${w}`);
   }
-  const present = new Set(y.data);
+  const present = new Set<number>();
+  for (let r = 0; r < y.rows; r++) present.add(classOf(y.data, r, y.cols));
   for (const cls of present) {
     if (weights[cls] === undefined) {
       throw new RangeError(`fit: classWeight has no weight for class ${cls} (it has ${Object.keys(weights).join(', ')}); give every class in y a weight`);

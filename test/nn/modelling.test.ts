@@ -152,6 +152,22 @@ describe('a softmax multi-class model', () => {
   });
 });
 
+describe('class weights with a softmax head', () => {
+  it('weigh rows by class index (sparse) or by the argmax of one-hot rows, the same way', () => {
+    const { X, labels, oneHot } = threeClass(40, 4);
+    const run = (loss: LossName, y: number[] | number[][], classWeight?: Record<number, number>) => {
+      const m = new Sequential([new Dense(3, { activation: 'softmax', inputShape: [3] })], { seed: 3 });
+      m.compile({ optimizer: 'adam', loss });
+      m.fit(X, y, { epochs: 2, batchSize: 8, verbose: 0, classWeight });
+      return m.getWeights();
+    };
+    const cw = { 0: 1, 1: 4, 2: 0.5 };
+    const sparse = run('sparse_categorical_crossentropy', labels, cw);
+    expect(run('categorical_crossentropy', oneHot, cw)).toEqual(sparse);
+    expect(run('sparse_categorical_crossentropy', labels)).not.toEqual(sparse);
+  });
+});
+
 describe('Dropout', () => {
   const { X, labels } = threeClass(64, 9);
   const y = labels.map((c) => (c === 0 ? 1 : 0));
