@@ -214,6 +214,8 @@ describe('Dropout', () => {
     const back = Sequential.fromJSON(json);
     expect(Array.from(back.predict(X).data)).toEqual(Array.from(a.predict(X).data));
     expect(() => new Dropout(1)).toThrow(/rate must be a number in \[0, 1\)/);
+    json.layers[1].rate = 2;
+    expect(() => Sequential.fromJSON(json, 'm.json')).toThrow(/^m.json: layers\[1\]: Dropout: Dropout: rate must be a number in \[0, 1\), got 2$/);
   });
 
   it('resumes exactly: paused mid-epoch, state through JSON, same weights as one run', () => {
