@@ -151,6 +151,7 @@ export const meanSquaredError: Loss = {
  *   ℓ = lse(z)·Σy − Σc y_c·z_c,    ∂ℓ/∂z_c = p_c·Σy − y_c    (p − y for one-hot rows)
  * On probabilities (any other output), Keras's form: p normalised by its row sum S, clipped to
  * [1e-7, 1 − 1e-7], ℓ = −Σ y·log q;  ∂ℓ/∂p_j = (g_j − Σi g_i·q_i)/S with g_i = −y_i/q_i (0 where clipped).
+ * (Sparse targets on probabilities clip first and normalise after, as TF's sparse op does: below.)
  */
 function makeCategorical(sparse: boolean, fromLogits: boolean): Loss {
   return {
@@ -183,6 +184,16 @@ function makeCategorical(sparse: boolean, fromLogits: boolean): Loss {
             rowLoss -= yc * (out[o + c] - lse);
           }
           for (let c = 0; c < k; c++) dOut[o + c] = wi * ((Math.exp(out[o + c] - m) / sumExp) * ySum - t(c));
+        } else if (sparse) {
+          // TF's order for sparse targets: clip first, then log, then a softmax of those logs,
+          // which is pc / Σ pc:  ℓ = −log pc_y + log Σ pc,  ∂ℓ/∂p_j = [p_j unclipped]·(1/Σpc − [j = y]/pc_j)
+          let S = 0;
+          for (let c = 0; c < k; c++) S += clip(out[o + c]);
+          rowLoss = Math.log(S) - Math.log(clip(out[o + label]));
+          for (let c = 0; c < k; c++) {
+            const p = out[o + c];
+            dOut[o + c] = clip(p) === p ? wi * (1 / S - (c === label ? 1 / p : 0)) : 0;
+          }
         } else {
           let S = 0;
           for (let c = 0; c < k; c++) S += out[o + c];
@@ -203,6 +214,11 @@ function makeCategorical(sparse: boolean, fromLogits: boolean): Loss {
       return total;
     },
   };
+}
+
+/** p clipped to [1e-7, 1 − 1e-7], Keras's epsilon. */
+function clip(p: number): number {
+  return p < EPS ? EPS : p > 1 - EPS ? 1 - EPS : p;
 }
 
 /** Sparse targets: one column of class indices, each an integer in [0, k). */

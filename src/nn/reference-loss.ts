@@ -177,6 +177,13 @@ function crossEntropyOnLogits(sparse: boolean): RowLoss {
 function crossEntropyOnProbabilities(sparse: boolean): RowLoss {
   return (p, y, r, k) => {
     const o = r * k;
+    const clip = (v: number) => (v < EPS ? EPS : v > 1 - EPS ? 1 - EPS : v);
+    if (sparse) {
+      // TF's sparse order: clip, then normalise (a softmax of the logs)
+      let Sc = 0;
+      for (let c = 0; c < k; c++) Sc += clip(p[o + c]);
+      return Math.log(Sc) - Math.log(clip(p[o + y[r]]));
+    }
     let S = 0;
     for (let c = 0; c < k; c++) S += p[o + c];
     let row = 0;

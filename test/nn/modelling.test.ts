@@ -81,6 +81,7 @@ describe('new losses: gradCheck and values', () => {
     ['categorical_crossentropy fromLogits on a linear head', 'linear', 3, getLoss('categorical_crossentropy', { fromLogits: true }), oneHot],
     ['sparse_categorical_crossentropy fromLogits', 'linear', 3, getLoss('sparse_categorical_crossentropy', { fromLogits: true }), labels],
     ['categorical_crossentropy on sigmoid probabilities (normalised, clipped)', 'sigmoid', 3, 'categorical_crossentropy', oneHot],
+    ['sparse_categorical_crossentropy on sigmoid probabilities (clipped, normalised)', 'sigmoid', 3, 'sparse_categorical_crossentropy', labels],
     ['binary_crossentropy fromLogits', 'linear', 1, getLoss('binary_crossentropy', { fromLogits: true }), labels.map((c) => (c === 1 ? 1 : 0))],
     ['mae', 'linear', 1, 'mae', labels],
     ['huber', 'linear', 1, 'huber', labels.map((c) => 3 * c - 2)],
