@@ -95,29 +95,29 @@ export const binaryCrossentropy: Loss = makeBinaryCrossentropy(false);
 
 function makeBinaryCrossentropy(fromLogits: boolean): Loss {
   return {
-  name: 'binary_crossentropy',
-  binaryTargets: true,
-  fromLogits,
-  accuracy: 'binary',
-  fuses: (activation) => !fromLogits && activation === 'sigmoid',
-  forwardBackward(backend, out, y, w, rows, k, fused, dOut) {
-    if (fused || fromLogits) return backend.sigmoidBce(out, y, w, rows, k, dOut);
-    const scale = 1 / (rows * k);
-    let total = 0;
-    for (let i = 0; i < rows; i++) {
-      const wi = w === null ? 1 : w[i];
-      let rowLoss = 0;
-      for (let j = i * k, end = j + k; j < end; j++) {
-        const yj = y[j];
-        const p = out[j];
-        const pc = p < EPS ? EPS : p > 1 - EPS ? 1 - EPS : p;
-        rowLoss -= yj * Math.log(pc) + (1 - yj) * Math.log(1 - pc);
-        dOut[j] = pc === p ? (wi * (p - yj) * scale) / (p * (1 - p)) : 0;
+    name: 'binary_crossentropy',
+    binaryTargets: true,
+    fromLogits,
+    accuracy: 'binary',
+    fuses: (activation) => !fromLogits && activation === 'sigmoid',
+    forwardBackward(backend, out, y, w, rows, k, fused, dOut) {
+      if (fused || fromLogits) return backend.sigmoidBce(out, y, w, rows, k, dOut);
+      const scale = 1 / (rows * k);
+      let total = 0;
+      for (let i = 0; i < rows; i++) {
+        const wi = w === null ? 1 : w[i];
+        let rowLoss = 0;
+        for (let j = i * k, end = j + k; j < end; j++) {
+          const yj = y[j];
+          const p = out[j];
+          const pc = p < EPS ? EPS : p > 1 - EPS ? 1 - EPS : p;
+          rowLoss -= yj * Math.log(pc) + (1 - yj) * Math.log(1 - pc);
+          dOut[j] = pc === p ? (wi * (p - yj) * scale) / (p * (1 - p)) : 0;
+        }
+        total += (wi * rowLoss) / k;
       }
-      total += (wi * rowLoss) / k;
-    }
-    return total;
-  },
+      return total;
+    },
   };
 }
 
