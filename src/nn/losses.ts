@@ -167,9 +167,8 @@ function makeCategorical(sparse: boolean, fromLogits: boolean): Loss {
       let total = 0;
       for (let i = 0, o = 0; i < rows; i++, o += k) {
         const wi = (w === null ? 1 : w[i]) / rows;
-        // the target row: y[o..o+k), or one-hot of the class index y[i]
+        // the target row: y[o..o+k), or one-hot of the class index y[i] (inline, no closure: a step allocates nothing)
         const label = sparse ? y[i] : -1;
-        const t = (c: number) => (sparse ? (c === label ? 1 : 0) : y[o + c]);
         let rowLoss = 0;
         if (logits) {
           let m = -Infinity;
@@ -179,11 +178,11 @@ function makeCategorical(sparse: boolean, fromLogits: boolean): Loss {
           const lse = m + Math.log(sumExp);
           let ySum = 0;
           for (let c = 0; c < k; c++) {
-            const yc = t(c);
+            const yc = sparse ? +(c === label) : y[o + c];
             ySum += yc;
             rowLoss -= yc * (out[o + c] - lse);
           }
-          for (let c = 0; c < k; c++) dOut[o + c] = wi * ((Math.exp(out[o + c] - m) / sumExp) * ySum - t(c));
+          for (let c = 0; c < k; c++) dOut[o + c] = wi * ((Math.exp(out[o + c] - m) / sumExp) * ySum - (sparse ? +(c === label) : y[o + c]));
         } else if (sparse) {
           // TF's order for sparse targets: clip first, then log, then a softmax of those logs,
           // which is pc / Σ pc:  ℓ = −log pc_y + log Σ pc,  ∂ℓ/∂p_j = [p_j unclipped]·(1/Σpc − [j = y]/pc_j)
@@ -201,7 +200,7 @@ function makeCategorical(sparse: boolean, fromLogits: boolean): Loss {
           for (let c = 0; c < k; c++) {
             const q = out[o + c] / S;
             const qc = q < EPS ? EPS : q > 1 - EPS ? 1 - EPS : q;
-            const yc = t(c);
+            const yc = y[o + c];
             rowLoss -= yc * Math.log(qc);
             const g = qc === q ? -yc / q : 0;
             dOut[o + c] = g; // g_c for now
@@ -238,20 +237,22 @@ export const sparseCategoricalCrossentropy: Loss = makeCategorical(true, false);
  * An elementwise regression loss from ℓ(d) and ℓ'(d) of the difference d = out − y (or, for
  * hinge, of out and y directly): row loss = mean over k, gradient ℓ'/k.
  */
-function elementwiseLoss(name: string, f: (out: number, y: number) => number, df: (out: number, y: number) => number, mapTargets?: (y: Float32Array, n: number) => (v: number) => number): Loss {
+function elementwiseLoss(name: string, f: (out: number, y: number) => number, df: (out: number, y: number) => number, zeroOneToSigned = false): Loss {
   return {
     name,
     binaryTargets: false,
     fuses: () => false,
     forwardBackward(_backend, out, y, w, rows, k, _fused, dOut) {
       const scale = 1 / (rows * k);
-      const target = mapTargets ? mapTargets(y, rows * k) : (v: number) => v;
+      // hinge: 0/1 labels become −1/1 when every label in the batch is 0 or 1 (as Keras does)
+      let signed = zeroOneToSigned;
+      for (let i = 0; signed && i < rows * k; i++) signed = y[i] === 0 || y[i] === 1;
       let total = 0;
       for (let i = 0; i < rows; i++) {
         const wi = w === null ? 1 : w[i];
         let rowLoss = 0;
         for (let j = i * k, end = j + k; j < end; j++) {
-          const t = target(y[j]);
+          const t = signed ? 2 * y[j] - 1 : y[j];
           rowLoss += f(out[j], t);
           dOut[j] = wi * df(out[j], t) * scale;
         }
@@ -290,10 +291,7 @@ export const hinge: Loss = elementwiseLoss(
   'hinge',
   (o, t) => Math.max(1 - t * o, 0),
   (o, t) => (1 - t * o > 0 ? -t : 0),
-  (y, n) => {
-    for (let i = 0; i < n; i++) if (y[i] !== 0 && y[i] !== 1) return (v) => v;
-    return (v) => 2 * v - 1;
-  },
+  true,
 );
 
 const LOSSES = new Map<string, Loss>([
