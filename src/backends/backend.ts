@@ -19,8 +19,14 @@
 
 import type { Arena } from '../tensor/arena.js';
 
-/** The activations a backend fuses with the bias add (forward) and the bias gradient (backward). */
-export type ActivationKind = 'relu' | 'sigmoid' | 'tanh' | 'linear';
+/**
+ * The activations a backend fuses with the bias add (forward) and the bias gradient (backward).
+ * All are elementwise except softmax, which normalises each row over the layer's units.
+ */
+export type ActivationKind = 'relu' | 'sigmoid' | 'tanh' | 'linear' | 'leaky_relu' | 'elu' | 'selu' | 'softplus' | 'softmax';
+
+/** Every ActivationKind, in the order error messages list them. */
+export const ACTIVATION_KINDS: readonly ActivationKind[] = ['relu', 'sigmoid', 'tanh', 'linear', 'leaky_relu', 'elu', 'selu', 'softplus', 'softmax'];
 
 /** One activation's two kernels, fused with Dense's bias. */
 export interface ActivationKernels {
@@ -66,8 +72,12 @@ export interface Backend {
    */
   gemmScratchFloats(M: number, N: number, K: number): number;
 
-  /** The fused bias + activation kernels of one activation (looked up once, when a layer binds). */
-  activation(kind: ActivationKind): ActivationKernels;
+  /**
+   * The fused bias + activation kernels of one activation (looked up once, when a layer binds).
+   * `alpha` is the slope of leaky_relu (default 0.2) and the scale of elu (default 1); the other
+   * kinds ignore it.
+   */
+  activation(kind: ActivationKind, alpha?: number): ActivationKernels;
 
   /**
    * Sigmoid and binary cross-entropy fused, on the logits z (TF's form, which never overflows):

@@ -68,7 +68,10 @@ function plainState(s: TrainingState): TrainingState {
   return {
     ...s,
     permutation: Array.from(s.permutation) as unknown as Int32Array,
-    rngs: { shuffle: { ...s.rngs.shuffle, key: Array.from(s.rngs.shuffle.key) as unknown as Int32Array } },
+    rngs: {
+      shuffle: { ...s.rngs.shuffle, key: Array.from(s.rngs.shuffle.key) as unknown as Int32Array },
+      ...(s.rngs.dropout ? { dropout: { ...s.rngs.dropout, key: Array.from(s.rngs.dropout.key) as unknown as Int32Array } } : {}),
+    },
     optimizer: { ...s.optimizer, slots: slots as unknown as Record<string, Float32Array> },
   };
 }
@@ -128,9 +131,16 @@ function checkState(v: unknown, bad: (field: string, detail: string) => never): 
   const permutation = ints(v.permutation, 'state.permutation', bad);
   const rngs = v.rngs;
   if (!isObject(rngs) || !isObject(rngs.shuffle)) return bad('state.rngs.shuffle', 'must be an object');
-  const key = ints(rngs.shuffle.key, 'state.rngs.shuffle.key', bad, 624);
-  const pos = rngs.shuffle.pos;
-  if (!Number.isInteger(pos) || (pos as number) < 0 || (pos as number) > 624) bad('state.rngs.shuffle.pos', `must be an integer in [0, 624], got ${describe(pos)}`);
+  const generator = (g: unknown, name: string) => {
+    if (!isObject(g)) return bad(`state.rngs.${name}`, 'must be an object');
+    const key = ints(g.key, `state.rngs.${name}.key`, bad, 624);
+    const pos = g.pos;
+    if (!Number.isInteger(pos) || (pos as number) < 0 || (pos as number) > 624) bad(`state.rngs.${name}.pos`, `must be an integer in [0, 624], got ${describe(pos)}`);
+    return { key, pos: pos as number };
+  };
+  const shuffle = generator(rngs.shuffle, 'shuffle');
+  // Dropout's generator: absent in checkpoints from before Dropout
+  const dropout = rngs.dropout === undefined ? undefined : generator(rngs.dropout, 'dropout');
   const opt = v.optimizer;
   if (!isObject(opt) || typeof opt.name !== 'string' || !Number.isSafeInteger(opt.iterations) || !isObject(opt.slots)) {
     return bad('state.optimizer', 'must be {name, iterations, slots}');
@@ -152,7 +162,7 @@ function checkState(v: unknown, bad: (field: string, detail: string) => never): 
   if (!Array.isArray(v.callbacks)) bad('state.callbacks', 'must be a list');
   for (const key2 of ['epoch', 'step']) if (!Number.isSafeInteger(v[key2]) || (v[key2] as number) < 0) bad(`state.${key2}`, `must be a non-negative integer, got ${describe(v[key2])}`);
   for (const key2 of ['begun', 'done', 'stopTraining']) if (typeof v[key2] !== 'boolean') bad(`state.${key2}`, 'must be true or false');
-  return { ...(v as unknown as TrainingState), permutation, rngs: { shuffle: { key, pos: pos as number } }, optimizer: { name: opt.name, iterations: opt.iterations as number, slots } };
+  return { ...(v as unknown as TrainingState), permutation, rngs: { shuffle, ...(dropout ? { dropout } : {}) }, optimizer: { name: opt.name, iterations: opt.iterations as number, slots } };
 }
 
 /**

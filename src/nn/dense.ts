@@ -3,10 +3,18 @@ import type { MT19937 } from '../tensor/random.js';
 import { RowViews } from '../tensor/row-views.js';
 import type { ParamGrad } from '../optim/optimizer.js';
 import { getActivation, type Activation, type ActivationName } from './activations.js';
+import { getInitializer, type Initializer, type InitializerName } from './initializers.js';
 import type { Alloc, Layer, LayerConfig } from './layer.js';
+import { checkOptions } from './options.js';
 
 export interface DenseOptions {
-  activation?: ActivationName | 'linear' | null;
+  activation?: ActivationName | null;
+  /** leaky_relu's negative slope (default 0.2, keras.activations.leaky_relu's) or elu's alpha (default 1). */
+  alpha?: number;
+  /** How the kernel starts (default 'glorot_uniform', as in Keras). */
+  kernelInitializer?: InitializerName;
+  /** How the bias starts (default 'zeros'). */
+  biasInitializer?: InitializerName;
   /** Keras's input_shape: [features]. Only the first layer needs it. */
   inputShape?: [number] | number[];
   /** Keras's input_dim, the same thing as a number. */
@@ -14,6 +22,9 @@ export interface DenseOptions {
   useBias?: boolean;
   name?: string;
 }
+
+/** The keys DenseOptions has: any other is refused (see options.ts). */
+export const DENSE_OPTIONS: readonly (keyof DenseOptions)[] = ['activation', 'alpha', 'kernelInitializer', 'biasInitializer', 'inputShape', 'inputDim', 'useBias', 'name'];
 
 /**
  * Dense: a fully connected layer, Y = f(X·W + b).
@@ -27,7 +38,8 @@ export interface DenseOptions {
  * Forward caches its input X and output Y; backward reads them and nothing else.
  * X, Y, dY and dX are exactly [rows, ·]: views of the first rows of full-batch buffers.
  *
- * Kernels start from glorot_uniform, U(±sqrt(6/(nIn+nOut))); biases start at zero.
+ * Kernels start from glorot_uniform, U(±sqrt(6/(nIn+nOut))), and biases at zero, unless
+ * kernelInitializer / biasInitializer say otherwise (initializers.ts).
  * The loops (gemm, the fused bias + activation and its backward) are the model's backend's,
  * handed over in build.
  */
@@ -38,6 +50,12 @@ export class Dense implements Layer {
   readonly useBias: boolean;
   /** The activation the user asked for (what toJSON and summary report). */
   readonly activation: Activation;
+  readonly kernelInitializer: InitializerName;
+  readonly biasInitializer: InitializerName;
+  private readonly kernelInit: Initializer;
+  private readonly biasInit: Initializer;
+  /** The alpha the user gave (saved only then). */
+  private readonly alphaOption: number | undefined;
   /**
    * The activation forward actually applies. A loss that fuses the output activation
    * (sigmoid + binary cross-entropy on logits) sets this to linear, so Y holds logits.
@@ -61,8 +79,14 @@ export class Dense implements Layer {
     if (!Number.isInteger(units) || units < 1) {
       throw new RangeError(`Dense: units must be a positive integer, got ${units}`);
     }
+    checkOptions(`Dense(${units})`, options, DENSE_OPTIONS);
     this.units = units;
-    this.activation = getActivation(options.activation, `Dense(${units})`);
+    this.alphaOption = options.alpha;
+    this.activation = getActivation(options.activation, `Dense(${units})`, options.alpha);
+    this.kernelInitializer = options.kernelInitializer ?? 'glorot_uniform';
+    this.biasInitializer = options.biasInitializer ?? 'zeros';
+    this.kernelInit = getInitializer(this.kernelInitializer, `Dense(${units}): kernelInitializer`);
+    this.biasInit = getInitializer(this.biasInitializer, `Dense(${units}): biasInitializer`);
     this.applied = this.activation;
     this.useBias = options.useBias ?? true;
     this.name = options.name ?? '';
@@ -88,7 +112,7 @@ export class Dense implements Layer {
   /** Called by the model when the loss fuses this layer's activation (see losses.ts). */
   setEmitLogits(on: boolean): void {
     this.applied = on ? getActivation('linear') : this.activation;
-    if (this.backend) this.kernels = this.backend.activation(this.applied.name);
+    if (this.backend) this.kernels = this.backend.activation(this.applied.name, this.applied.alpha);
   }
 
   build(inputDim: number, backend: Backend): void {
@@ -97,7 +121,7 @@ export class Dense implements Layer {
     }
     this.nIn = inputDim;
     this.backend = backend;
-    this.kernels = backend.activation(this.applied.name);
+    this.kernels = backend.activation(this.applied.name, this.applied.alpha);
   }
 
   bindParams(params: Alloc, grads: Alloc): void {
@@ -111,9 +135,9 @@ export class Dense implements Layer {
   }
 
   initialize(rng: MT19937): void {
-    const limit = Math.sqrt(6 / (this.requireIn() + this.units));
-    for (let i = 0; i < this.W.length; i++) this.W[i] = limit * (2 * rng.random() - 1);
-    this.b.fill(0);
+    this.kernelInit(this.W, this.requireIn(), this.units, rng);
+    // a bias is 1-D: Keras takes fanIn = fanOut = its length (the default, zeros, draws nothing)
+    if (this.useBias) this.biasInit(this.b, this.units, this.units, rng);
   }
 
   workspaceFloats(batch: number): number {
@@ -182,6 +206,10 @@ export class Dense implements Layer {
       activation: this.activation.name,
       useBias: this.useBias,
       inputDim: this.nIn,
+      // written only when not the default, so documents of default models stay as they were
+      ...(this.alphaOption !== undefined ? { alpha: this.alphaOption } : {}),
+      ...(this.kernelInitializer !== 'glorot_uniform' ? { kernelInitializer: this.kernelInitializer } : {}),
+      ...(this.biasInitializer !== 'zeros' ? { biasInitializer: this.biasInitializer } : {}),
     };
   }
 
@@ -191,6 +219,9 @@ export class Dense implements Layer {
       useBias: config.useBias as boolean | undefined,
       inputDim: config.inputDim as number | undefined,
       name: config.name,
+      ...(config.alpha !== undefined ? { alpha: config.alpha as number } : {}),
+      ...(config.kernelInitializer !== undefined ? { kernelInitializer: config.kernelInitializer as InitializerName } : {}),
+      ...(config.biasInitializer !== undefined ? { biasInitializer: config.biasInitializer as InitializerName } : {}),
     });
   }
 

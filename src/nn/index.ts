@@ -1,15 +1,32 @@
-export { Dense, type DenseOptions } from './dense.js';
-export { getActivation, sigmoid, type Activation, type ActivationName } from './activations.js';
+export { Dense, DENSE_OPTIONS, type DenseOptions } from './dense.js';
+export { Dropout, DROPOUT_OPTIONS, type DropoutOptions } from './dropout.js';
+export { getInitializer, INITIALIZER_NAMES, TRUNCATED_NORMAL_STDDEV, type Initializer, type InitializerName } from './initializers.js';
+export { checkOptions } from './options.js';
+export { getActivation, sigmoid, ACTIVATION_NAMES, type Activation, type ActivationName } from './activations.js';
 export type { Layer, LayerConfig, Alloc } from './layer.js';
 export { registerLayer, knownLayers, layerFromConfig, type LayerFactory } from './registry.js';
-export { binaryCrossentropy, meanSquaredError, getLoss, type Loss } from './losses.js';
-export { binaryAccuracy, getMetric, rocAuc, type Metric } from './metrics.js';
+export {
+  binaryCrossentropy,
+  categoricalCrossentropy,
+  sparseCategoricalCrossentropy,
+  meanSquaredError,
+  meanAbsoluteError,
+  huber,
+  hinge,
+  getLoss,
+  LOSS_NAMES,
+  type Loss,
+  type LossName,
+  type LossOptions,
+} from './losses.js';
+export { binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, getMetric, rocAuc, type Metric } from './metrics.js';
 export { History, ProgbarLogger, EarlyStopping, ModelCheckpoint, formatProgress, type Callback, type Logs, type EarlyStoppingOptions } from './callbacks.js';
 export {
   Trainer,
   trainStep,
   forwardBackward,
   YIELD_EVERY_MS,
+  FIT_OPTIONS,
   type FitOptions,
   type RestoreOptions,
   type TrainingState,

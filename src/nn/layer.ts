@@ -44,8 +44,12 @@ export interface Layer {
   bindWorkspace(alloc: Alloc, batch: number, gemmScratch: Float32Array): void;
   /** Floats of gemm scratch this layer needs at a batch capacity. */
   scratchFloats(batch: number): number;
-  /** X: [rows, inputDim] → returns Y: [rows, outputDim] (a buffer owned by the layer; first rows valid). */
-  forward(X: Float32Array, rows: number): Float32Array;
+  /**
+   * X: [rows, inputDim] → returns Y: [rows, outputDim] (a buffer owned by the layer, or X itself
+   * for a layer that is the identity at inference; first rows valid). `rng` is given only in a
+   * training step: a layer that draws (Dropout) draws from it, and is the identity without it.
+   */
+  forward(X: Float32Array, rows: number, rng?: MT19937 | null): Float32Array;
   /**
    * dY: [rows, outputDim], consumed (overwritten) → returns dX: [rows, inputDim] when needDX.
    * Gradients are ADDED into the grad views; the model zeroes them once per step.

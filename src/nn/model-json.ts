@@ -29,6 +29,8 @@ export interface CompileJSON {
   /** The optimizer's getConfig(): its name and settings. */
   optimizer: Record<string, unknown>;
   loss: string;
+  /** The loss's options when not the defaults (Keras's from_logits). */
+  lossOptions?: { fromLogits?: boolean };
   metrics: string[];
 }
 

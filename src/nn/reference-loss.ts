@@ -17,11 +17,12 @@
  * For the marketing model (50 → 64 → 64 → 1) that makes one evaluation a few thousand
  * multiply-adds instead of a whole forward pass.
  *
- * It only knows Dense layers and the built-in losses; for anything else `referenceLoss` returns
- * null and gradCheck differences the engine's own forward instead.
+ * It only knows Dense layers with elementwise activations (softmax only where a cross-entropy
+ * fused it away) and the built-in losses; for anything else `referenceLoss` returns null and
+ * gradCheck differences the engine's own forward instead.
  */
 import { Dense } from './dense.js';
-import { binaryCrossentropy, meanSquaredError, type Loss } from './losses.js';
+import { binaryCrossentropy, categoricalCrossentropy, hinge, huber, HUBER_DELTA, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy, type Loss } from './losses.js';
 import type { Sequential } from './sequential.js';
 
 /** The twin at the model's weights; `lossWith` evaluates it with one weight changed. */
@@ -58,6 +59,8 @@ export function referenceLoss(model: Sequential, X: Float32Array, y: Float32Arra
   const lossFn = rowLoss(loss, fused);
   if (lossFn === null || !model.layers.every((l) => l instanceof Dense)) return null;
   const dense = model.layers as Dense[];
+  // the rank-1 update below assumes elementwise activations: a row-wise one (softmax) the loss did not absorb has no twin
+  if (dense.some((l, i) => l.activation.rowwise && !(fused && i === dense.length - 1))) return null;
   const weights: Float64Array[] = [];
   /** For each weight tensor: its layer, and whether it is the bias. */
   const owner: { layer: number; bias: boolean }[] = [];
@@ -87,11 +90,7 @@ export function referenceLoss(model: Sequential, X: Float32Array, y: Float32Arra
   }
   const meanLoss = (out: Float64Array): number => {
     let total = 0;
-    for (let r = 0; r < rows; r++) {
-      let row = 0;
-      for (let j = r * k; j < (r + 1) * k; j++) row += lossFn(out[j], y[j]);
-      total += row / k;
-    }
+    for (let r = 0; r < rows; r++) total += lossFn(out, y, r, k);
     return total / rows;
   };
   const base = meanLoss(A[A.length - 1]);
@@ -144,17 +143,85 @@ function dense1(A: Float64Array, { W, b, nIn, nOut }: TwinLayer, rows: number): 
   return Z;
 }
 
-/** ℓ(out, target) for one output, in float64, for the built-in losses; null for any other. */
-function rowLoss(loss: Loss, fused: boolean): ((out: number, t: number) => number) | null {
-  if (loss === binaryCrossentropy && fused) {
-    return (z, t) => Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z)));
-  }
+/** Row r's loss ℓ_r in float64 for the built-in losses (out: [rows, k]; y: [rows, k], or [rows, 1] class indices); null for any other. */
+type RowLoss = (out: Float64Array, y: Float32Array, r: number, k: number) => number;
+
+/** An elementwise loss's row: the mean over k of ℓ(out, t). */
+function meanOver(f: (out: number, t: number) => number, mapTargets?: (y: Float32Array) => (t: number) => number): RowLoss {
+  let map: ((t: number) => number) | null = null;
+  return (out, y, r, k) => {
+    map ??= mapTargets ? mapTargets(y) : (t) => t;
+    let row = 0;
+    for (let j = r * k; j < (r + 1) * k; j++) row += f(out[j], map(y[j]));
+    return row / k;
+  };
+}
+
+/** −Σ y·log softmax(z) on logits (sparse: y is the class index), in float64. */
+function crossEntropyOnLogits(sparse: boolean): RowLoss {
+  return (z, y, r, k) => {
+    const o = r * k;
+    let m = -Infinity;
+    for (let c = 0; c < k; c++) m = Math.max(m, z[o + c]);
+    let s = 0;
+    for (let c = 0; c < k; c++) s += Math.exp(z[o + c] - m);
+    const lse = m + Math.log(s);
+    if (sparse) return lse - z[o + y[r]];
+    let row = 0;
+    for (let c = 0; c < k; c++) row -= y[o + c] * (z[o + c] - lse);
+    return row;
+  };
+}
+
+/** Keras's cross-entropy on probabilities: normalised by the row sum, clipped, −Σ y·log q. */
+function crossEntropyOnProbabilities(sparse: boolean): RowLoss {
+  return (p, y, r, k) => {
+    const o = r * k;
+    const clip = (v: number) => (v < EPS ? EPS : v > 1 - EPS ? 1 - EPS : v);
+    if (sparse) {
+      // TF's sparse order: clip, then normalise (a softmax of the logs)
+      let Sc = 0;
+      for (let c = 0; c < k; c++) Sc += clip(p[o + c]);
+      return Math.log(Sc) - Math.log(clip(p[o + y[r]]));
+    }
+    let S = 0;
+    for (let c = 0; c < k; c++) S += p[o + c];
+    let row = 0;
+    for (let c = 0; c < k; c++) {
+      const q = p[o + c] / S;
+      const qc = q < EPS ? EPS : q > 1 - EPS ? 1 - EPS : q;
+      row -= (sparse ? (c === y[r] ? 1 : 0) : y[o + c]) * Math.log(qc);
+    }
+    return row;
+  };
+}
+
+function rowLoss(loss: Loss, fused: boolean): RowLoss | null {
+  const bceLogits = fused || (loss.name === 'binary_crossentropy' && loss.fromLogits);
+  if (loss.name === 'binary_crossentropy' && bceLogits) return meanOver((z, t) => Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z))));
   if (loss === binaryCrossentropy) {
-    return (p, t) => {
+    return meanOver((p, t) => {
       const pc = p < EPS ? EPS : p > 1 - EPS ? 1 - EPS : p;
       return -(t * Math.log(pc) + (1 - t) * Math.log(1 - pc));
-    };
+    });
   }
-  if (loss === meanSquaredError) return (out, t) => (out - t) * (out - t);
+  if (loss.name === categoricalCrossentropy.name || loss.name === sparseCategoricalCrossentropy.name) {
+    const sparse = loss.name === sparseCategoricalCrossentropy.name;
+    return fused || loss.fromLogits ? crossEntropyOnLogits(sparse) : crossEntropyOnProbabilities(sparse);
+  }
+  if (loss === meanSquaredError) return meanOver((out, t) => (out - t) * (out - t));
+  if (loss === meanAbsoluteError) return meanOver((out, t) => Math.abs(out - t));
+  if (loss === huber) {
+    return meanOver((out, t) => {
+      const d = Math.abs(out - t);
+      return d <= HUBER_DELTA ? 0.5 * d * d : HUBER_DELTA * d - 0.5 * HUBER_DELTA * HUBER_DELTA;
+    });
+  }
+  if (loss === hinge) {
+    return meanOver(
+      (out, t) => Math.max(1 - t * out, 0),
+      (y) => (y.every((v) => v === 0 || v === 1) ? (t) => 2 * t - 1 : (t) => t),
+    );
+  }
   return null;
 }

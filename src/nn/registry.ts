@@ -4,12 +4,16 @@
  * with one `registerLayer` line.
  */
 import { Dense } from './dense.js';
+import { Dropout } from './dropout.js';
 import type { Layer, LayerConfig } from './layer.js';
 import { describe, ModelFileError } from '../errors.js';
 
 export type LayerFactory = (config: LayerConfig) => Layer;
 
-const LAYERS = new Map<string, LayerFactory>([['Dense', (config) => Dense.fromJSON(config)]]);
+const LAYERS = new Map<string, LayerFactory>([
+  ['Dense', (config) => Dense.fromJSON(config)],
+  ['Dropout', (config) => Dropout.fromJSON(config)],
+]);
 
 /** Makes a layer class loadable by its className (e.g. registerLayer('Dropout', Dropout.fromJSON)). */
 export function registerLayer(className: string, factory: LayerFactory): void {

@@ -10,7 +10,8 @@ import type { History, Logs } from './callbacks.js';
 import { Dense } from './dense.js';
 import { checkBinary, toFeatures, toTargets, type MatrixLike, type TargetsLike } from './inputs.js';
 import type { Layer } from './layer.js';
-import { getLoss, type Loss } from './losses.js';
+import { getLoss, type Loss, type LossName, type LossOptions } from './losses.js';
+import { checkOptions } from './options.js';
 import { layoutArena, planMemory } from './memory-plan.js';
 import { getMetric, type Metric } from './metrics.js';
 import { MODEL_FORMAT, MODEL_VERSION, type CompileJSON, type SequentialJSON, type SequentialJSONv1, type WeightJSON } from './model-json.js';
@@ -38,14 +39,27 @@ export interface SequentialOptions {
 export interface CompileOptions {
   /** 'adam' (Keras defaults) or an Optimizer instance. */
   optimizer?: string | Optimizer;
-  /** 'binary_crossentropy' / 'binaryCrossentropy', 'mse', … */
-  loss: string | Loss;
+  /**
+   * 'binary_crossentropy' / 'binaryCrossentropy', 'categorical_crossentropy',
+   * 'sparse_categorical_crossentropy', 'mse', 'mae', 'huber', 'hinge', … or a Loss
+   * (getLoss('categorical_crossentropy', { fromLogits: true }) for Keras's from_logits).
+   */
+  loss: LossName | Loss;
   metrics?: string[];
 }
+
+/** The keys CompileOptions has: any other is refused (see options.ts). */
+export const COMPILE_OPTIONS: readonly (keyof CompileOptions)[] = ['optimizer', 'loss', 'metrics'];
 
 export interface PredictOptions {
   batchSize?: number;
 }
+
+/** The keys PredictOptions has (predict and evaluate). */
+export const PREDICT_OPTIONS: readonly (keyof PredictOptions)[] = ['batchSize'];
+
+/** The keys SequentialOptions has. */
+const SEQUENTIAL_OPTIONS = ['name', 'seed', 'backend', 'batchCapacity'] as const;
 
 export interface ToJSONOptions {
   /** Also store the optimizer's moments and step count (Keras's include_optimizer). Default false. */
@@ -106,6 +120,8 @@ export class Sequential implements TrainableModel {
   private optimizer: Optimizer | null = null;
   /** Shuffles training rows; lives as long as the model so successive fits continue its stream. */
   private rng: MT19937 | null = null;
+  /** Draws Dropout's masks; lives as long as the model, like `rng`. */
+  private maskRng: MT19937 | null = null;
   private loss: Loss | null = null;
   private metrics: Metric[] = [];
   private compileConfig: CompileJSON | null = null;
@@ -113,6 +129,7 @@ export class Sequential implements TrainableModel {
   private fusedActivation: Dense['activation'] | null = null;
 
   constructor(layers: Layer[] = [], options: SequentialOptions = {}) {
+    checkOptions('Sequential', options, SEQUENTIAL_OPTIONS);
     this.name = options.name ?? 'sequential';
     this.seed = options.seed ?? 42;
     this.backend = resolveBackend(options.backend);
@@ -172,8 +189,11 @@ export class Sequential implements TrainableModel {
 
   compile(options: CompileOptions): void {
     if (this.layers.length === 0) throw new Error(`${this.name}: add layers before compile`);
-    this.loss = getLoss(options.loss);
-    this.metrics = (options.metrics ?? []).map(getMetric);
+    checkOptions('compile', options, COMPILE_OPTIONS);
+    if (options?.loss === undefined) throw new Error(`compile: a loss is required, e.g. compile({ optimizer: 'adam', loss: 'binary_crossentropy' })`);
+    const loss = getLoss(options.loss);
+    this.loss = loss;
+    this.metrics = (options.metrics ?? []).map((m) => getMetric(m, loss, this.lastLayer().outputDim));
     const last = this.lastLayer();
     const fuse = last instanceof Dense && this.loss.fuses(last.activation.name);
     if (last instanceof Dense) last.setEmitLogits(fuse);
@@ -183,7 +203,12 @@ export class Sequential implements TrainableModel {
     const optimizer = getOptimizer(options.optimizer ?? 'adam');
     const sameOptimizer = optimizer === this.optimizer;
     this.optimizer = optimizer;
-    this.compileConfig = { optimizer: optimizer.getConfig(), loss: this.loss.name, metrics: this.metrics.map((m) => m.name) };
+    this.compileConfig = {
+      optimizer: optimizer.getConfig(),
+      loss: this.loss.name,
+      ...(this.loss.fromLogits ? { lossOptions: { fromLogits: true } } : {}),
+      metrics: this.metrics.map((m) => m.name),
+    };
     this.compiles++;
     if (this.built) this.layout(this.capacity, sameOptimizer);
   }
@@ -220,6 +245,7 @@ export class Sequential implements TrainableModel {
 
   /** Outputs for every row of X, [n, outputs]; probabilities after a sigmoid output. */
   predict(X: MatrixLike, options: PredictOptions = {}): Matrix {
+    checkOptions('predict', options, PREDICT_OPTIONS);
     const Xm = toFeatures(X, 'predict: X');
     this.ensureBuiltFor(Xm, 'predict');
     const batchSize = positiveInt(options.batchSize ?? 32, 'predict: batchSize');
@@ -229,7 +255,7 @@ export class Sequential implements TrainableModel {
     for (const { start, rows, out: a } of this.batches(Xm, batchSize)) {
       const dst = out.data.subarray(start * k, (start + rows) * k);
       if (f === null) dst.set(a.subarray(0, rows * k));
-      else for (let i = 0; i < rows * k; i++) dst[i] = f.f(a[i]);
+      else f.applyRows(a, dst, rows, k); // the activation the loss fused: sigmoid, or softmax per row
     }
     return out;
   }
@@ -245,14 +271,17 @@ export class Sequential implements TrainableModel {
    * to the event loop between batches.
    */
   *evaluateSteps(X: MatrixLike, y: TargetsLike, options: PredictOptions = {}): Generator<void, Logs> {
+    checkOptions('evaluate', options, PREDICT_OPTIONS);
     const { loss } = this.compiled('evaluate');
     const Xm = toFeatures(X, 'evaluate: X');
     const ym = toTargets(y, Xm.rows, 'evaluate: y');
     this.checkShapes(Xm, ym, 'evaluate');
     if (Xm.rows === 0) throw new RangeError('evaluate: X has 0 rows');
     if (loss.binaryTargets) checkBinary(ym, 'evaluate: y');
+    loss.checkTargets?.(ym, this.outputSize, 'evaluate: y');
     const batchSize = positiveInt(options.batchSize ?? 32, 'evaluate: batchSize');
-    const k = ym.cols;
+    const k = ym.cols; // y's width: the outputs, or 1 (class indices) for sparse categorical
+    const kOut = this.outputSize;
     const fused = this.fusedActivation !== null;
     let lossSum = 0;
     const sums = new Float64Array(this.metrics.length);
@@ -261,8 +290,8 @@ export class Sequential implements TrainableModel {
       const yb = this.batch.y;
       yb.buffer.set(ym.data.subarray(start * k, (start + rows) * k));
       const yv = yb.get(rows);
-      lossSum += loss.forwardBackward(this.backend, a, yv, null, rows, k, fused, this.batch.dOut.get(rows));
-      for (let m = 0; m < this.metrics.length; m++) sums[m] += this.metrics[m].sum(a, yv, null, rows, k, fused);
+      lossSum += loss.forwardBackward(this.backend, a, yv, null, rows, kOut, fused, this.batch.dOut.get(rows));
+      for (let m = 0; m < this.metrics.length; m++) sums[m] += this.metrics[m].sum(a, yv, null, rows, kOut, fused);
       yield;
     }
     const logs: Logs = { loss: lossSum / Xm.rows };
@@ -308,7 +337,7 @@ export class Sequential implements TrainableModel {
     this.layers.forEach((l, i) => {
       const params = l.inputDim === undefined ? 0 : l.paramCount;
       total += params;
-      lines.push(row(`${l.name} (${l.className})`, `(None, ${l.outputDim})`, l.inputDim === undefined ? '? (unbuilt)' : String(params)));
+      lines.push(row(`${l.name} (${l.className})`, `(None, ${l.outputDim || '?'})`, l.inputDim === undefined ? '? (unbuilt)' : String(params)));
       lines.push(i === this.layers.length - 1 ? rule('=') : '');
     });
     const fmt = (n: number) => n.toLocaleString('en-US');
@@ -381,6 +410,7 @@ export class Sequential implements TrainableModel {
         const cc = c as Record<string, unknown>;
         if (!cc.optimizer || typeof cc.optimizer !== 'object' || Array.isArray(cc.optimizer)) bad('compile.optimizer', `must be an object, got ${describe(cc.optimizer)}`);
         if (typeof cc.loss !== 'string') bad('compile.loss', `must be a string, got ${describe(cc.loss)}`);
+        if (cc.lossOptions !== undefined && (typeof cc.lossOptions !== 'object' || cc.lossOptions === null || Array.isArray(cc.lossOptions))) bad('compile.lossOptions', `must be an object, got ${describe(cc.lossOptions)}`);
         if (cc.metrics !== undefined && !(Array.isArray(cc.metrics) && cc.metrics.every((m) => typeof m === 'string'))) bad('compile.metrics', 'must be a list of strings');
       }
       compile = c as CompileJSON | null;
@@ -423,7 +453,8 @@ export class Sequential implements TrainableModel {
       model.requireBuilt('fromJSON');
       model.setWeights(ws.map((w) => (w as WeightJSON).values));
       if (compile) {
-        model.compile({ optimizer: optimizerFromConfig(compile.optimizer, `${source}: compile.optimizer`), loss: compile.loss, metrics: compile.metrics });
+        const loss = getLoss(compile.loss, (compile.lossOptions ?? {}) as LossOptions);
+        model.compile({ optimizer: optimizerFromConfig(compile.optimizer, `${source}: compile.optimizer`), loss, metrics: compile.metrics });
         const state = (doc as Partial<SequentialJSON>).optimizerState;
         if (state) {
           if (typeof state !== 'object' || Array.isArray(state)) bad('optimizerState', `must be an object, got ${describe(state)}`);
@@ -521,6 +552,12 @@ export class Sequential implements TrainableModel {
     return this.rng;
   }
 
+  dropoutRng(seed?: number): MT19937 {
+    // its own stream, from the seed mixed with a constant, so masks do not replay the shuffle's draws
+    if (seed !== undefined || this.maskRng === null) this.maskRng = new MT19937(((seed ?? this.seed) ^ DROPOUT_SEED_MIX) >>> 0);
+    return this.maskRng;
+  }
+
   get compileCount(): number {
     return this.compiles;
   }
@@ -576,8 +613,10 @@ export class Sequential implements TrainableModel {
 
   private checkShapes(X: Matrix, y: Matrix, where: string): void {
     this.ensureBuiltFor(X, where);
-    if (y.cols !== this.outputSize) {
-      throw new RangeError(`${where}: y has shape [${y.rows}, ${y.cols}] but the model outputs [${y.rows}, ${this.outputSize}]`);
+    const cols = this.loss?.targetCols?.(this.outputSize) ?? this.outputSize;
+    if (y.cols !== cols) {
+      const sparse = cols !== this.outputSize ? ` (${this.loss?.name} takes one column of class indices)` : '';
+      throw new RangeError(`${where}: y has shape [${y.rows}, ${y.cols}] but the model needs [${y.rows}, ${cols}]${sparse}`);
     }
   }
 
@@ -602,6 +641,9 @@ export class Sequential implements TrainableModel {
     return last;
   }
 }
+
+/** Mixed into the seed of the dropout generator (any fixed 32-bit constant would do). */
+const DROPOUT_SEED_MIX = 0x5bd1e995;
 
 function emptyBuffers(): BatchBuffers {
   const none = () => new RowViews(new Float32Array(0), 0);

@@ -23,6 +23,7 @@ import { checkBinary, type MatrixLike, type TargetsLike } from './inputs.js';
 import type { Layer } from './layer.js';
 import type { Loss } from './losses.js';
 import type { Metric } from './metrics.js';
+import { checkOptions } from './options.js';
 
 /** The model's batch buffers in its arena, each [capacity, ·]; `get(rows)` is the first rows. */
 export interface BatchBuffers {
@@ -52,12 +53,14 @@ export interface Net {
  * Steps 1–3 on the batch in net.buffers (its first `rows` rows): forward, loss and its gradient,
  * backward. Returns Σ wi·ℓi (a sum over rows); leaves the output in net.output and the gradients
  * in the grad views. Nothing is updated: `computeGradients` stops here.
+ * `rng` makes it a training step: layers that draw (Dropout) draw from it; without it they are
+ * the identity, as at inference (computeGradients and gradCheck differentiate that function).
  */
-export function forwardBackward(net: Net, loss: Loss, fused: boolean, rows: number, w: Float32Array | null): number {
+export function forwardBackward(net: Net, loss: Loss, fused: boolean, rows: number, w: Float32Array | null, rng: MT19937 | null = null): number {
   const { X, y, dOut } = net.buffers;
   // 1. forward
   let a = X.get(rows);
-  for (const layer of net.layers) a = layer.forward(a, rows);
+  for (const layer of net.layers) a = layer.forward(a, rows, rng);
   net.output = a;
   // 2. the loss, and its gradient with respect to the output
   const d = dOut.get(rows);
@@ -70,8 +73,8 @@ export function forwardBackward(net: Net, loss: Loss, fused: boolean, rows: numb
 }
 
 /** The whole step, 1–4. Returns Σ wi·ℓi over the batch. */
-export function trainStep(net: Net, loss: Loss, fused: boolean, optimizer: Optimizer, rows: number, w: Float32Array | null): number {
-  const lossSum = forwardBackward(net, loss, fused, rows, w);
+export function trainStep(net: Net, loss: Loss, fused: boolean, optimizer: Optimizer, rows: number, w: Float32Array | null, rng: MT19937 | null = null): number {
+  const lossSum = forwardBackward(net, loss, fused, rows, w, rng);
   // 4. update
   optimizer.step();
   return lossSum;
@@ -140,6 +143,23 @@ export interface FitOptions {
   yieldEveryMs?: number;
 }
 
+/** The keys FitOptions has: any other (`batch_size`, `validation_split`, …) is refused (see options.ts). */
+export const FIT_OPTIONS: readonly (keyof FitOptions)[] = [
+  'epochs',
+  'batchSize',
+  'shuffle',
+  'seed',
+  'validationSplit',
+  'validationData',
+  'verbose',
+  'callbacks',
+  'classWeight',
+  'print',
+  'onNan',
+  'resumeFrom',
+  'yieldEveryMs',
+];
+
 /** What Trainer.restore takes again, because it is not plain data: functions and the validation set. */
 export interface RestoreOptions {
   callbacks?: Callback[];
@@ -166,6 +186,8 @@ export interface TrainableModel extends Net {
   evaluateSteps(X: Matrix, y: Matrix, options: { batchSize: number }): Generator<void, Logs>;
   /** The model's shuffling generator: kept across fits, replaced by a fresh one when a seed is given. */
   shuffleRng(seed?: number): MT19937;
+  /** The model's dropout generator (Dropout's masks): kept across fits like shuffleRng, from its own seed. */
+  dropoutRng(seed?: number): MT19937;
   /** The layers' configs and shapes and the compile config, as JSON: a restored state must match it. */
   signature(): string;
 }
@@ -203,7 +225,8 @@ export interface TrainingState {
   step: number;
   /** This epoch's row order. */
   permutation: Int32Array;
-  rngs: { shuffle: MT19937State };
+  /** The generators: shuffling, and Dropout's masks (absent in states from before Dropout). */
+  rngs: { shuffle: MT19937State; dropout?: MT19937State };
   optimizer: OptimizerState;
   /** The epoch's running sums: loss and weight sums, and each metric's weighted sum. */
   sums: { loss: number; weight: number; metrics: number[] };
@@ -245,6 +268,8 @@ export class Trainer {
   private readonly userCallbacks: Callback[];
   private readonly batchHooks: boolean;
   private readonly rng: MT19937;
+  /** Dropout's masks are drawn from this (handed to forward in training steps only). */
+  private readonly dropoutRng: MT19937;
   private readonly order: Int32Array;
   private readonly steps: number;
   private readonly metricSums: Float64Array;
@@ -295,6 +320,7 @@ export class Trainer {
     for (let i = 0; i < n; i++) this.order[i] = i;
     // one shuffling generator per model, so fit(epochs: 1) twice equals fit(epochs: 2)
     this.rng = model.shuffleRng(seed);
+    this.dropoutRng = model.dropoutRng(seed);
     this.history = new History();
     this.userCallbacks = callbacks;
     for (const c of callbacks) c.onTrainer?.(this);
@@ -308,6 +334,7 @@ export class Trainer {
 
   /** A trainer for model.fit's arguments (what `model.makeTrainer` calls). Checks everything first. */
   static create(model: TrainableModel, X: MatrixLike, y: TargetsLike, options: FitOptions = {}): Trainer {
+    checkOptions('fit', options, FIT_OPTIONS);
     if (options.resumeFrom) {
       const c = options.resumeFrom.config;
       const given: [string, unknown, unknown][] = [
@@ -333,6 +360,7 @@ export class Trainer {
     const data = model.checkData(X, y, 'fit');
     if (data.X.rows === 0) throw new RangeError('fit: X has 0 rows; there is nothing to train on');
     if (loss.binaryTargets) checkBinary(data.y, 'fit: y');
+    loss.checkTargets?.(data.y, model.outputSize, 'fit: y');
     const epochs = positiveInt(options.epochs ?? 1, 'fit: epochs', true);
     const batchSize = positiveInt(options.batchSize ?? 32, 'fit: batchSize');
     const split = splitValidation(model, data.X, data.y, options, loss);
@@ -401,6 +429,7 @@ export class Trainer {
     t.epochEndPending = state.step === t.steps;
     t.order.set(state.permutation);
     t.rng.setState(state.rngs.shuffle);
+    if (state.rngs.dropout) t.dropoutRng.setState(state.rngs.dropout);
     t.optimizer.setState(state.optimizer);
     t.lossSum = state.sums.loss;
     t.weightSum = state.sums.weight;
@@ -438,7 +467,7 @@ export class Trainer {
       epoch: this.epoch,
       step: this.stepInEpoch,
       permutation: this.order.slice(),
-      rngs: { shuffle: this.rng.getState() },
+      rngs: { shuffle: this.rng.getState(), dropout: this.dropoutRng.getState() },
       optimizer: this.optimizer.getState(),
       sums: { loss: this.lossSum, weight: this.weightSum, metrics: Array.from(this.metricSums) },
       history: this.history.getState(),
@@ -492,13 +521,13 @@ export class Trainer {
     const classWeight = this.classWeight;
     if (classWeight) {
       const wb = buffers.w.buffer;
-      for (let i = 0; i < rows; i++) wb[i] = classWeight[y.data[order[start + i] * k]];
+      for (let i = 0; i < rows; i++) wb[i] = classWeight[classOf(y.data, order[start + i], k)];
       w = buffers.w.get(rows);
       batchWeight = 0;
       for (let i = 0; i < rows; i++) batchWeight += w[i];
     }
     // 1–3, then the numeric guard, then 4: a NaN or an Infinity never reaches the weights
-    const batchLoss = forwardBackward(model, this.loss, this.fused, rows, w);
+    const batchLoss = forwardBackward(model, this.loss, this.fused, rows, w, this.dropoutRng);
     const bad = nonFiniteIn(model, batchLoss);
     if (bad !== null) {
       const where = `epoch ${this.epoch + 1}, batch ${step + 1} of ${this.steps}`;
@@ -517,7 +546,7 @@ export class Trainer {
     const a = model.output;
     const yv = buffers.y.get(rows);
     for (let m = 0; m < metrics.length; m++) {
-      this.batchMetrics[m] = metrics[m].sum(a, yv, w, rows, k, this.fused);
+      this.batchMetrics[m] = metrics[m].sum(a, yv, w, rows, model.outputSize, this.fused);
       this.metricSums[m] += this.batchMetrics[m];
     }
     if (this.batchHooks) {
@@ -659,7 +688,10 @@ function typedState(s: TrainingState): TrainingState {
   return {
     ...s,
     permutation: asTyped(s.permutation, Int32Array, 'permutation'),
-    rngs: { shuffle: { ...s.rngs?.shuffle, key: asTyped(s.rngs?.shuffle?.key, Int32Array, 'rngs.shuffle.key') } },
+    rngs: {
+      shuffle: { ...s.rngs?.shuffle, key: asTyped(s.rngs?.shuffle?.key, Int32Array, 'rngs.shuffle.key') },
+      ...(s.rngs?.dropout ? { dropout: { ...s.rngs.dropout, key: asTyped(s.rngs.dropout.key, Int32Array, 'rngs.dropout.key') } } : {}),
+    },
     optimizer: { ...s.optimizer, slots },
   };
 }
@@ -687,6 +719,7 @@ function splitValidation(model: TrainableModel, X: Matrix, y: Matrix, options: F
     const v = model.checkData(options.validationData[0], options.validationData[1], 'fit: validationData', { X: 'fit: validationData X', y: 'fit: validationData y' });
     if (v.X.rows === 0) throw new RangeError('fit: validationData has 0 rows');
     if (loss.binaryTargets) checkBinary(v.y, 'fit: validationData y');
+    loss.checkTargets?.(v.y, model.outputSize, 'fit: validationData y');
     return { X, y, validation: [v.X, v.y] };
   }
   if (options.validationSplit === undefined || options.validationSplit === 0) return { X, y, validation: null };
@@ -707,13 +740,24 @@ export function positiveInt(value: number, name: string, allowZero = false): num
   return value;
 }
 
+/**
+ * The class of row r of y [n, k] for class weights: the label itself with one column (0/1, or a
+ * sparse class index), the argmax of a one-hot row otherwise (as Keras does for class_weight).
+ */
+function classOf(y: Float32Array, r: number, k: number): number {
+  if (k === 1) return y[r];
+  let best = 0;
+  for (let c = 1; c < k; c++) if (y[r * k + c] > y[r * k + best]) best = c;
+  return best;
+}
+
 function checkClassWeight(weights: Record<number, number>, y: Matrix): Record<number, number> {
-  if (y.cols !== 1) throw new RangeError(`fit: classWeight needs one output column, y has ${y.cols}`);
   for (const [cls, w] of Object.entries(weights)) {
     if (!/^\d+$/.test(cls)) throw new RangeError(`fit: classWeight keys must be class indices 0, 1, …, got '${cls}'`);
     if (typeof w !== 'number' || !Number.isFinite(w) || w < 0) throw new RangeError(`fit: classWeight[${cls}] must be a non-negative number, got ${w}`);
   }
-  const present = new Set(y.data);
+  const present = new Set<number>();
+  for (let r = 0; r < y.rows; r++) present.add(classOf(y.data, r, y.cols));
   for (const cls of present) {
     if (weights[cls] === undefined) {
       throw new RangeError(`fit: classWeight has no weight for class ${cls} (it has ${Object.keys(weights).join(', ')}); give every class in y a weight`);

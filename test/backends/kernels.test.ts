@@ -217,7 +217,7 @@ function checkGemm(backend: Backend, tA: boolean, tB: boolean, [M, N, K]: Shape,
 // Activations' inputs
 // ---------------------------------------------------------------------------------------------
 
-const KINDS: ActivationKind[] = ['relu', 'sigmoid', 'tanh', 'linear'];
+const KINDS: ActivationKind[] = ['relu', 'sigmoid', 'tanh', 'linear', 'leaky_relu', 'elu', 'selu', 'softplus', 'softmax'];
 const ACT_ROWS = [0, 1, 3, 32, 33];
 const ACT_COLS = [1, 2, 7, 64];
 
@@ -253,6 +253,21 @@ function activationOutputs(kind: ActivationKind, rng: Rng, n: number): Float32Ar
         break;
       case 'linear':
         A[i] = rng.uniform(-3, 3);
+        break;
+      case 'leaky_relu':
+        A[i] = rng.uniform(0, 1) < 0.1 ? 0 : rng.uniform(-0.6, 3);
+        break;
+      case 'elu':
+        A[i] = rng.uniform(0, 1) < 0.1 ? 0 : Math.max(rng.uniform(-1, 3), -1);
+        break;
+      case 'selu':
+        A[i] = rng.uniform(0, 1) < 0.1 ? 0 : rng.uniform(-1.75, 3);
+        break;
+      case 'softplus':
+        A[i] = rng.uniform(0, 1) < 0.1 ? [0, 1e-30, 30][rng.int(3)] : Math.log1p(Math.exp(rng.uniform(-8, 8)));
+        break;
+      case 'softmax':
+        A[i] = rng.uniform(0, 1) < 0.1 ? [0, 1][rng.int(2)] : rng.uniform(0, 1);
         break;
     }
   }

@@ -60,8 +60,22 @@ export function refActivation(kind: ActivationKind, z: number): number {
       return Math.tanh(z);
     case 'linear':
       return z;
+    case 'leaky_relu':
+      return z >= 0 ? z : 0.2 * z;
+    case 'elu':
+      return z > 0 ? z : Math.exp(z) - 1;
+    case 'selu':
+      return z > 0 ? SELU_SCALE * z : SELU_SCALE * SELU_ALPHA * (Math.exp(z) - 1);
+    case 'softplus':
+      return z > 30 ? z : Math.log(1 + Math.exp(z));
+    case 'softmax':
+      throw new Error('softmax is row-wise: see refBiasForward');
   }
 }
+
+/** Keras's SELU constants, written out from keras.activations.selu's docs (not imported from src). */
+const SELU_ALPHA = 1.67326324235437728481704299;
+const SELU_SCALE = 1.05070098735548049578;
 
 /** f'(z) written in terms of the output a = f(z), as the backward kernel's doc comment states it. */
 export function refDerivativeFromOutput(kind: ActivationKind, a: number): number {
@@ -74,12 +88,33 @@ export function refDerivativeFromOutput(kind: ActivationKind, a: number): number
       return 1 - a * a;
     case 'linear':
       return 1;
+    case 'leaky_relu':
+      return a > 0 ? 1 : 0.2;
+    case 'elu':
+      return a > 0 ? 1 : a + 1;
+    case 'selu':
+      return a > 0 ? SELU_SCALE : a + SELU_SCALE * SELU_ALPHA;
+    case 'softplus':
+      return 1 - Math.exp(-a);
+    case 'softmax':
+      throw new Error('softmax is row-wise: see refBackward');
   }
 }
 
 /** Y = f(Y + b) over the first rows·cols elements. */
 export function refBiasForward(kind: ActivationKind, Y: Float32Array, b: Float32Array, rows: number, cols: number): Float64Array {
   const out = new Float64Array(rows * cols);
+  if (kind === 'softmax') {
+    // row-wise: e^(z − max) / Σ e^(z − max), with z = Y + b as a float32 (the kernel's contract:
+    // the same as softmax applied later to stored float32 logits)
+    for (let r = 0; r < rows; r++) {
+      const z = Array.from({ length: cols }, (_, c) => Math.fround(Y[r * cols + c] + b[c]));
+      const max = Math.max(...z);
+      const sum = z.reduce((s, v) => s + Math.exp(v - max), 0);
+      for (let c = 0; c < cols; c++) out[r * cols + c] = Math.exp(z[c] - max) / sum;
+    }
+    return out;
+  }
   for (let r = 0; r < rows; r++) {
     for (let c = 0; c < cols; c++) out[r * cols + c] = refActivation(kind, Y[r * cols + c] + b[c]);
   }
@@ -104,9 +139,12 @@ export function refBackward(
   const dbAbs = new Float64Array(cols);
   const dAAbs = new Float64Array(cols);
   for (let r = 0; r < rows; r++) {
+    // softmax's Jacobian is not diagonal: dZ = A ⊙ (dA − Σc dA⊙A) per row
+    let dot = 0;
+    if (kind === 'softmax') for (let c = 0; c < cols; c++) dot += dA[r * cols + c] * A[r * cols + c];
     for (let c = 0; c < cols; c++) {
       const i = r * cols + c;
-      const g = dA[i] * refDerivativeFromOutput(kind, A[i]);
+      const g = kind === 'softmax' ? A[i] * (dA[i] - dot) : dA[i] * refDerivativeFromOutput(kind, A[i]);
       dZ[i] = g;
       db[c] += g;
       dbAbs[c] += Math.abs(g);

@@ -115,7 +115,7 @@ describe('the one model document', () => {
     m.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
     const json = JSON.parse(JSON.stringify(m.toJSON()));
     json.layers[1].className = 'Conv2D';
-    expect(() => Sequential.fromJSON(json, 'm.json')).toThrow(/^m.json: layers\[1\].className: unknown className "Conv2D" \(known: Dense\)$/);
+    expect(() => Sequential.fromJSON(json, 'm.json')).toThrow(/^m.json: layers\[1\].className: unknown className "Conv2D" \(known: Dense, Dropout\)$/);
     const bad = JSON.parse(JSON.stringify(m.toJSON()));
     bad.weights[0].shape = [8, 3];
     expect(() => Sequential.fromJSON(bad, 'm.json')).toThrow(/^m.json: weights\[0\].shape: is \[8, 3\], the layers need \[3, 8\]$/);

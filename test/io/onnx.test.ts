@@ -8,7 +8,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import * as ort from 'onnxruntime-web';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Dense, Matrix, Sequential, Standardizer, onnxModelBytes, prepareCsv, type ChunkSource } from '../../src/index.js';
+import { Dense, Dropout, Matrix, Sequential, Standardizer, onnxModelBytes, prepareCsv, type ChunkSource } from '../../src/index.js';
 import { saveModel } from '../../src/node.js';
 import { main } from '../../src/cli/main.js';
 import { writeNpy } from '../../src/data/npy.js';
@@ -70,6 +70,25 @@ describe('ONNX export', () => {
     const path = join(tmp, 'm.onnx');
     model.save(path, { format: 'onnx' });
     const got = await score(readFileSync(path), { input: new ort.Tensor('float32', X.data, [100, 6]) });
+    expect(maxDiff(got, model.predict(X).data)).toBeLessThan(1e-5);
+  });
+
+  it('the new activations (leaky_relu and elu with their alpha, selu, softplus, a softmax head) and a Dropout score as densely predicts', async () => {
+    const model = new Sequential(
+      [
+        new Dense(8, { inputShape: [4], activation: 'leaky_relu', alpha: 0.1 }),
+        new Dropout(0.3),
+        new Dense(8, { activation: 'elu', alpha: 0.5 }),
+        new Dense(6, { activation: 'selu' }),
+        new Dense(6, { activation: 'softplus' }),
+        new Dense(3, { activation: 'softmax' }),
+      ],
+      { seed: 8 },
+    );
+    model.compile({ loss: 'sparse_categorical_crossentropy' });
+    const X = rows(40, 4, 5);
+    model.fit(X, Float32Array.from({ length: 40 }, (_, i) => (X.data[i * 4] > 0 ? 1 : 2)), { epochs: 2, verbose: 0 });
+    const got = await score(onnxModelBytes(model.toJSON()), { input: new ort.Tensor('float32', X.data, [40, 4]) });
     expect(maxDiff(got, model.predict(X).data)).toBeLessThan(1e-5);
   });
 

@@ -8,7 +8,7 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Dense, Matrix, Sequential, documentFromTfjs, tfjsArtifacts } from '../../src/index.js';
+import { Dense, Dropout, Matrix, Sequential, documentFromTfjs, tfjsArtifacts } from '../../src/index.js';
 import { loadModel, startServer } from '../../src/node.js';
 import { main } from '../../src/cli/main.js';
 import { writeNpy } from '../../src/data/npy.js';
@@ -105,11 +105,43 @@ describe('densely → TensorFlow.js', () => {
     expect(maxDiff(tfjsPredict(tfModel, X), model.predict(X).data)).toBeLessThan(1e-5);
   });
 
+  it('the new activations and a trained Dropout: leaky_relu goes out as Dense + LeakyReLU; tfjs predicts the same', async () => {
+    const model = new Sequential(
+      [
+        new Dense(8, { inputShape: [5], activation: 'leaky_relu', alpha: 0.1 }),
+        new Dropout(0.25),
+        new Dense(8, { activation: 'elu', kernelInitializer: 'he_normal' }),
+        new Dense(6, { activation: 'selu', kernelInitializer: 'lecun_normal' }),
+        new Dense(6, { activation: 'softplus' }),
+        new Dense(3, { activation: 'softmax' }),
+      ],
+      { seed: 6 },
+    );
+    model.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy' });
+    const X = rows(48, 5, 4);
+    model.fit(X, Float32Array.from({ length: 48 }, (_, i) => (X.data[i * 5] > 0.3 ? 2 : X.data[i * 5] > -0.3 ? 1 : 0)), { epochs: 2, verbose: 0 });
+    const { modelJson, weightFiles } = tfjsArtifacts(model.toJSON());
+    const names = modelJson.modelTopology.config.layers.map((l) => l.class_name);
+    expect(names).toEqual(['Dense', 'LeakyReLU', 'Dropout', 'Dense', 'Dense', 'Dense', 'Dense']);
+    expect(modelJson.modelTopology.config.layers[1].config).toMatchObject({ alpha: 0.1 });
+    const bin = weightFiles.get('weights.bin') as Uint8Array;
+    const weightData = bin.buffer.slice(bin.byteOffset, bin.byteOffset + bin.byteLength) as ArrayBuffer;
+    const tfModel = await tf.loadLayersModel(tf.io.fromMemory({ modelTopology: modelJson.modelTopology as never, weightSpecs: modelJson.weightsManifest[0].weights as never, weightData }));
+    expect(maxDiff(tfjsPredict(tfModel, X), model.predict(X).data)).toBeLessThan(1e-5);
+    // and back into densely: the LeakyReLU folds into its Dense again, the Dropout is a Dropout
+    const back = Sequential.fromJSON(documentFromTfjs(modelJson, () => bin));
+    expect(back.layers.map((l) => l.className)).toEqual(['Dense', 'Dropout', 'Dense', 'Dense', 'Dense', 'Dense']);
+    expect(back.layers[0].toJSON()).toMatchObject({ activation: 'leaky_relu', alpha: 0.1 });
+    expect(maxDiff(back.predict(X).data, model.predict(X).data)).toBe(0);
+    const elu = new Sequential([new Dense(2, { inputShape: [3], activation: 'elu', alpha: 0.5 })]);
+    expect(() => tfjsArtifacts(elu.toJSON())).toThrow(/uses elu with alpha 0.5; TensorFlow.js's elu .* only has alpha 1/);
+  });
+
   it('refuses an activation TensorFlow.js does not have, and a function target, by name', () => {
     const model = new Sequential([new Dense(2, { inputShape: [3] })]);
     const doc = model.toJSON();
-    doc.layers[0].activation = 'leaky_relu';
-    expect(() => tfjsArtifacts(doc)).toThrow(/layer 'dense' uses activation 'leaky_relu', which TensorFlow.js does not have/);
+    doc.layers[0].activation = 'swish';
+    expect(() => tfjsArtifacts(doc)).toThrow(/layer 'dense' uses activation 'swish', which TensorFlow.js does not have/);
     expect(() => model.save(() => {}, { format: 'tfjs' })).toThrow(/tfjsArtifacts/);
     expect(() => model.save(join(tmp, 'x'), { format: 'nope' as never })).toThrow(/unknown format "nope"/);
   });

@@ -5,7 +5,7 @@
  * longer matches its backward.
  */
 import { describe, expect, it } from 'vitest';
-import { Dense, GRAD_CHECK_TOLERANCE, gradCheck, jsBackend, MT19937, Sequential, type ActivationKind, type Backend, type Layer } from '../../src/index.js';
+import { Dense, GRAD_CHECK_TOLERANCE, gradCheck, jsBackend, MT19937, Sequential, type ActivationKind, type Backend, type Layer, type LossName } from '../../src/index.js';
 
 /** 24 rows of 3 features in [-1, 1); the label is the sign of x0·x1 (xor-like). */
 function data(): { X: number[][]; y: number[] } {
@@ -19,7 +19,7 @@ function model(activation: ActivationKind, options: { loss?: string; backend?: B
     [new Dense(6, { activation, inputShape: [3] }), options.hidden ?? new Dense(5, { activation }), new Dense(1, { activation: 'sigmoid' })],
     { backend: options.backend, seed: 3 },
   );
-  m.compile({ optimizer: 'adam', loss: options.loss ?? 'binary_crossentropy' });
+  m.compile({ optimizer: 'adam', loss: (options.loss ?? 'binary_crossentropy') as LossName });
   const { X, y } = data();
   m.fit(X, y, { epochs: 15, batchSize: 8, verbose: 0 }); // away from the initial zero biases
   return m;

@@ -181,7 +181,7 @@ describe('fit', () => {
     expect(() => model.fit([[1, 2, 3]], [2])).toThrow(/labels 0 or 1, but row 0 has 2/);
     expect(() => model.fit([[1, NaN, 3]], [1])).toThrow(/row 0, column 1 is NaN/);
     expect(() => model.fit([[1, 2, 3]], [1, 0])).toThrow(/y: has 2 rows but X has 1/);
-    expect(() => model.compile({ loss: 'hinge_loss' })).toThrow(/unknown loss 'hinge_loss'/);
+    expect(() => model.compile({ loss: 'squared_hinge' as 'hinge' })).toThrow(/unknown loss 'squared_hinge'/); // a plain-JS caller: the union type stops it in TS
     expect(() => new Sequential([new Dense(2)]).fit([[1]], [1])).toThrow(/compile/);
   });
 });

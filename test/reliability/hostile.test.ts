@@ -193,8 +193,8 @@ describe('model files are checked before anything is allocated', () => {
   it('null layers, registry names and deep nesting are densely errors naming the field', () => {
     const cases: [(d: Record<string, any>) => void, string][] = [
       [(d) => (d.layers[1] = null), 'm.json: layers[1]: must be an object with a className, got null'],
-      [(d) => (d.layers[0].activation = 'toString'), "m.json: layers[0]: Dense: Dense(2): unknown activation 'toString' (expected one of relu, sigmoid, tanh, linear)"],
-      [(d) => (d.layers[0].className = 'constructor'), 'm.json: layers[0].className: unknown className "constructor" (known: Dense)'],
+      [(d) => (d.layers[0].activation = 'toString'), "m.json: layers[0]: Dense: Dense(2): unknown activation 'toString' (expected one of relu, sigmoid, tanh, linear, leaky_relu, elu, selu, softplus, softmax)"],
+      [(d) => (d.layers[0].className = 'constructor'), 'm.json: layers[0].className: unknown className "constructor" (known: Dense, Dropout)'],
       [(d) => (d.weights[2] = null), 'm.json: weights[2]: must be {name, shape, values}, got null'],
       [(d) => (d.weights[1].values = { length: 1e9 }), 'm.json: weights[1].values: must be a list of numbers, got an object'],
       [

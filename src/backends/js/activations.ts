@@ -105,10 +105,122 @@ const linear: ActivationKernels = {
   },
 };
 
+/**
+ * An elementwise activation's two kernels from its scalar f(z) and f'(z) written through the
+ * output a = f(z): the loops are the same for every such activation, only f and f' differ.
+ */
+function elementwise(f: (z: number) => number, dfOfOutput: (a: number) => number): ActivationKernels {
+  return {
+    biasForward(Y, b, rows, cols) {
+      for (let r = 0, o = 0; r < rows; r++, o += cols) {
+        for (let c = 0; c < cols; c++) Y[o + c] = f(Y[o + c] + b[c]);
+      }
+    },
+    backward(A, dA, db, rows, cols) {
+      for (let r = 0, o = 0; r < rows; r++, o += cols) {
+        for (let c = 0; c < cols; c++) {
+          const g = dA[o + c] * dfOfOutput(A[o + c]);
+          dA[o + c] = g;
+          db[c] += g;
+        }
+      }
+    },
+  };
+}
+
+/** Keras's SELU constants (Klambauer et al. 2017), as keras.activations.selu has them. */
+export const SELU_ALPHA = 1.6732632423543772;
+export const SELU_SCALE = 1.0507009873554805;
+
+/**
+ * leaky_relu: f(z) = z for z ≥ 0, alpha·z below; f' = [a > 0] + alpha·[a ≤ 0] (alpha ≥ 0, so a and z
+ * have the same sign).
+ */
+export function leakyReluKernels(alpha: number): ActivationKernels {
+  return elementwise(
+    (z) => (z >= 0 ? z : alpha * z),
+    (a) => (a > 0 ? 1 : alpha),
+  );
+}
+
+/** elu: f(z) = z for z > 0, alpha·(eᶻ − 1) below; f' = 1 above, a + alpha (= alpha·eᶻ) below (alpha > 0). */
+export function eluKernels(alpha: number): ActivationKernels {
+  return elementwise(
+    (z) => (z > 0 ? z : alpha * Math.expm1(z)),
+    (a) => (a > 0 ? 1 : a + alpha),
+  );
+}
+
+/** selu: scale·elu with Keras's alpha and scale; f' = scale above, a + scale·alpha below. */
+const selu = elementwise(
+  (z) => (z > 0 ? SELU_SCALE * z : SELU_SCALE * SELU_ALPHA * Math.expm1(z)),
+  (a) => (a > 0 ? SELU_SCALE : a + SELU_SCALE * SELU_ALPHA),
+);
+
+/**
+ * softplus: f(z) = log(1 + eᶻ), computed as max(z, 0) + log1p(e^−|z|) (no overflow);
+ * f'(z) = sigmoid(z) = 1 − e^−a, written −expm1(−a) so a tiny a keeps its precision.
+ */
+const softplus = elementwise(
+  (z) => Math.max(z, 0) + Math.log1p(Math.exp(-Math.abs(z))),
+  (a) => -Math.expm1(-a),
+);
+
+/**
+ * softmax, row-wise over a layer's units: Y[r,:] = exp(Z[r,:] − max) / Σ exp(Z[r,:] − max).
+ * Its Jacobian is not diagonal, so backward is not dA ⊙ f'(A) but, per row,
+ *   dZ = A ⊙ (dA − Σc dA⊙A)
+ * (in place in dA), then db += Σrows dZ as for the others.
+ */
+const softmax: ActivationKernels = {
+  biasForward(Y, b, rows, cols) {
+    for (let r = 0, o = 0; r < rows; r++, o += cols) {
+      // z = Y + b rounded to float32 (formed afresh in each pass), so this equals softmax applied
+      // later to stored logits (predict after a fused cross-entropy), bit for bit, as for sigmoid
+      let max = -Infinity;
+      for (let c = 0; c < cols; c++) max = Math.max(max, Math.fround(Y[o + c] + b[c]));
+      let sum = 0;
+      for (let c = 0; c < cols; c++) sum += Math.exp(Math.fround(Y[o + c] + b[c]) - max);
+      for (let c = 0; c < cols; c++) Y[o + c] = Math.exp(Math.fround(Y[o + c] + b[c]) - max) / sum;
+    }
+  },
+  backward(A, dA, db, rows, cols) {
+    for (let r = 0, o = 0; r < rows; r++, o += cols) {
+      let dot = 0;
+      for (let c = 0; c < cols; c++) dot += dA[o + c] * A[o + c];
+      for (let c = 0; c < cols; c++) {
+        const g = A[o + c] * (dA[o + c] - dot);
+        dA[o + c] = g;
+        db[c] += g;
+      }
+    }
+  },
+};
+
+/** leaky_relu's default slope: keras.activations.leaky_relu's negative_slope (0.2). */
+export const LEAKY_RELU_ALPHA = 0.2;
+/** elu's default alpha, Keras's (1). */
+export const ELU_ALPHA = 1;
+
 /** The js backend's kernels by activation. A Map, so a name like 'constructor' finds nothing. */
 export const ACTIVATION_KERNELS: ReadonlyMap<ActivationKind, ActivationKernels> = new Map([
   ['relu', relu],
   ['sigmoid', sigmoidKernels],
   ['tanh', tanh],
   ['linear', linear],
+  ['leaky_relu', leakyReluKernels(LEAKY_RELU_ALPHA)],
+  ['elu', eluKernels(ELU_ALPHA)],
+  ['selu', selu],
+  ['softplus', softplus],
+  ['softmax', softmax],
 ]);
+
+/**
+ * The js kernels for `kind`; leaky_relu and elu with their own alpha when one other than the
+ * default is given (a fresh pair of closures, made once when a layer binds).
+ */
+export function jsActivationKernels(kind: ActivationKind, alpha?: number): ActivationKernels | undefined {
+  if (alpha !== undefined && kind === 'leaky_relu' && alpha !== LEAKY_RELU_ALPHA) return leakyReluKernels(alpha);
+  if (alpha !== undefined && kind === 'elu' && alpha !== ELU_ALPHA) return eluKernels(alpha);
+  return ACTIVATION_KERNELS.get(kind);
+}

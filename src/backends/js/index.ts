@@ -6,7 +6,7 @@
 import { Arena } from '../../tensor/arena.js';
 import { gemm, gemmScratchFloats } from '../../tensor/gemm/index.js';
 import type { ActivationKind, Backend } from '../backend.js';
-import { ACTIVATION_KERNELS } from './activations.js';
+import { ACTIVATION_KERNELS, jsActivationKernels } from './activations.js';
 import { gatherRows } from './gather.js';
 import { sigmoidBce } from './losses.js';
 import { adamUpdate, rmspropUpdate, sgdUpdate } from './optimizers.js';
@@ -16,8 +16,8 @@ export const jsBackend: Backend = {
   createArena: (floats) => new Arena(floats),
   gemm,
   gemmScratchFloats,
-  activation(kind: ActivationKind) {
-    const kernels = ACTIVATION_KERNELS.get(kind);
+  activation(kind: ActivationKind, alpha?: number) {
+    const kernels = jsActivationKernels(kind, alpha);
     if (!kernels) throw new Error(`backend 'js': no kernels for activation '${String(kind)}' (it has ${[...ACTIVATION_KERNELS.keys()].join(', ')})`);
     return kernels;
   },

@@ -20,7 +20,8 @@
  */
 import { Arena } from '../../tensor/arena.js';
 import { checkGemmArgs } from '../../tensor/gemm/check.js';
-import type { ActivationKernels, ActivationKind, Backend } from '../backend.js';
+import { ACTIVATION_KINDS, type ActivationKernels, type ActivationKind, type Backend } from '../backend.js';
+import { jsActivationKernels } from '../js/activations.js';
 import { gatherRows as jsGatherRows } from '../js/gather.js';
 import { instantiateKernels, MAX_PAGES, PAGE_BYTES, pagesFor, type KernelExports } from './module.js';
 
@@ -86,10 +87,12 @@ function need(name: string, what: string, a: View, n: number): void {
 /** kernels.wat packs an NN / TN op(B) into panels above this many floats (and NT / TT always). */
 const PACK_MIN_FLOATS = 8192;
 
-const KIND_CODE: Record<ActivationKind, number> = { relu: 0, sigmoid: 1, tanh: 2, linear: 3 };
+/** The activations kernels.wat has kernels for; the others are the js backend's (see `activation`). */
+type WasmKind = 'relu' | 'sigmoid' | 'tanh' | 'linear';
+const KIND_CODE: Record<WasmKind, number> = { relu: 0, sigmoid: 1, tanh: 2, linear: 3 };
 const FORWARD_EXPORT = { relu: 'reluForward', sigmoid: 'sigmoidForward', tanh: 'tanhForward', linear: 'linearForward' } as const;
 
-function activationKernels(kind: ActivationKind): ActivationKernels {
+function activationKernels(kind: WasmKind): ActivationKernels {
   const code = KIND_CODE[kind];
   const fwd = FORWARD_EXPORT[kind];
   return {
@@ -112,7 +115,7 @@ function activationKernels(kind: ActivationKind): ActivationKernels {
 }
 
 const ACTIVATIONS = new Map<ActivationKind, ActivationKernels>(
-  (Object.keys(KIND_CODE) as ActivationKind[]).map((kind) => [kind, activationKernels(kind)]),
+  (Object.keys(KIND_CODE) as WasmKind[]).map((kind) => [kind, activationKernels(kind)]),
 );
 
 export const wasmBackend: Backend = {
@@ -144,9 +147,15 @@ export const wasmBackend: Backend = {
   /** op(B) packed into 8-column panels (always when stored transposed, for NN when K·N > 8192): N·K floats, whatever the variant (the interface does not say which). */
   gemmScratchFloats: (_M, N, K) => N * K,
 
-  activation(kind) {
-    const kernels = ACTIVATIONS.get(kind);
-    if (!kernels) throw new Error(`backend 'wasm': no kernels for activation '${String(kind)}' (it has ${[...ACTIVATIONS.keys()].join(', ')})`);
+  /**
+   * leaky_relu, elu, selu, softplus and softmax have no kernel in kernels.wat: for them this hands
+   * out the js backend's loops. That is sound here because a kernel only receives Float32Array
+   * views, and views over this backend's WebAssembly.Memory are ordinary Float32Arrays to js
+   * code; the arena stays where it is, only those two loops run in js instead of wasm.
+   */
+  activation(kind, alpha) {
+    const kernels = ACTIVATIONS.get(kind) ?? jsActivationKernels(kind, alpha);
+    if (!kernels) throw new Error(`backend 'wasm': no kernels for activation '${String(kind)}' (it has ${ACTIVATION_KINDS.join(', ')})`);
     return kernels;
   },
 

@@ -27,6 +27,8 @@ const ACTIVATION_NODES: Record<string, Pick<OnnxNode, 'opType' | 'attributes'> |
   selu: { opType: 'Selu', attributes: [{ name: 'alpha', f: 1.6732632423543772 }, { name: 'gamma', f: 1.0507009873554805 }] },
   softplus: { opType: 'Softplus' },
   softmax: { opType: 'Softmax', attributes: [{ name: 'axis', i: -1 }] },
+  // alpha: the layer's own (saved when given), else densely's default (keras.activations.leaky_relu's 0.2)
+  leaky_relu: { opType: 'LeakyRelu', attributes: [{ name: 'alpha', f: 0.2 }] },
 };
 
 /** The name of the graph's float input [N, d] and output [N, k]. */
@@ -71,7 +73,9 @@ export function modelGraph(doc: SequentialJSON, inputName = ONNX_INPUT): OnnxGra
     const act = ACTIVATION_NODES[activation];
     if (act) {
       const a = `${l.name}/${activation}`;
-      nodes.push({ ...act, name: a, inputs: [z], outputs: [a] });
+      // leaky_relu's slope and elu's alpha: the layer's own when it was given one
+      const alpha = typeof l.alpha === 'number' && (activation === 'leaky_relu' || activation === 'elu') ? [{ name: 'alpha', f: l.alpha }] : act.attributes;
+      nodes.push({ ...act, ...(alpha ? { attributes: alpha } : {}), name: a, inputs: [z], outputs: [a] });
       x = a;
     }
     width = units;

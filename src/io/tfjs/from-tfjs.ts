@@ -105,6 +105,16 @@ export function documentFromTfjs(json: unknown, readFile: (name: string) => Uint
       width = units as number;
       return;
     }
+    if (className === 'LeakyReLU') {
+      // what densely's export writes for Dense(leaky_relu): folded back into the linear Dense before it
+      const prev = layers[layers.length - 1];
+      const slope = c.alpha ?? c.negative_slope ?? 0.3; // the LeakyReLU layer's own default is 0.3
+      if (!prev || prev.className !== 'Dense' || prev.activation !== 'linear') fail(`${where}: densely reads a LeakyReLU only right after a Dense with a linear activation`);
+      if (typeof slope !== 'number') fail(`${where}: alpha must be a number, got ${JSON.stringify(slope)}`);
+      prev.activation = 'leaky_relu';
+      prev.alpha = slope;
+      return;
+    }
     if (typeof className === 'string' && known.includes(className)) {
       // a weightless layer densely also has (Dropout, …): its config in densely's camelCase
       const layer: LayerConfig = { className, name: lname };

@@ -54,7 +54,7 @@ const KERAS_VERSION = 'tfjs-layers 4.22.0';
 export function tfjsArtifacts(doc: SequentialJSON, metadata: DenselyMetadata = {}, generatedBy = 'densely'): TfjsArtifacts {
   const inputDim = (doc.layers[0]?.inputDim as number | undefined) ?? doc.weights[0]?.shape[0];
   if (typeof inputDim !== 'number') throw new Error('tfjs export: the model has no input size yet (build it first)');
-  const layers = doc.layers.map((l, i) => kerasLayer(l, i === 0 ? inputDim : null));
+  const layers = doc.layers.flatMap((l, i) => kerasLayers(l, i === 0 ? inputDim : null));
   const weights: TfjsWeightSpec[] = doc.weights.map((w) => ({ name: w.name, shape: w.shape.slice(), dtype: 'float32' }));
   const values = new Float32Array(doc.weights.reduce((n, w) => n + w.values.length, 0));
   let at = 0;
@@ -75,6 +75,25 @@ export function tfjsArtifacts(doc: SequentialJSON, metadata: DenselyMetadata = {
   if (metadata.featureNames) densely.featureNames = metadata.featureNames.slice();
   if (Object.keys(densely).length > 0) modelJson.userDefinedMetadata = { densely };
   return { modelJson, weightFiles: new Map([[TFJS_WEIGHTS_FILE, float32Bytes(values)]]) };
+}
+
+/**
+ * One densely layer config as Keras layers; `inputDim` only for the first layer. A Dense with
+ * leaky_relu has no Keras activation string that carries its slope, so it goes out as
+ * Dense(linear) followed by Keras's LeakyReLU layer with that alpha: the same function. (An elu
+ * with alpha other than 1 is refused: tfjs's ELU layer does not support one.)
+ */
+function kerasLayers(l: LayerConfig, inputDim: number | null): KerasLayerJSON[] {
+  const alpha = typeof l.alpha === 'number' ? l.alpha : undefined;
+  if (l.className === 'Dense' && l.activation === 'elu' && alpha !== undefined && alpha !== 1) {
+    throw new Error(`tfjs export: layer '${l.name}' uses elu with alpha ${alpha}; TensorFlow.js's elu (and its ELU layer) only has alpha 1`);
+  }
+  if (l.className === 'Dense' && l.activation === 'leaky_relu') {
+    const dense = kerasLayer({ ...l, activation: 'linear' }, inputDim);
+    const config = { alpha: alpha ?? 0.2, name: `${l.name}_leaky_relu`, trainable: true, dtype: 'float32' };
+    return [dense, { class_name: 'LeakyReLU', config }];
+  }
+  return [kerasLayer(l, inputDim)];
 }
 
 /** One densely layer config as a Keras layer; `inputDim` only for the first layer. */
