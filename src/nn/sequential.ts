@@ -1,7 +1,7 @@
 import type { Backend } from '../backends/backend.js';
 import { resolveBackend } from '../backends/index.js';
 import type { Optimizer, ParamGrad } from '../optim/optimizer.js';
-import { getOptimizer, optimizerFromConfig } from '../optim/index.js';
+import { getOptimizer, optimizerFromConfig, type OptimizerName } from '../optim/index.js';
 import { Arena } from '../tensor/arena.js';
 import { Matrix } from '../tensor/matrix.js';
 import { MT19937 } from '../tensor/random.js';
@@ -37,8 +37,11 @@ export interface SequentialOptions {
 }
 
 export interface CompileOptions {
-  /** 'adam' (Keras defaults) or an Optimizer instance. */
-  optimizer?: string | Optimizer;
+  /**
+   * A name with Keras's defaults ('adam', 'sgd', 'rmsprop', 'adamw', 'adagrad', 'adamax',
+   * 'nadam'; any case) or an Optimizer instance (`new Adagrad({ learningRate: 0.01 })`).
+   */
+  optimizer?: OptimizerName | Optimizer;
   /**
    * 'binary_crossentropy' / 'binaryCrossentropy', 'categorical_crossentropy',
    * 'sparse_categorical_crossentropy', 'mse', 'mae', 'huber', 'hinge', … or a Loss

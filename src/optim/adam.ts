@@ -1,7 +1,9 @@
-import { BlockOptimizer, checkHyper } from './optimizer.js';
+import { BlockOptimizer, checkHyper, type GradientClipping } from './optimizer.js';
+import type { LearningRateSchedule } from './schedules.js';
 
-export interface AdamOptions {
-  learningRate?: number;
+export interface AdamOptions extends GradientClipping {
+  /** A constant, or a schedule (see schedules.ts) asked for the rate before every update. */
+  learningRate?: number | LearningRateSchedule;
   beta1?: number;
   beta2?: number;
   epsilon?: number;
@@ -30,7 +32,7 @@ export interface AdamOptions {
  * opt.step(); // p.param[0] ≈ 0.9: the first Adam step moves each weight by about lr
  */
 export class Adam extends BlockOptimizer {
-  readonly name = 'adam';
+  readonly name: string = 'adam';
   readonly learningRate: number;
   readonly beta1: number;
   readonly beta2: number;
@@ -39,7 +41,8 @@ export class Adam extends BlockOptimizer {
 
   constructor(options: AdamOptions = {}) {
     super();
-    this.learningRate = checkHyper('Adam', 'learningRate', options.learningRate ?? 0.001, 0, Infinity);
+    this.learningRate = this.readLearningRate('Adam', options.learningRate, 0.001);
+    this.setClipping('Adam', options);
     this.beta1 = checkHyper('Adam', 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);
     this.beta2 = checkHyper('Adam', 'beta2', options.beta2 ?? 0.999, 0, 1, false, true);
     this.epsilon = checkHyper('Adam', 'epsilon', options.epsilon ?? 1e-7, 0, Infinity);
@@ -55,7 +58,8 @@ export class Adam extends BlockOptimizer {
   }
 
   protected update(): void {
-    const { beta1: b1, beta2: b2, epsilon: eps, learningRate: lr } = this;
+    const { beta1: b1, beta2: b2, epsilon: eps } = this;
+    const lr = this.lr();
     const bc1 = 1 - Math.pow(b1, this.t);
     const bc2 = 1 - Math.pow(b2, this.t);
     const keras = this.epsilonForm === 'keras';
@@ -71,7 +75,7 @@ export class Adam extends BlockOptimizer {
   }
 
   getConfig(): Record<string, unknown> {
-    const { learningRate, beta1, beta2, epsilon, epsilonForm } = this;
-    return { name: this.name, learningRate, beta1, beta2, epsilon, epsilonForm };
+    const { beta1, beta2, epsilon, epsilonForm } = this;
+    return { name: this.name, learningRate: this.lrConfig(), beta1, beta2, epsilon, epsilonForm, ...this.clipConfig() };
   }
 }

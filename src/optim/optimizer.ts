@@ -5,6 +5,7 @@
  */
 import type { Backend } from '../backends/backend.js';
 import { jsBackend } from '../backends/js/index.js';
+import type { LearningRateSchedule } from './schedules.js';
 
 /** One trainable tensor and its gradient, both flat views of the same length. */
 export interface ParamGrad {
@@ -44,6 +45,52 @@ export interface Optimizer {
   getState(): OptimizerState;
   /** Sets the step count and slots from getState's output (lengths checked). */
   setState(state: OptimizerState): void;
+}
+
+/**
+ * Keras's gradient clipping, applied to the gradients (in place) before each update. At most one:
+ * - clipnorm c: each variable's gradient g becomes g·c / max(‖g‖₂, c) (per tensor, not per block)
+ * - clipvalue c: each element is clipped to [−c, c]
+ * - globalClipnorm c: every gradient is scaled by c / max(‖all gradients‖₂, c)
+ */
+export interface GradientClipping {
+  clipnorm?: number;
+  clipvalue?: number;
+  globalClipnorm?: number;
+}
+
+/**
+ * Clips `params`' gradients in place by `clip` (see GradientClipping). No allocation.
+ *
+ * @example
+ * const p = { name: 'w', param: new Float32Array(2), grad: Float32Array.of(3, 4) };
+ * clipGradients([p], { clipnorm: 1 }); // p.grad = [0.6, 0.8]
+ */
+export function clipGradients(params: readonly ParamGrad[], clip: GradientClipping): void {
+  if (clip.clipvalue !== undefined) {
+    const c = clip.clipvalue;
+    for (const { grad } of params) for (let i = 0; i < grad.length; i++) grad[i] = Math.min(c, Math.max(-c, grad[i]));
+  } else if (clip.clipnorm !== undefined) {
+    for (const { grad } of params) scaleToNorm(grad, Math.sqrt(sumSquares(grad)), clip.clipnorm);
+  } else if (clip.globalClipnorm !== undefined) {
+    let ss = 0;
+    for (const { grad } of params) ss += sumSquares(grad);
+    const norm = Math.sqrt(ss);
+    for (const { grad } of params) scaleToNorm(grad, norm, clip.globalClipnorm);
+  }
+}
+
+function sumSquares(g: Float32Array): number {
+  let s = 0;
+  for (let i = 0; i < g.length; i++) s += g[i] * g[i];
+  return s;
+}
+
+/** g ← g·c / max(norm, c): unchanged when norm ≤ c. */
+function scaleToNorm(g: Float32Array, norm: number, c: number): void {
+  if (!(norm > c)) return;
+  const k = c / norm;
+  for (let i = 0; i < g.length; i++) g[i] *= k;
 }
 
 /** Checks a hyperparameter and names it when it is wrong. */
@@ -95,9 +142,48 @@ export abstract class BlockOptimizer implements Optimizer {
   protected slots: Float32Array[][] = [];
   protected backend: Backend = jsBackend;
   protected t = 0;
+  /** The learning rate: a constant, or (with a schedule) the schedule's rate at step 0. */
+  abstract readonly learningRate: number;
+  /** Keras's `learning_rate=schedule`; null for a constant rate. */
+  protected schedule: LearningRateSchedule | null = null;
+
+  /** The unmerged parameters, one per variable tensor (clipnorm is per tensor, as in Keras). */
+  protected params: ParamGrad[] = [];
+  /** Gradient clipping (Keras's clipnorm / clipvalue / global_clipnorm); null = none. */
+  protected clip: GradientClipping = {};
 
   /** The state slots, e.g. ['m', 'v'] for Adam; each holds one float per parameter float. */
   protected abstract slotNames(): readonly string[];
+  /** The value slot `name` starts at (Adagrad's accumulator: 0.1); 0 for most. */
+  protected slotInit(_name: string): number {
+    return 0;
+  }
+  /** Reads a `learningRate` option, a number or a schedule (kept in this.schedule). */
+  protected readLearningRate(owner: string, value: number | LearningRateSchedule | undefined, fallback: number): number {
+    if (typeof value === 'object' && value !== null && typeof value.at === 'function' && typeof value.getConfig === 'function') {
+      this.schedule = value;
+      return checkHyper(owner, 'learningRate (the schedule at step 0)', value.at(0), 0, Infinity);
+    }
+    return checkHyper(owner, 'learningRate', (value as number | undefined) ?? fallback, 0, Infinity);
+  }
+  /** The rate for the update under way: the schedule's at the number of updates done before it. */
+  protected lr(): number {
+    return this.schedule === null ? this.learningRate : this.schedule.at(this.t - 1);
+  }
+  /** learningRate as getConfig stores it: the number, or the schedule's config. */
+  protected lrConfig(): number | Record<string, unknown> {
+    return this.schedule === null ? this.learningRate : this.schedule.getConfig();
+  }
+  /** Reads and checks clipnorm / clipvalue / globalClipnorm from an optimizer's options. */
+  protected setClipping(owner: string, options: GradientClipping): void {
+    const set = (['clipnorm', 'clipvalue', 'globalClipnorm'] as const).filter((k) => options[k] !== undefined && options[k] !== null);
+    if (set.length > 1) throw new Error(`${owner}: only one of clipnorm, clipvalue and globalClipnorm can be set, got ${set.join(' and ')}`);
+    for (const k of set) this.clip = { [k]: checkHyper(owner, k, options[k] as number, 0, Infinity, true) };
+  }
+  /** The clipping settings for getConfig (empty when there is none, so configs stay as they were). */
+  protected clipConfig(): GradientClipping {
+    return { ...this.clip };
+  }
   /** One update of every block; `this.t` has already advanced. */
   protected abstract update(): void;
   abstract getConfig(): Record<string, unknown>;
@@ -111,14 +197,24 @@ export abstract class BlockOptimizer implements Optimizer {
   }
 
   bind(params: ParamGrad[], alloc: (n: number) => Float32Array, backend: Backend = jsBackend): void {
+    this.params = params;
     this.blocks = flatBlocks(params);
     // slot by slot, block by block: Adam's arena region is [m for every param][v for every param]
     this.slots = this.slotNames().map(() => this.blocks.map((b) => alloc(b.param.length)));
+    // a slot with a non-zero start is filled only before the first step: a rebind to a larger
+    // arena (t > 0) has copied the state over, and must not reset it
+    if (this.t === 0) {
+      this.slotNames().forEach((name, s) => {
+        const v0 = this.slotInit(name);
+        if (v0 !== 0) for (const v of this.slots[s]) v.fill(v0);
+      });
+    }
     this.backend = backend;
   }
 
   step(): void {
     this.t += 1;
+    if (this.clip.clipnorm !== undefined || this.clip.clipvalue !== undefined || this.clip.globalClipnorm !== undefined) clipGradients(this.params, this.clip);
     this.update();
   }
 

@@ -1,7 +1,9 @@
-import { BlockOptimizer, checkHyper } from './optimizer.js';
+import { BlockOptimizer, checkHyper, type GradientClipping } from './optimizer.js';
+import type { LearningRateSchedule } from './schedules.js';
 
-export interface RMSpropOptions {
-  learningRate?: number;
+export interface RMSpropOptions extends GradientClipping {
+  /** A constant, or a schedule (see schedules.ts) asked for the rate before every update. */
+  learningRate?: number | LearningRateSchedule;
   rho?: number;
   epsilon?: number;
 }
@@ -25,7 +27,8 @@ export class RMSprop extends BlockOptimizer {
 
   constructor(options: RMSpropOptions = {}) {
     super();
-    this.learningRate = checkHyper('RMSprop', 'learningRate', options.learningRate ?? 0.001, 0, Infinity);
+    this.learningRate = this.readLearningRate('RMSprop', options.learningRate, 0.001);
+    this.setClipping('RMSprop', options);
     this.rho = checkHyper('RMSprop', 'rho', options.rho ?? 0.9, 0, 1);
     this.epsilon = checkHyper('RMSprop', 'epsilon', options.epsilon ?? 1e-7, 0, Infinity);
   }
@@ -35,7 +38,8 @@ export class RMSprop extends BlockOptimizer {
   }
 
   protected update(): void {
-    const { learningRate: lr, rho, epsilon: eps } = this;
+    const { rho, epsilon: eps } = this;
+    const lr = this.lr();
     const [v] = this.slots;
     for (let k = 0; k < this.blocks.length; k++) {
       const { param, grad } = this.blocks[k];
@@ -44,7 +48,7 @@ export class RMSprop extends BlockOptimizer {
   }
 
   getConfig(): Record<string, unknown> {
-    const { learningRate, rho, epsilon } = this;
-    return { name: this.name, learningRate, rho, epsilon };
+    const { rho, epsilon } = this;
+    return { name: this.name, learningRate: this.lrConfig(), rho, epsilon, ...this.clipConfig() };
   }
 }

@@ -1,7 +1,9 @@
-import { BlockOptimizer, checkHyper } from './optimizer.js';
+import { BlockOptimizer, checkHyper, type GradientClipping } from './optimizer.js';
+import type { LearningRateSchedule } from './schedules.js';
 
-export interface SGDOptions {
-  learningRate?: number;
+export interface SGDOptions extends GradientClipping {
+  /** A constant, or a schedule (see schedules.ts) asked for the rate before every update. */
+  learningRate?: number | LearningRateSchedule;
   /** 0 (default) is plain SGD. */
   momentum?: number;
   nesterov?: boolean;
@@ -29,7 +31,8 @@ export class SGD extends BlockOptimizer {
 
   constructor(options: SGDOptions = {}) {
     super();
-    this.learningRate = checkHyper('SGD', 'learningRate', options.learningRate ?? 0.01, 0, Infinity);
+    this.learningRate = this.readLearningRate('SGD', options.learningRate, 0.01);
+    this.setClipping('SGD', options);
     this.momentum = checkHyper('SGD', 'momentum', options.momentum ?? 0, 0, 1);
     this.nesterov = options.nesterov ?? false;
   }
@@ -39,7 +42,8 @@ export class SGD extends BlockOptimizer {
   }
 
   protected update(): void {
-    const { learningRate: lr, momentum: mu, nesterov } = this;
+    const { momentum: mu, nesterov } = this;
+    const lr = this.lr();
     const u = this.slots[0];
     for (let k = 0; k < this.blocks.length; k++) {
       const { param, grad } = this.blocks[k];
@@ -48,7 +52,7 @@ export class SGD extends BlockOptimizer {
   }
 
   getConfig(): Record<string, unknown> {
-    const { learningRate, momentum, nesterov } = this;
-    return { name: this.name, learningRate, momentum, nesterov };
+    const { momentum, nesterov } = this;
+    return { name: this.name, learningRate: this.lrConfig(), momentum, nesterov, ...this.clipConfig() };
   }
 }
