@@ -10,6 +10,7 @@ import type { Optimizer } from '../../src/optim/optimizer.js';
 import { Dense } from '../../src/nn/dense.js';
 import { Sequential } from '../../src/nn/sequential.js';
 import { Matrix } from '../../src/tensor/matrix.js';
+import { listBackends } from '../../src/backends/index.js';
 
 beforeAll(async () => {
   await tf.setBackend('cpu');
@@ -198,6 +199,25 @@ describe('compile by name, and a model file keeps the optimizer', () => {
     copy.fit(X, y, { epochs: 2, batchSize: 4, shuffle: false, verbose: 0 });
     expect(copy.getWeights().map((w) => [...w])).toEqual(model.getWeights().map((w) => [...w]));
     expect(model.getWeights().map((w) => [...w])).not.toEqual(before);
+  });
+});
+
+describe('inside a model, on every backend', () => {
+  // the new optimizers' loops run in the optimizer over the arena's Float32Array views, which on
+  // the wasm backend are views of its WebAssembly.Memory: the same numbers as on js
+  it('Nadam with clipnorm and a cosine schedule trains the same on each registered backend', () => {
+    const X = new Matrix(6, 2, Float32Array.from([0, 0, 0, 1, 1, 0, 1, 1, 0.5, 0.2, 0.1, 0.9]));
+    const y = Float32Array.from([0, 1, 1, 0, 1, 0]);
+    const runs = listBackends().map((b) => {
+      const model = new Sequential([new Dense(4, { activation: 'relu', inputShape: [2] }), new Dense(1, { activation: 'sigmoid' })], { seed: 3, backend: b.name });
+      model.compile({ optimizer: new Nadam({ learningRate: new CosineDecay({ initialLearningRate: 0.05, decaySteps: 6 }), clipnorm: 0.5 }), loss: 'binary_crossentropy' });
+      const h = model.fit(X, y, { epochs: 4, batchSize: 3, shuffle: false, verbose: 0 });
+      return { loss: h.history.loss, w: model.getWeights().flatMap((w) => [...w]) };
+    });
+    expect(runs[0].loss[3]).toBeLessThan(runs[0].loss[0]);
+    for (const r of runs.slice(1)) {
+      for (let i = 0; i < r.w.length; i++) expect(Math.abs(r.w[i] - runs[0].w[i])).toBeLessThan(1e-5);
+    }
   });
 });
 
