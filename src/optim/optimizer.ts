@@ -1,7 +1,9 @@
 /**
  * The optimizer interface. An optimizer sees only a flat list of {param, grad} pairs:
- * it knows nothing of layers, shapes or models. Its elementwise loops are the backend's
- * (`backend.adam`, `backend.sgd`, `backend.rmsprop`), run once per flat block.
+ * it knows nothing of layers, shapes or models. Adam's, SGD's and RMSprop's elementwise loops are
+ * the backend's (`backend.adam`, `backend.sgd`, `backend.rmsprop`), run once per flat block; the
+ * other optimizers run their own loop over the same blocks (plain Float32Array views, also of the
+ * wasm backend's memory), as they are off the default pipeline's hot path.
  */
 import type { Backend } from '../backends/backend.js';
 import { jsBackend } from '../backends/js/index.js';
@@ -131,9 +133,11 @@ function extend(a: Float32Array, n: number): Float32Array {
 }
 
 /**
- * What Adam, SGD and RMSprop share: flat blocks, named state slots (one view per block, from the
- * model's arena), the step count, and state as plain data. A subclass names its slots and writes
- * `update`, which runs its backend kernel over each block.
+ * What every optimizer here shares: flat blocks, named state slots (one view per block, from the
+ * model's arena), the step count, state as plain data, gradient clipping (applied before each
+ * update) and a learning rate that may be a schedule. A subclass names its slots and writes
+ * `update`, which runs its backend kernel (Adam, SGD, RMSprop) or its own loop (AdamW's decay,
+ * Adagrad, Adamax, Nadam) over each block, at the rate `this.lr()`.
  */
 export abstract class BlockOptimizer implements Optimizer {
   abstract readonly name: string;
@@ -149,7 +153,7 @@ export abstract class BlockOptimizer implements Optimizer {
 
   /** The unmerged parameters, one per variable tensor (clipnorm is per tensor, as in Keras). */
   protected params: ParamGrad[] = [];
-  /** Gradient clipping (Keras's clipnorm / clipvalue / global_clipnorm); null = none. */
+  /** Gradient clipping (Keras's clipnorm / clipvalue / global_clipnorm); {} = none. */
   protected clip: GradientClipping = {};
 
   /** The state slots, e.g. ['m', 'v'] for Adam; each holds one float per parameter float. */
