@@ -17,6 +17,8 @@ export interface Callback {
    */
   getState?(): unknown;
   setState?(state: unknown): void;
+  /** Keras's set_model: called when a run (new or restored) takes this callback, with the model it trains. */
+  setModel?(model: CallbackModel): void;
   /** Called once when a run (new or restored) takes this callback, with that run's Trainer. */
   onTrainer?(trainer: { getState(): unknown }): void;
   onTrainBegin?(logs: Logs): void;
@@ -25,6 +27,17 @@ export interface Callback {
   onEpochEnd?(epoch: number, logs: Logs): void;
   onBatchBegin?(batch: number, logs: Logs): void;
   onBatchEnd?(batch: number, logs: Logs): void;
+}
+
+/**
+ * The model as callbacks see it (Sequential is one): its stop flag, its weights, and its compiled
+ * optimizer (whose learningRate ReduceLROnPlateau and LearningRateScheduler change).
+ */
+export interface CallbackModel {
+  stopTraining: boolean;
+  getWeights?(): Float32Array[];
+  setWeights?(weights: ArrayLike<number>[]): void;
+  compiled?(where: string): { optimizer: unknown };
 }
 
 /** What fit returns: `history.loss[e]`, `history.accuracy[e]`, `history.val_loss[e]`, … per epoch. */

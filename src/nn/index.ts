@@ -19,7 +19,24 @@ export {
   type LossName,
   type LossOptions,
 } from './losses.js';
-export { binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, getMetric, rocAuc, type Metric } from './metrics.js';
+export {
+  binaryAccuracy,
+  categoricalAccuracy,
+  sparseCategoricalAccuracy,
+  maeMetric,
+  mseMetric,
+  aucMetric,
+  confusionMetric,
+  weightedRocAuc,
+  weightedAveragePrecision,
+  getMetric,
+  rocAuc,
+  type Metric,
+  type MetricAccumulator,
+  type MetricName,
+  type MetricOptions,
+  type MetricSpec,
+} from './metrics.js';
 export { History, ProgbarLogger, EarlyStopping, ModelCheckpoint, formatProgress, type Callback, type Logs, type EarlyStoppingOptions } from './callbacks.js';
 export {
   Trainer,
