@@ -37,7 +37,22 @@ export {
   type MetricOptions,
   type MetricSpec,
 } from './metrics.js';
-export { History, ProgbarLogger, EarlyStopping, ModelCheckpoint, formatProgress, type Callback, type Logs, type EarlyStoppingOptions } from './callbacks.js';
+export {
+  History,
+  ProgbarLogger,
+  EarlyStopping,
+  ReduceLROnPlateau,
+  LearningRateScheduler,
+  TerminateOnNaN,
+  ModelCheckpoint,
+  callbacks,
+  formatProgress,
+  type Callback,
+  type CallbackModel,
+  type Logs,
+  type EarlyStoppingOptions,
+  type ReduceLROnPlateauOptions,
+} from './callbacks.js';
 export {
   Trainer,
   trainStep,
