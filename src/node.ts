@@ -11,3 +11,4 @@ export { saveTfjs } from './node/tfjs-files.js';
 export { saveOnnx } from './node/onnx-files.js';
 export { writeCheckpoint, latestCheckpoint, listCheckpoints } from './node/checkpoints.js';
 export { writeJsonAtomic, writeFilesTogether, openAtomicWriter } from './node/files.js';
+export { CSVLogger, type CSVLoggerOptions } from './node/csv-logger.js';
