@@ -116,7 +116,7 @@ export interface EarlyStoppingOptions {
   mode?: 'auto' | 'min' | 'max';
   /** Keep waiting (no reset of the patience count) until the value is better than this. */
   baseline?: number;
-  /** When it stops training, set the weights of the best epoch back (Keras's restore_best_weights). */
+  /** When training ends (stopped early or not), set the weights of the best epoch back (Keras 3's restore_best_weights). */
   restoreBestWeights?: boolean;
   /** 1: print a line when it stops (tfjs and Keras take it too). Default 0. */
   verbose?: 0 | 1;
@@ -151,7 +151,8 @@ function needModel(model: CallbackModel | null, where: string): CallbackModel {
  * epochs, as Keras's EarlyStopping does:
  *   each epoch: wait += 1; an improvement (score < best − minDelta, on the signed score) sets
  *   best and, if it also beats `baseline`, wait = 0; otherwise, wait ≥ patience (after the first
- *   epoch) stops training, and with restoreBestWeights sets the best epoch's weights back.
+ *   epoch) stops training. With restoreBestWeights the best epoch's weights are set back when
+ *   training ends, stopped early or not (Keras 3's on_train_end).
  * The model comes from fit (Keras's set_model); `new EarlyStopping(model, options)` still works.
  *
  * @example
@@ -236,12 +237,16 @@ export class EarlyStopping implements Callback {
       model.stopTraining = true;
       this.stoppedEpoch = epoch;
       if (o.verbose) console.log(`Epoch ${epoch + 1}: early stopping`);
-      if (o.restoreBestWeights && this.bestWeights !== null) {
-        if (!model.setWeights) throw new Error('EarlyStopping: restoreBestWeights needs a model with setWeights');
-        model.setWeights(this.bestWeights);
-        if (o.verbose) console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
-      }
     }
+  }
+
+  /** Keras 3 sets the best weights back at the end of training, stopped early or not. */
+  onTrainEnd(): void {
+    if (!this.options.restoreBestWeights || this.bestWeights === null) return;
+    const model = needModel(this.model, 'EarlyStopping');
+    if (!model.setWeights) throw new Error('EarlyStopping: restoreBestWeights needs a model with setWeights');
+    model.setWeights(this.bestWeights);
+    if (this.options.verbose) console.log(`Restoring model weights from the end of the best epoch: ${this.bestEpoch + 1}.`);
   }
 
   private takeWeights(model: CallbackModel, epoch: number): void {

@@ -56,6 +56,14 @@ describe('Keras callbacks', () => {
     expect(es.stoppedEpoch - es.bestEpoch).toBe(4);
     // the weights now in the model are the best epoch's: its val AUC, computed afresh
     expect(rocAuc(m.predict(X.rowView(80, 160)).data, y.subarray(80))).toBeCloseTo(best, 6);
+    // the epochs running out restores them too (Keras 3): 3 epochs, patience too long to stop
+    const m2 = new Sequential([new Dense(64, { activation: 'relu', inputShape: [12] }), new Dense(1, { activation: 'sigmoid' })], { seed: 1 });
+    m2.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['auc'] });
+    const es2 = new EarlyStopping({ monitor: 'val_auc', patience: 50, restoreBestWeights: true });
+    const h2 = m2.fit(X, y, { epochs: es.stoppedEpoch + 1, batchSize: 16, verbose: 0, validationSplit: 0.5, callbacks: [es2] });
+    expect(h2.history.val_auc).toEqual(valAuc);
+    expect(es2.stoppedEpoch).toBe(-1);
+    expect(bits(m2.getWeights())).toEqual(bits(m.getWeights()));
   });
 
   it('ReduceLROnPlateau lowers the rate, and training used it: the same weights as a schedule of those rates', () => {
