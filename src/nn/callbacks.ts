@@ -14,7 +14,7 @@ export interface Callback {
   /**
    * The callback's own state as plain data (e.g. EarlyStopping's best value and wait count), so a
    * Trainer's state can carry it and a restored run continues exactly. Callbacks without state
-   * leave both out.
+   * leave both out (or return undefined).
    */
   getState?(): unknown;
   setState?(state: unknown): void;
@@ -39,6 +39,8 @@ export interface CallbackModel {
   getWeights?(): Float32Array[];
   setWeights?(weights: ArrayLike<number>[]): void;
   compiled?(where: string): { optimizer: unknown };
+  /** Writes the model file (ModelCheckpoint({ filepath })). */
+  save?(path: string): void;
 }
 
 /** What fit returns: `history.loss[e]`, `history.accuracy[e]`, `history.val_loss[e]`, … per epoch. */
@@ -432,30 +434,105 @@ export const callbacks = {
   learningRateScheduler: (schedule: (epoch: number, lr: number) => number): LearningRateScheduler => new LearningRateScheduler(schedule),
 };
 
+export interface ModelCheckpointOptions {
+  /** Where to save; `{epoch}` (or `{epoch:03d}`, zero-padded) becomes the 1-based epoch, as in Keras. */
+  filepath: string;
+  /** The logs key saveBestOnly watches (default 'val_loss'). */
+  monitor?: string;
+  /** Save only when `monitor` improves on the best so far (strictly, as Keras); the first epoch always saves. */
+  saveBestOnly?: boolean;
+  mode?: 'auto' | 'min' | 'max';
+  verbose?: 0 | 1;
+}
+
+const MODEL_CHECKPOINT_OPTIONS: readonly (keyof ModelCheckpointOptions)[] = ['filepath', 'monitor', 'saveBestOnly', 'mode', 'verbose'];
+
 /**
- * Keras's ModelCheckpoint, with the run's state: at the start of every epoch (and every
+ * Keras's ModelCheckpoint, in two forms.
+ *
+ * `new ModelCheckpoint({ filepath, monitor, saveBestOnly })` (Keras's): at each epoch's end it
+ * saves the model with model.save(filepath), the densely model file (import 'densely/node' so
+ * save can write files; it writes atomically). With saveBestOnly, only when `monitor` is better
+ * than the best so far.
+ *
+ * `new ModelCheckpoint(save)`, with the run's state: at the start of every epoch (and every
  * `everyEpochs`-th only, if given) it hands `save` the Trainer's state (TrainingState), taken
  * before the epoch's shuffle, so `fit(X, y, { resumeFrom: state })` on a model holding the weights
  * of that moment continues exactly. Write both with checkpointDocument (src/io/checkpoint.ts):
  *
  * @example
+ * new ModelCheckpoint({ filepath: 'best.json', monitor: 'val_auc', saveBestOnly: true });
  * const cb = new ModelCheckpoint((state) => writeCheckpoint('run.ckpt', checkpointDocument(model, state, run), state.epoch));
  * model.fit(X, y, { epochs: 10, callbacks: [cb] });
  */
 export class ModelCheckpoint implements Callback {
   private trainer: { getState(): unknown } | null = null;
+  private model: CallbackModel | null = null;
+  /** The best signed score so far (saveBestOnly), NaN before the first. */
+  private best = NaN;
+  private readonly save: ((state: TrainingState) => void) | null;
+  private readonly file: ModelCheckpointOptions | null;
+  private readonly sign: number;
 
+  constructor(options: ModelCheckpointOptions);
+  constructor(save: (state: TrainingState) => void, options?: { everyEpochs?: number });
   constructor(
-    private readonly save: (state: TrainingState) => void,
+    saveOrOptions: ((state: TrainingState) => void) | ModelCheckpointOptions,
     private readonly options: { everyEpochs?: number } = {},
-  ) {}
+  ) {
+    if (typeof saveOrOptions === 'function') {
+      this.save = saveOrOptions;
+      this.file = null;
+      this.sign = 1;
+    } else {
+      checkOptions('ModelCheckpoint', saveOrOptions, MODEL_CHECKPOINT_OPTIONS);
+      if (typeof saveOrOptions?.filepath !== 'string' || saveOrOptions.filepath === '') throw new TypeError('ModelCheckpoint: filepath must be a non-empty string');
+      this.save = null;
+      this.file = saveOrOptions;
+      this.sign = direction(saveOrOptions.monitor ?? 'val_loss', saveOrOptions.mode, 'ModelCheckpoint');
+    }
+  }
+
+  setModel(model: CallbackModel): void {
+    this.model = model;
+  }
 
   onTrainer(trainer: { getState(): unknown }): void {
     this.trainer = trainer;
   }
 
+  onTrainBegin(): void {
+    this.best = NaN;
+  }
+
   onEpochBegin(epoch: number): void {
-    if (this.trainer === null || epoch === 0 || epoch % (this.options.everyEpochs ?? 1) !== 0) return;
+    if (this.save === null || this.trainer === null || epoch === 0 || epoch % (this.options.everyEpochs ?? 1) !== 0) return;
     this.save(this.trainer.getState() as TrainingState);
+  }
+
+  onEpochEnd(epoch: number, logs: Logs): void {
+    const o = this.file;
+    if (o === null) return;
+    if (o.saveBestOnly) {
+      const score = this.sign * monitored(logs, o.monitor ?? 'val_loss', 'ModelCheckpoint');
+      if (!Number.isNaN(this.best) && !(score < this.best)) return;
+      this.best = score;
+    }
+    const model = needModel(this.model, 'ModelCheckpoint');
+    if (!model.save) throw new Error('ModelCheckpoint: the model has no save(path)');
+    const path = o.filepath.replace(/\{epoch(?::0?(\d+)d)?\}/g, (_, width?: string) => String(epoch + 1).padStart(width ? Number(width) : 0, '0'));
+    model.save(path);
+    if (o.verbose) console.log(`Epoch ${epoch + 1}: saved the model to ${path}`);
+  }
+
+  /** saveBestOnly's best value; undefined (no state to carry) for the state-handing form. */
+  getState(): { best: number | null } | undefined {
+    return this.file === null ? undefined : { best: Number.isNaN(this.best) ? null : this.best };
+  }
+
+  setState(state: unknown): void {
+    const s = state as { best: number | null } | null;
+    if (!s || (s.best !== null && typeof s.best !== 'number')) throw new TypeError(`ModelCheckpoint.setState: expected { best }, got ${JSON.stringify(state)}`);
+    this.best = s.best ?? NaN;
   }
 }

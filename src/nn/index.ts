@@ -45,6 +45,7 @@ export {
   LearningRateScheduler,
   TerminateOnNaN,
   ModelCheckpoint,
+  type ModelCheckpointOptions,
   callbacks,
   formatProgress,
   type Callback,

@@ -482,7 +482,10 @@ export class Trainer {
       optimizer: this.optimizer.getState(),
       sums: { loss: this.lossSum, weight: this.weightSum, metrics: this.metricAccs.map((a) => a.getState()) },
       history: this.history.getState(),
-      callbacks: this.userCallbacks.flatMap((c, index) => (c.getState ? [{ index, state: c.getState() }] : [])),
+      callbacks: this.userCallbacks.flatMap((c, index) => {
+        const state = c.getState?.();
+        return state === undefined ? [] : [{ index, state }];
+      }),
       begun: this.begun,
       done: this.finished,
     };
