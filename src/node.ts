@@ -10,4 +10,7 @@ export { startServer, type ServeOptions, type RunningServer } from './serve/star
 export { saveTfjs } from './node/tfjs-files.js';
 export { saveOnnx } from './node/onnx-files.js';
 export { writeCheckpoint, latestCheckpoint, listCheckpoints } from './node/checkpoints.js';
+/** Keras's ModelCheckpoint({ filepath, monitor, saveBestOnly }): model.save(filepath) writes through this entry's file writer. */
+export { ModelCheckpoint, type ModelCheckpointOptions } from './nn/callbacks.js';
 export { writeJsonAtomic, writeFilesTogether, openAtomicWriter } from './node/files.js';
+export { CSVLogger, type CSVLoggerOptions } from './node/csv-logger.js';

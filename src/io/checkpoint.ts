@@ -151,8 +151,8 @@ function checkState(v: unknown, bad: (field: string, detail: string) => never): 
     slots[k] = Float32Array.from(s as number[]);
   }
   const sums = v.sums;
-  if (!isObject(sums) || typeof sums.loss !== 'number' || typeof sums.weight !== 'number' || !Array.isArray(sums.metrics) || !sums.metrics.every((x) => typeof x === 'number')) {
-    bad('state.sums', 'must be {loss, weight, metrics} numbers');
+  if (!isObject(sums) || typeof sums.loss !== 'number' || typeof sums.weight !== 'number' || !Array.isArray(sums.metrics) || !sums.metrics.every((x) => typeof x === 'number' || (Array.isArray(x) && x.every((n) => typeof n === 'number')))) {
+    bad('state.sums', 'must be {loss, weight, metrics}: numbers, and per metric a number or a list of numbers (its state)');
   }
   const h = v.history;
   if (!isObject(h) || !Array.isArray(h.epoch) || !h.epoch.every((x) => Number.isInteger(x)) || !isObject(h.history)) return bad('state.history', 'must be {epoch: [integers], history: {name: [numbers]}}');

@@ -19,8 +19,41 @@ export {
   type LossName,
   type LossOptions,
 } from './losses.js';
-export { binaryAccuracy, categoricalAccuracy, sparseCategoricalAccuracy, getMetric, rocAuc, type Metric } from './metrics.js';
-export { History, ProgbarLogger, EarlyStopping, ModelCheckpoint, formatProgress, type Callback, type Logs, type EarlyStoppingOptions } from './callbacks.js';
+export {
+  binaryAccuracy,
+  categoricalAccuracy,
+  sparseCategoricalAccuracy,
+  maeMetric,
+  mseMetric,
+  aucMetric,
+  confusionMetric,
+  weightedRocAuc,
+  weightedAveragePrecision,
+  getMetric,
+  rocAuc,
+  type Metric,
+  type MetricAccumulator,
+  type MetricName,
+  type MetricOptions,
+  type MetricSpec,
+} from './metrics.js';
+export {
+  History,
+  ProgbarLogger,
+  EarlyStopping,
+  ReduceLROnPlateau,
+  LearningRateScheduler,
+  TerminateOnNaN,
+  ModelCheckpoint,
+  type ModelCheckpointOptions,
+  callbacks,
+  formatProgress,
+  type Callback,
+  type CallbackModel,
+  type Logs,
+  type EarlyStoppingOptions,
+  type ReduceLROnPlateauOptions,
+} from './callbacks.js';
 export {
   Trainer,
   trainStep,

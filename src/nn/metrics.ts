@@ -2,13 +2,88 @@ import { sigmoid } from './activations.js';
 import type { Loss } from './losses.js';
 
 /**
- * Metrics. A metric returns a weighted SUM over a batch (Σ wi·mi) so the model can keep
- * Keras's running epoch mean, Σ wi·mi / Σ wi, across batches of any size.
+ * Metrics, stateful as Keras's are: `create()` gives an accumulator with reset / update / result,
+ * so an epoch's (or a validation set's) value is computed over all its rows at once, exactly,
+ * never as a mean of batch values. The accumulator's state is a flat array of numbers
+ * (getState / setState), so a Trainer's paused state carries it and a resumed run reports the
+ * same History.
+ *
+ * Mean metrics (accuracy, mae, mse) also keep `sum`: a weighted SUM over a batch (Σ wi·mi), and
+ * their accumulator is the pair [Σ wi·mi, Σ wi]. AUC keeps every score; precision and recall keep
+ * their weighted true/false positive and false negative counts.
  */
 export interface Metric {
   readonly name: string;
-  /** out: [rows, k] (logits when `fused`), y: [rows, k] ([rows, 1] class indices for sparse accuracy), w: [rows] or null. */
-  sum(out: Float32Array, y: Float32Array, w: Float32Array | null, rows: number, k: number, fused: boolean): number;
+  /** A fresh accumulator for this metric (state zero). */
+  create(): MetricAccumulator;
+  /** Mean metrics only: out: [rows, k] (logits when `fused`), y: [rows, k] ([rows, 1] class indices for sparse accuracy), w: [rows] or null. */
+  sum?(out: Float32Array, y: Float32Array, w: Float32Array | null, rows: number, k: number, fused: Fused): number;
+}
+
+/** What a fused loss computed from the logits: the output activation, or null (out holds the outputs). */
+export type Fused = boolean | 'sigmoid' | 'softmax';
+
+export interface MetricAccumulator {
+  reset(): void;
+  /** Adds a batch: out [rows, k] (logits when fused), y [rows, k] (or [rows, 1] class indices), w [rows] or null. */
+  update(out: Float32Array, y: Float32Array, w: Float32Array | null, rows: number, k: number, fused: Fused): void;
+  /** The value over everything added since the last reset (NaN when it is undefined, e.g. AUC of one class). */
+  result(): number;
+  /** The state as plain numbers (JSON-safe unless a value is NaN or infinite). */
+  getState(): number[];
+  setState(state: readonly number[]): void;
+}
+
+/** A mean metric: its sum over a batch, and an accumulator of [Σ wi·mi, Σ wi]. */
+function meanMetric(name: string, sum: NonNullable<Metric['sum']>): Metric {
+  return {
+    name,
+    sum,
+    create() {
+      let total = 0;
+      let weight = 0;
+      return {
+        reset() {
+          total = 0;
+          weight = 0;
+        },
+        update(out, y, w, rows, k, fused) {
+          total += sum(out, y, w, rows, k, fused);
+          if (w === null) weight += rows;
+          else for (let i = 0; i < rows; i++) weight += w[i];
+        },
+        result: () => total / weight,
+        getState: () => [total, weight],
+        setState(s) {
+          checkState(name, s, 2);
+          [total, weight] = s;
+        },
+      };
+    },
+  };
+}
+
+function checkState(name: string, s: readonly number[], length: number): void {
+  if (!Array.isArray(s) || s.length !== length || !s.every((v) => typeof v === 'number')) {
+    throw new TypeError(`metric '${name}': setState expects ${length} numbers, got ${JSON.stringify(s)?.slice(0, 80)}`);
+  }
+}
+
+/**
+ * The probability at out[j] of row i: out itself, or sigmoid(z), or the row's softmax when the
+ * loss was fused with a softmax output (then `k` > 1). Float32, as the model's output is.
+ */
+function probability(out: Float32Array, i: number, j: number, k: number, fused: Fused): number {
+  if (fused === false) return out[j];
+  if (fused === 'softmax' || (fused === true && k > 1)) {
+    const o = i * k;
+    let max = -Infinity;
+    for (let c = 0; c < k; c++) max = Math.max(max, out[o + c]);
+    let s = 0;
+    for (let c = 0; c < k; c++) s += Math.exp(out[o + c] - max);
+    return Math.fround(Math.exp(out[j] - max) / s);
+  }
+  return Math.fround(sigmoid(out[j]));
 }
 
 /**
@@ -19,9 +94,7 @@ export interface Metric {
  * @example
  * binaryAccuracy.sum(new Float32Array([0.9, 0.5]), new Float32Array([1, 1]), null, 2, 1, false); // 1
  */
-export const binaryAccuracy: Metric = {
-  name: 'binary_accuracy',
-  sum(out, y, w, rows, k, fused) {
+export const binaryAccuracy: Metric = meanMetric('binary_accuracy', (out, y, w, rows, k, fused) => {
     let total = 0;
     for (let i = 0; i < rows; i++) {
       let hits = 0;
@@ -32,8 +105,7 @@ export const binaryAccuracy: Metric = {
       total += ((w === null ? 1 : w[i]) * hits) / k;
     }
     return total;
-  },
-};
+});
 
 /** The index of a row's largest value (the first, on ties), as argmax does. */
 function argmax(a: Float32Array, o: number, k: number): number {
@@ -49,26 +121,230 @@ function argmax(a: Float32Array, o: number, k: number): number {
  * @example
  * categoricalAccuracy.sum(new Float32Array([0.1, 0.7, 0.2]), new Float32Array([0, 1, 0]), null, 1, 3, false); // 1
  */
-export const categoricalAccuracy: Metric = {
-  name: 'categorical_accuracy',
-  sum(out, y, w, rows, k) {
-    let total = 0;
-    for (let i = 0, o = 0; i < rows; i++, o += k) if (argmax(out, o, k) === argmax(y, o, k)) total += w === null ? 1 : w[i];
-    return total;
-  },
-};
+export const categoricalAccuracy: Metric = meanMetric('categorical_accuracy', (out, y, w, rows, k) => {
+  let total = 0;
+  for (let i = 0, o = 0; i < rows; i++, o += k) if (argmax(out, o, k) === argmax(y, o, k)) total += w === null ? 1 : w[i];
+  return total;
+});
 
 /** Sparse categorical accuracy: a hit when argmax(out) equals the class index y[i] (y: [rows, 1]). */
-export const sparseCategoricalAccuracy: Metric = {
-  name: 'sparse_categorical_accuracy',
-  sum(out, y, w, rows, k) {
-    let total = 0;
-    for (let i = 0, o = 0; i < rows; i++, o += k) if (argmax(out, o, k) === y[i]) total += w === null ? 1 : w[i];
-    return total;
-  },
-};
+export const sparseCategoricalAccuracy: Metric = meanMetric('sparse_categorical_accuracy', (out, y, w, rows, k) => {
+  let total = 0;
+  for (let i = 0, o = 0; i < rows; i++, o += k) if (argmax(out, o, k) === y[i]) total += w === null ? 1 : w[i];
+  return total;
+});
 
+/**
+ * Mean absolute and mean squared error, per row the mean over its k outputs (on probabilities
+ * when the loss was fused), then the weighted mean over rows, as Keras's MeanAbsoluteError does.
+ *   mae = Σ wi·(1/k)Σj |yij − pij| / Σ wi,   mse the same with (yij − pij)²
+ */
+function errorMetric(name: string, f: (d: number) => number): Metric {
+  return meanMetric(name, (out, y, w, rows, k, fused) => {
+    let total = 0;
+    for (let i = 0; i < rows; i++) {
+      let e = 0;
+      for (let j = i * k, end = j + k; j < end; j++) e += f(y[j] - probability(out, i, j, k, fused === true ? (k > 1 ? 'softmax' : 'sigmoid') : fused));
+      total += ((w === null ? 1 : w[i]) * e) / k;
+    }
+    return total;
+  });
+}
+export const maeMetric: Metric = errorMetric('mae', Math.abs);
+export const mseMetric: Metric = errorMetric('mse', (d) => d * d);
+
+/**
+ * Precision TP / (TP + FP) and recall TP / (TP + FN) at a threshold (default 0.5; predicted
+ * positive when p > threshold, strictly, as Keras), over every output of every row (Keras
+ * flattens), each row counted with its weight. Undefined (0/0) gives 0, as Keras's divide_no_nan.
+ */
+export function confusionMetric(name: string, which: 'precision' | 'recall', threshold = 0.5): Metric {
+  return {
+    name,
+    create() {
+      let tp = 0;
+      let fp = 0;
+      let fn = 0;
+      return {
+        reset() {
+          tp = fp = fn = 0;
+        },
+        update(out, y, w, rows, k, fused) {
+          for (let i = 0; i < rows; i++) {
+            const wi = w === null ? 1 : w[i];
+            for (let j = i * k, end = j + k; j < end; j++) {
+              const predicted = probability(out, i, j, k, fused) > threshold;
+              if (predicted && y[j] === 1) tp += wi;
+              else if (predicted) fp += wi;
+              else if (y[j] === 1) fn += wi;
+            }
+          }
+        },
+        result() {
+          const d = which === 'precision' ? tp + fp : tp + fn;
+          return d === 0 ? 0 : tp / d;
+        },
+        getState: () => [tp, fp, fn],
+        setState(s) {
+          checkState(name, s, 3);
+          [tp, fp, fn] = s;
+        },
+      };
+    },
+  };
+}
+
+/**
+ * AUC over everything seen since the reset, exact: the accumulator keeps every (score, label,
+ * weight) and ranks them all at result(), where Keras approximates with 200 thresholds.
+ * curve 'ROC' (default): weightedRocAuc; 'PR': average precision (sklearn's
+ * average_precision_score, the step-wise area), where Keras interpolates between its thresholds.
+ * With k > 1 outputs every output counts as one (score, label) pair, as Keras's multi_label false.
+ */
+export function aucMetric(name: string, curve: 'ROC' | 'PR' = 'ROC'): Metric {
+  return {
+    name,
+    create() {
+      let scores: number[] = [];
+      let labels: number[] = [];
+      let weights: number[] = [];
+      return {
+        reset() {
+          scores = [];
+          labels = [];
+          weights = [];
+        },
+        update(out, y, w, rows, k, fused) {
+          for (let i = 0; i < rows; i++) {
+            for (let j = i * k, end = j + k; j < end; j++) {
+              scores.push(probability(out, i, j, k, fused));
+              labels.push(y[j]);
+              weights.push(w === null ? 1 : w[i]);
+            }
+          }
+        },
+        result: () => (curve === 'PR' ? weightedAveragePrecision(scores, labels, weights) : weightedRocAuc(scores, labels, weights)),
+        /** [n, scores…, labels…, weights…] */
+        getState: () => [scores.length, ...scores, ...labels, ...weights],
+        setState(s) {
+          const n = s[0];
+          checkState(name, s, 1 + 3 * n);
+          scores = s.slice(1, 1 + n);
+          labels = s.slice(1 + n, 1 + 2 * n);
+          weights = s.slice(1 + 2 * n);
+        },
+      };
+    },
+  };
+}
+
+/** Row order by score, highest first, with the start of each run of tied scores. */
+function byScoreDescending(scores: ArrayLike<number>): Int32Array {
+  const order = new Int32Array(scores.length);
+  for (let i = 0; i < order.length; i++) order[i] = i;
+  return order.sort((a, b) => scores[b] - scores[a]);
+}
+
+/**
+ * ROC AUC with sample weights: the weighted probability that a positive outscores a negative,
+ * ties counting one half (so with unit weights it is rocAuc's Mann–Whitney value):
+ *   AUC = Σ_{pos i} wi·(W⁻(s < si) + ½·W⁻(s = si)) / (W⁺·W⁻)
+ * Walking the scores from the highest down, each tied group adds its positives' weight times the
+ * negatives' weight below it, plus half its own negatives' weight.
+ */
+export function weightedRocAuc(scores: ArrayLike<number>, labels: ArrayLike<number>, weights: ArrayLike<number>): number {
+  const order = byScoreDescending(scores);
+  let negTotal = 0;
+  let posTotal = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) posTotal += weights[i];
+  else negTotal += weights[i];
+  if (posTotal === 0 || negTotal === 0) return NaN;
+  let negAbove = 0; // negative weight at higher scores
+  let area = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    let pos = 0;
+    let neg = 0;
+    while (j < order.length && scores[order[j]] === scores[order[i]]) {
+      if (labels[order[j]] === 1) pos += weights[order[j]];
+      else neg += weights[order[j]];
+      j++;
+    }
+    // positives here beat every negative below (negTotal − negAbove − neg), and tie with neg
+    area += pos * (negTotal - negAbove - neg + neg / 2);
+    negAbove += neg;
+    i = j;
+  }
+  return area / (posTotal * negTotal);
+}
+
+/**
+ * Average precision with sample weights: Σ over thresholds (each distinct score, highest first)
+ * of (Rₙ − Rₙ₋₁)·Pₙ, sklearn's average_precision_score (no interpolation).
+ */
+export function weightedAveragePrecision(scores: ArrayLike<number>, labels: ArrayLike<number>, weights: ArrayLike<number>): number {
+  const order = byScoreDescending(scores);
+  let posTotal = 0;
+  for (let i = 0; i < labels.length; i++) if (labels[i] === 1) posTotal += weights[i];
+  if (posTotal === 0) return NaN;
+  let tp = 0;
+  let fp = 0;
+  let ap = 0;
+  for (let i = 0; i < order.length; ) {
+    let j = i;
+    let dtp = 0;
+    while (j < order.length && scores[order[j]] === scores[order[i]]) {
+      if (labels[order[j]] === 1) dtp += weights[order[j]];
+      else fp += weights[order[j]];
+      j++;
+    }
+    tp += dtp;
+    if (dtp > 0) ap += (dtp / posTotal) * (tp / (tp + fp));
+    i = j;
+  }
+  return ap;
+}
+
+/** The options a metric may take in compile: `{ auc: { curve: 'PR' } }`, `{ precision: { threshold: 0.7 } }`. */
+export interface MetricOptions {
+  curve?: 'ROC' | 'PR';
+  threshold?: number;
+  /** The logs key (default: the metric's name as given). */
+  name?: string;
+}
+
+/** Metric names for compile: a typo fails in the editor. */
+export type MetricName =
+  | 'accuracy'
+  | 'acc'
+  | 'binary_accuracy'
+  | 'binaryAccuracy'
+  | 'categorical_accuracy'
+  | 'categoricalAccuracy'
+  | 'sparse_categorical_accuracy'
+  | 'sparseCategoricalAccuracy'
+  | 'auc'
+  | 'AUC'
+  | 'precision'
+  | 'recall'
+  | 'mae'
+  | 'mean_absolute_error'
+  | 'meanAbsoluteError'
+  | 'mse'
+  | 'mean_squared_error'
+  | 'meanSquaredError';
+
+/** What compile's `metrics` list takes: a name, a `{ name: options }` object, or a Metric. */
+export type MetricSpec = MetricName | Partial<Record<MetricName, MetricOptions>> | Metric;
+
+/** Metrics that take no options, by every spelling. */
 const METRIC_NAMES = new Map<string, Metric>([
+  ['mae', maeMetric],
+  ['mean_absolute_error', maeMetric],
+  ['meanAbsoluteError', maeMetric],
+  ['mse', mseMetric],
+  ['mean_squared_error', mseMetric],
+  ['meanSquaredError', mseMetric],
   ['binary_accuracy', binaryAccuracy],
   ['binaryAccuracy', binaryAccuracy],
   ['categorical_accuracy', categoricalAccuracy],
@@ -86,15 +362,43 @@ const ACCURACY_ALIASES = new Set(['accuracy', 'acc']);
  * categorical cross-entropy, binary accuracy when the loss is binary cross-entropy or the model
  * has one output, categorical accuracy otherwise.
  */
-export function getMetric(name: string, loss?: Loss, outputs = 1): Metric {
+export function getMetric(spec: MetricSpec | string, loss?: Loss, outputs = 1): Metric {
+  if (typeof spec === 'object' && spec !== null && typeof (spec as Metric).create === 'function') return spec as Metric;
+  let name: string;
+  let options: MetricOptions = {};
+  if (typeof spec === 'string') name = spec;
+  else if (typeof spec === 'object' && spec !== null && Object.keys(spec).length === 1) {
+    name = Object.keys(spec)[0];
+    options = (spec as Record<string, MetricOptions>)[name] ?? {};
+    for (const key of Object.keys(options)) {
+      if (!['curve', 'threshold', 'name'].includes(key)) throw new Error(`compile: metric '${name}' has an unknown option '${key}' (valid: curve, threshold, name)`);
+    }
+  } else throw new TypeError(`compile: a metric is a name, a { name: options } object with one key, or a Metric; got ${JSON.stringify(spec)}`);
+  const key = options.name ?? name;
+  const sparseMulti = loss?.accuracy === 'sparse' && outputs > 1;
+  const needsOneHot = (m: Metric): Metric => {
+    if (sparseMulti) throw new Error(`compile: metric '${name}' needs targets shaped like the outputs; with sparse class indices use 'accuracy'`);
+    return m;
+  };
+  if (name === 'auc' || name === 'AUC') {
+    const curve = options.curve ?? 'ROC';
+    if (curve !== 'ROC' && curve !== 'PR') throw new RangeError(`compile: auc curve must be 'ROC' or 'PR', got ${JSON.stringify(curve)}`);
+    return needsOneHot(aucMetric(key, curve));
+  }
+  if (name === 'precision' || name === 'recall') {
+    const t = options.threshold ?? 0.5;
+    if (!(t >= 0 && t <= 1)) throw new RangeError(`compile: ${name} threshold must be in [0, 1], got ${t}`);
+    return needsOneHot(confusionMetric(key, name, t));
+  }
   let m = METRIC_NAMES.get(name);
   if (!m && ACCURACY_ALIASES.has(name)) {
     const kind = loss?.accuracy ?? (outputs === 1 ? 'binary' : 'categorical');
     m = kind === 'sparse' ? sparseCategoricalAccuracy : kind === 'binary' || outputs === 1 ? binaryAccuracy : categoricalAccuracy;
     if (kind === 'categorical' && outputs === 1) m = binaryAccuracy;
   }
-  if (!m) throw new Error(`compile: unknown metric '${name}' (expected one of ${[...ACCURACY_ALIASES, ...METRIC_NAMES.keys()].join(', ')})`);
-  return name === m.name ? m : { name, sum: m.sum };
+  if (!m) throw new Error(`compile: unknown metric '${name}' (expected one of ${[...ACCURACY_ALIASES, ...METRIC_NAMES.keys(), 'auc', 'precision', 'recall'].join(', ')})`);
+  if (m === maeMetric || m === mseMetric) needsOneHot(m);
+  return key === m.name ? m : meanMetric(key, m.sum!);
 }
 
 /**

@@ -19,6 +19,7 @@
  * - `{"format": "densely-model", "version": 1, "model": {…}}`: the CLI's, before v2 (the model
  *   nested, always compiled with Adam, binary cross-entropy and accuracy).
  */
+import type { MetricOptions } from './metrics.js';
 import type { LayerConfig } from './layer.js';
 
 export const MODEL_FORMAT = 'densely-model';
@@ -31,7 +32,8 @@ export interface CompileJSON {
   loss: string;
   /** The loss's options when not the defaults (Keras's from_logits). */
   lossOptions?: { fromLogits?: boolean };
-  metrics: string[];
+  /** Names, or `{ auc: { curve: 'PR' } }` objects, as compile took them. */
+  metrics: (string | Record<string, MetricOptions>)[];
 }
 
 export interface WeightJSON {

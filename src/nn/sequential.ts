@@ -13,7 +13,7 @@ import type { Layer } from './layer.js';
 import { getLoss, type Loss, type LossName, type LossOptions } from './losses.js';
 import { checkOptions } from './options.js';
 import { layoutArena, planMemory } from './memory-plan.js';
-import { getMetric, type Metric } from './metrics.js';
+import { getMetric, type Fused, type Metric, type MetricOptions, type MetricSpec } from './metrics.js';
 import { MODEL_FORMAT, MODEL_VERSION, type CompileJSON, type SequentialJSON, type SequentialJSONv1, type WeightJSON } from './model-json.js';
 import { layerFromConfig } from './registry.js';
 import { asDenselyError, describe, jsonDepthOver, MAX_JSON_DEPTH, ModelFileError } from '../errors.js';
@@ -48,7 +48,8 @@ export interface CompileOptions {
    * (getLoss('categorical_crossentropy', { fromLogits: true }) for Keras's from_logits).
    */
   loss: LossName | Loss;
-  metrics?: string[];
+  /** 'accuracy', 'auc', 'precision', 'recall', 'mae', 'mse', …, `{ auc: { curve: 'PR' } }`, or a Metric. */
+  metrics?: MetricSpec[];
 }
 
 /** The keys CompileOptions has: any other is refused (see options.ts). */
@@ -210,7 +211,8 @@ export class Sequential implements TrainableModel {
       optimizer: optimizer.getConfig(),
       loss: this.loss.name,
       ...(this.loss.fromLogits ? { lossOptions: { fromLogits: true } } : {}),
-      metrics: this.metrics.map((m) => m.name),
+      // names and { name: options } as given (a Metric object is saved by its name)
+      metrics: (options.metrics ?? []).map((spec, i) => (typeof spec === 'string' || !('create' in spec) ? (spec as string | Record<string, MetricOptions>) : this.metrics[i].name)),
     };
     this.compiles++;
     if (this.built) this.layout(this.capacity, sameOptimizer);
@@ -287,18 +289,19 @@ export class Sequential implements TrainableModel {
     const kOut = this.outputSize;
     const fused = this.fusedActivation !== null;
     let lossSum = 0;
-    const sums = new Float64Array(this.metrics.length);
+    const fusedAs = this.fusedAs();
+    const accs = this.metrics.map((m) => m.create());
     for (const { start, rows, out: a } of this.batches(Xm, batchSize)) {
       // the targets go into the arena too, so every kernel operand lives there
       const yb = this.batch.y;
       yb.buffer.set(ym.data.subarray(start * k, (start + rows) * k));
       const yv = yb.get(rows);
       lossSum += loss.forwardBackward(this.backend, a, yv, null, rows, kOut, fused, this.batch.dOut.get(rows));
-      for (let m = 0; m < this.metrics.length; m++) sums[m] += this.metrics[m].sum(a, yv, null, rows, kOut, fused);
+      for (const acc of accs) acc.update(a, yv, null, rows, kOut, fusedAs);
       yield;
     }
     const logs: Logs = { loss: lossSum / Xm.rows };
-    for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = sums[m] / Xm.rows;
+    for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = accs[m].result();
     return logs;
   }
 
@@ -414,7 +417,7 @@ export class Sequential implements TrainableModel {
         if (!cc.optimizer || typeof cc.optimizer !== 'object' || Array.isArray(cc.optimizer)) bad('compile.optimizer', `must be an object, got ${describe(cc.optimizer)}`);
         if (typeof cc.loss !== 'string') bad('compile.loss', `must be a string, got ${describe(cc.loss)}`);
         if (cc.lossOptions !== undefined && (typeof cc.lossOptions !== 'object' || cc.lossOptions === null || Array.isArray(cc.lossOptions))) bad('compile.lossOptions', `must be an object, got ${describe(cc.lossOptions)}`);
-        if (cc.metrics !== undefined && !(Array.isArray(cc.metrics) && cc.metrics.every((m) => typeof m === 'string'))) bad('compile.metrics', 'must be a list of strings');
+        if (cc.metrics !== undefined && !(Array.isArray(cc.metrics) && cc.metrics.every((m) => typeof m === 'string' || (typeof m === 'object' && m !== null && !Array.isArray(m))))) bad('compile.metrics', 'must be a list of metric names or { name: options } objects');
       }
       compile = c as CompileJSON | null;
     } else if (doc.format !== 'densely-sequential') {
@@ -457,7 +460,7 @@ export class Sequential implements TrainableModel {
       model.setWeights(ws.map((w) => (w as WeightJSON).values));
       if (compile) {
         const loss = getLoss(compile.loss, (compile.lossOptions ?? {}) as LossOptions);
-        model.compile({ optimizer: optimizerFromConfig(compile.optimizer, `${source}: compile.optimizer`), loss, metrics: compile.metrics });
+        model.compile({ optimizer: optimizerFromConfig(compile.optimizer, `${source}: compile.optimizer`), loss, metrics: compile.metrics as MetricSpec[] | undefined });
         const state = (doc as Partial<SequentialJSON>).optimizerState;
         if (state) {
           if (typeof state !== 'object' || Array.isArray(state)) bad('optimizerState', `must be an object, got ${describe(state)}`);
@@ -530,9 +533,15 @@ export class Sequential implements TrainableModel {
     this.grads.fill(0);
   }
 
-  compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; fused: boolean } {
+  compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; fused: boolean; fusedAs: Fused } {
     if (!this.loss || !this.optimizer) throw new Error(`${where}: call compile({ optimizer, loss }) first`);
-    return { loss: this.loss, optimizer: this.optimizer, metrics: this.metrics, fused: this.fusedActivation !== null };
+    return { loss: this.loss, optimizer: this.optimizer, metrics: this.metrics, fused: this.fusedActivation !== null, fusedAs: this.fusedAs() };
+  }
+
+  /** The activation the loss fused (the metrics apply it to the logits), or false. */
+  private fusedAs(): Fused {
+    const name = this.fusedActivation?.name;
+    return name === undefined ? false : name === 'softmax' ? 'softmax' : name === 'sigmoid' ? 'sigmoid' : true;
   }
 
   checkData(X: MatrixLike, y: TargetsLike, where: string, names = { X: `${where}: X`, y: `${where}: y` }): { X: Matrix; y: Matrix } {

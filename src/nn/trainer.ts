@@ -22,7 +22,7 @@ import { History, ProgbarLogger, type Callback, type Logs } from './callbacks.js
 import { checkBinary, type MatrixLike, type TargetsLike } from './inputs.js';
 import type { Layer } from './layer.js';
 import type { Loss } from './losses.js';
-import type { Metric } from './metrics.js';
+import type { Fused, Metric, MetricAccumulator } from './metrics.js';
 import { checkOptions } from './options.js';
 
 /** The model's batch buffers in its arena, each [capacity, ·]; `get(rows)` is the first rows. */
@@ -172,7 +172,7 @@ export interface TrainableModel extends Net {
   readonly name: string;
   stopTraining: boolean;
   /** The compiled loss, optimizer and metrics; throws, naming `where`, when not compiled. */
-  compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; fused: boolean };
+  compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; fused: boolean; fusedAs?: Fused };
   /** X and y as matrices, checked against the model (which builds on first use). */
   /** `names` word the errors about X and y (default `${where}: X` and `${where}: y`). */
   checkData(X: MatrixLike, y: TargetsLike, where: string, names?: { X: string; y: string }): { X: Matrix; y: Matrix };
@@ -228,8 +228,12 @@ export interface TrainingState {
   /** The generators: shuffling, and Dropout's masks (absent in states from before Dropout). */
   rngs: { shuffle: MT19937State; dropout?: MT19937State };
   optimizer: OptimizerState;
-  /** The epoch's running sums: loss and weight sums, and each metric's weighted sum. */
-  sums: { loss: number; weight: number; metrics: number[] };
+  /**
+   * The epoch's running sums: loss and weight sums, and each metric's state (its accumulator's
+   * getState(): [Σ wi·mi, Σ wi] for a mean metric, every score for AUC). States from before
+   * stateful metrics hold one number per metric, its weighted sum.
+   */
+  sums: { loss: number; weight: number; metrics: (number | number[])[] };
   history: { epoch: number[]; history: Record<string, number[]> };
   /** States of the user's callbacks that have one, by their index in `callbacks`. */
   callbacks: { index: number; state: unknown }[];
@@ -272,8 +276,10 @@ export class Trainer {
   private readonly dropoutRng: MT19937;
   private readonly order: Int32Array;
   private readonly steps: number;
-  private readonly metricSums: Float64Array;
-  private readonly batchMetrics: Float64Array;
+  /** The epoch's metric accumulators, and (for batch hooks) one batch's. */
+  private readonly metricAccs: MetricAccumulator[];
+  private readonly batchAccs: MetricAccumulator[];
+  private readonly fusedAs: Fused;
   private readonly compileCount: number;
   private epoch = 0;
   private stepInEpoch = 0;
@@ -305,7 +311,8 @@ export class Trainer {
     seed: number | undefined,
   ) {
     if (Trainer.current.get(model)?.running) throw new Error(`${model.name}: fitAsync is training this model; wait for it to finish`);
-    const { loss, optimizer, metrics, fused } = model.compiled('fit');
+    const { loss, optimizer, metrics, fused, fusedAs } = model.compiled('fit');
+    this.fusedAs = fusedAs ?? fused;
     this.compileCount = model.compileCount;
     this.loss = loss;
     this.optimizer = optimizer;
@@ -328,8 +335,10 @@ export class Trainer {
     if (config.verbose !== 0) this.callbacks.push(new ProgbarLogger(config.epochs, this.steps, print));
     this.callbacks.push(...callbacks);
     this.batchHooks = this.callbacks.some((c) => c.onBatchBegin || c.onBatchEnd);
-    this.metricSums = new Float64Array(metrics.length);
-    this.batchMetrics = new Float64Array(metrics.length);
+    this.metricAccs = metrics.map((m) => m.create());
+    this.batchAccs = metrics.map((m) => m.create());
+    // Keras's set_model: every callback learns the model it trains
+    for (const c of callbacks) c.setModel?.(model);
   }
 
   /** A trainer for model.fit's arguments (what `model.makeTrainer` calls). Checks everything first. */
@@ -416,8 +425,9 @@ export class Trainer {
     if (!Number.isInteger(state.epoch) || !Number.isInteger(state.step) || state.step < 0 || state.step > t.steps || state.epoch < 0) {
       throw new Error(`Trainer.restore: bad position epoch ${state.epoch}, step ${state.step} (an epoch has ${t.steps} steps)`);
     }
-    if (!Array.isArray(state.sums?.metrics) || state.sums.metrics.length !== t.metrics.length || !state.sums.metrics.concat(state.sums.loss, state.sums.weight).every((v) => typeof v === 'number')) {
-      throw new Error(`Trainer.restore: the running sums must be numbers, one per metric (${t.metrics.length}); a NaN or Infinity does not survive JSON`);
+    const isNumbers = (v: unknown) => typeof v === 'number' || (Array.isArray(v) && v.every((x) => typeof x === 'number'));
+    if (!Array.isArray(state.sums?.metrics) || state.sums.metrics.length !== t.metrics.length || !state.sums.metrics.concat(state.sums.loss, state.sums.weight).every(isNumbers)) {
+      throw new Error(`Trainer.restore: the running sums must be numbers, one state per metric (${t.metrics.length}); a NaN or Infinity does not survive JSON`);
     }
     for (const { index } of state.callbacks) {
       if (!t.userCallbacks[index]?.setState) {
@@ -433,7 +443,8 @@ export class Trainer {
     t.optimizer.setState(state.optimizer);
     t.lossSum = state.sums.loss;
     t.weightSum = state.sums.weight;
-    t.metricSums.set(state.sums.metrics);
+    // an old state's single number is a mean metric's weighted sum over the epoch's weight
+    state.sums.metrics.forEach((m, i) => t.metricAccs[i].setState(typeof m === 'number' ? [m, state.sums.weight] : m));
     t.history.setState(state.history);
     for (const { index, state: s } of state.callbacks) t.userCallbacks[index].setState?.(s);
     t.begun = state.begun;
@@ -469,9 +480,12 @@ export class Trainer {
       permutation: this.order.slice(),
       rngs: { shuffle: this.rng.getState(), dropout: this.dropoutRng.getState() },
       optimizer: this.optimizer.getState(),
-      sums: { loss: this.lossSum, weight: this.weightSum, metrics: Array.from(this.metricSums) },
+      sums: { loss: this.lossSum, weight: this.weightSum, metrics: this.metricAccs.map((a) => a.getState()) },
       history: this.history.getState(),
-      callbacks: this.userCallbacks.flatMap((c, index) => (c.getState ? [{ index, state: c.getState() }] : [])),
+      callbacks: this.userCallbacks.flatMap((c, index) => {
+        const state = c.getState?.();
+        return state === undefined ? [] : [{ index, state }];
+      }),
       begun: this.begun,
       done: this.finished,
     };
@@ -505,7 +519,7 @@ export class Trainer {
       return NaN;
     }
     if (this.stepInEpoch === 0) this.beginEpoch();
-    const { X, y, order, config, model, metrics } = this;
+    const { X, y, order, config, model, metrics, fusedAs } = this;
     const start = this.stepInEpoch * config.batchSize;
     const rows = Math.min(config.batchSize, X.rows - start);
     const step = this.stepInEpoch;
@@ -545,13 +559,16 @@ export class Trainer {
     // metrics on this batch's outputs, from before the update (the update changes no activation)
     const a = model.output;
     const yv = buffers.y.get(rows);
-    for (let m = 0; m < metrics.length; m++) {
-      this.batchMetrics[m] = metrics[m].sum(a, yv, w, rows, model.outputSize, this.fused);
-      this.metricSums[m] += this.batchMetrics[m];
-    }
+    for (const acc of this.metricAccs) acc.update(a, yv, w, rows, model.outputSize, fusedAs);
     if (this.batchHooks) {
+      // batch logs hold this batch's own values (tfjs's onBatchEnd), from a per-batch accumulator
       const logs: Logs = { batch: step, size: rows, loss: batchLoss / rows };
-      for (let m = 0; m < metrics.length; m++) logs[metrics[m].name] = this.batchMetrics[m] / batchWeight;
+      for (let m = 0; m < metrics.length; m++) {
+        const acc = this.batchAccs[m];
+        acc.reset();
+        acc.update(a, yv, w, rows, model.outputSize, fusedAs);
+        logs[metrics[m].name] = acc.result();
+      }
       for (const c of this.callbacks) c.onBatchEnd?.(step, logs);
     }
     this.stepInEpoch++;
@@ -637,7 +654,7 @@ export class Trainer {
     }
     this.lossSum = 0;
     this.weightSum = 0;
-    this.metricSums.fill(0);
+    for (const acc of this.metricAccs) acc.reset();
   }
 
   /** The validation set's loss and metrics, one batch per next(). */
@@ -651,7 +668,7 @@ export class Trainer {
     this.epochEndPending = false;
     // Keras's running means: loss weighted by batch size, metrics by sample weight
     const logs: Logs = { loss: this.lossSum / this.X.rows };
-    for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = this.metricSums[m] / this.weightSum;
+    for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = this.metricAccs[m].result();
     if (validation) for (const [key, value] of Object.entries(validation)) logs[`val_${key}`] = value;
     for (const c of this.callbacks) c.onEpochEnd?.(this.epoch, logs);
     this.epoch++;
