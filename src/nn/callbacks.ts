@@ -260,8 +260,10 @@ export class EarlyStopping implements Callback {
 
 /** An optimizer's learning rate, read and set (every densely optimizer keeps it as `learningRate`). */
 function optimizerOf(model: CallbackModel, where: string): { learningRate: number } {
-  const opt = model.compiled?.(where).optimizer as { learningRate?: unknown } | undefined;
+  const opt = model.compiled?.(where).optimizer as { learningRate?: unknown; schedule?: unknown } | undefined;
   if (!opt || typeof opt.learningRate !== 'number') throw new Error(`${where}: the model's optimizer has no numeric learningRate`);
+  // as Keras refuses: a rate that follows a schedule is the schedule's, not the callback's to change
+  if (opt.schedule) throw new Error(`${where}: the optimizer's learning rate follows a schedule, which ${where} cannot change; give the optimizer a constant learningRate`);
   return opt as { learningRate: number };
 }
 

@@ -9,6 +9,7 @@ import { Dense } from '../../src/nn/dense.js';
 import { rocAuc } from '../../src/nn/metrics.js';
 import { Sequential } from '../../src/nn/sequential.js';
 import { Trainer } from '../../src/nn/trainer.js';
+import { ExponentialDecay } from '../../src/optim/schedules.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { Matrix } from '../../src/tensor/matrix.js';
 import { MT19937 } from '../../src/tensor/random.js';
@@ -84,6 +85,13 @@ describe('Keras callbacks', () => {
     const d = sgdModel(0.1);
     d.fit(X, y, { epochs: 4, batchSize: 16, verbose: 0, callbacks: [new ReduceLROnPlateau({ monitor: 'loss', factor: 0.5, patience: 1, minDelta: 10, minLr: 0.04 })] });
     expect(rate(d)).toBe(0.04);
+  });
+
+  it('refuses to change a rate that follows a schedule, as Keras does', () => {
+    const { X, y } = data(64, 4, 0.5);
+    const m = new Sequential([new Dense(6, { activation: 'tanh', inputShape: [4] }), new Dense(1, { activation: 'sigmoid' })], { seed: 9 });
+    m.compile({ optimizer: new SGD({ learningRate: new ExponentialDecay({ initialLearningRate: 0.1, decaySteps: 4, decayRate: 0.5 }) }), loss: 'binary_crossentropy' });
+    expect(() => m.fit(X, y, { epochs: 3, batchSize: 16, verbose: 0, callbacks: [new ReduceLROnPlateau({ monitor: 'loss', patience: 0, minDelta: 10 })] })).toThrow(/follows a schedule/);
   });
 
   it('a paused run with ReduceLROnPlateau resumes with the lowered rate and ends bit-identical', () => {
