@@ -529,6 +529,11 @@ export class Sequential implements TrainableModel {
     return this.batch;
   }
 
+  /** Every gradient, one view of the arena (the numeric guard reads it after each backward pass). */
+  get gradients(): Float32Array {
+    return this.grads;
+  }
+
   zeroGrads(): void {
     this.grads.fill(0);
   }

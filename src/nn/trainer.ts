@@ -47,6 +47,8 @@ export interface Net {
   output: Float32Array;
   /** Sets every gradient to 0 (once per step: layers accumulate). */
   zeroGrads(): void;
+  /** Every gradient, as one view of the arena (read by the numeric guard each step). */
+  readonly gradients: Float32Array;
 }
 
 /**
@@ -103,6 +105,13 @@ export function nonFiniteIn(net: Net, lossSum: number): string | null {
   }
   if (Number.isFinite(lossSum)) return bad === null ? null : `a gradient is not finite; ${bad}`;
   return `the loss is ${lossSum}; ${bad ?? 'every gradient is finite'}`;
+}
+
+/** Whether every value is finite (g − g is 0 for a finite g, NaN for NaN and ±Infinity). */
+function allFinite(values: Float32Array): boolean {
+  let acc = 0;
+  for (let i = 0; i < values.length; i++) acc += values[i] - values[i];
+  return acc === 0;
 }
 
 function onNanOption(v: unknown): 'stop' | 'skip-batch' {
@@ -542,7 +551,8 @@ export class Trainer {
     }
     // 1–3, then the numeric guard, then 4: a NaN or an Infinity never reaches the weights
     const batchLoss = forwardBackward(model, this.loss, this.fused, rows, w, this.dropoutRng);
-    const bad = nonFiniteIn(model, batchLoss);
+    // one pass over the arena's gradient view; the layer-by-layer search only to word a failure
+    const bad = Number.isFinite(batchLoss) && allFinite(model.gradients) ? null : nonFiniteIn(model, batchLoss);
     if (bad !== null) {
       const where = `epoch ${this.epoch + 1}, batch ${step + 1} of ${this.steps}`;
       if ((this.config.onNan ?? 'stop') === 'stop') {
