@@ -17,7 +17,8 @@
  */
 import { CellOutcome } from '../data/cell-encoder.js';
 import { Matrix } from '../tensor/matrix.js';
-import { RequestError, shown } from './request-error.js';
+import { describe } from '../errors.js';
+import { RequestError } from './request-error.js';
 import type { ServedModel } from './served-model.js';
 
 export interface Features {
@@ -43,7 +44,7 @@ export function requestFeatures(body: unknown, served: ServedModel): Features {
   const hasColumns = Object.hasOwn(b, 'inputs');
   if (hasRows === hasColumns) throw bad(hasRows ? 'give "instances" or "inputs", not both' : 'the body needs "instances" (row format) or "inputs" (columnar format)');
   for (const k of Object.keys(b)) {
-    if (k !== 'instances' && k !== 'inputs' && k !== 'signature_name') throw bad(`unknown field ${shown(k)} (expected "instances" or "inputs", and optionally "signature_name")`);
+    if (k !== 'instances' && k !== 'inputs' && k !== 'signature_name') throw bad(`unknown field ${describe(k)} (expected "instances" or "inputs", and optionally "signature_name")`);
   }
   if (hasRows) {
     const list = b.instances;
@@ -99,8 +100,8 @@ function encodeValue(served: ServedModel, j: number, v: unknown, X: Float32Array
   const c = typeof v === 'number' && encoder.isStandardized(j) ? encoder.encodeNumber(j, v, X, r * encoder.width) : encoder.encode(j, cellText(v, r, names[j]), X, r * encoder.width);
   if (c === CellOutcome.OK || c === CellOutcome.MISSING_CATEGORY || c === CellOutcome.IMPUTED) return 0;
   if (c === CellOutcome.UNSEEN) return 1;
-  if (c === CellOutcome.MISSING) throw bad(`${at(r, names[j])}: no value (${shown(v)}), and this model was trained without imputation for it`);
-  throw bad(`${at(r, names[j])}: expected ${encoder.isBinary(j) ? 'yes/no or true/false' : 'a number'}, got ${shown(v)}`);
+  if (c === CellOutcome.MISSING) throw bad(`${at(r, names[j])}: no value (${describe(v)}), and this model was trained without imputation for it`);
+  throw bad(`${at(r, names[j])}: expected ${encoder.isBinary(j) ? 'yes/no or true/false' : 'a number'}, got ${describe(v)}`);
 }
 
 /** Row format, raw columns: each instance an object keyed by column name. */
@@ -111,10 +112,10 @@ function objectRows(list: unknown[], served: ServedModel): { X: Matrix; unseen: 
   for (let i = 0; i < list.length; i++) {
     const inst = list[i];
     if (inst === null || typeof inst !== 'object' || Array.isArray(inst)) {
-      throw bad(`instance ${i}: expected an object keyed by column name (${names.slice(0, 4).join(', ')}, ...), got ${Array.isArray(inst) ? 'a list' : shown(inst)}`);
+      throw bad(`instance ${i}: expected an object keyed by column name (${names.slice(0, 4).join(', ')}, ...), got ${Array.isArray(inst) ? 'a list' : describe(inst)}`);
     }
     const o = inst as Record<string, unknown>;
-    for (const k in o) if (!known.has(k)) throw bad(`instance ${i}: unknown column ${shown(k)}; the model reads: ${names.join(', ')}`);
+    for (const k in o) if (!known.has(k)) throw bad(`instance ${i}: unknown column ${describe(k)}; the model reads: ${names.join(', ')}`);
     for (let j = 0; j < names.length; j++) {
       const name = names[j];
       if (!Object.hasOwn(o, name)) throw bad(`instance ${i}: missing column '${name}'`);
@@ -127,7 +128,7 @@ function objectRows(list: unknown[], served: ServedModel): { X: Matrix; unseen: 
 /** Columnar format, raw columns: one list of values per column, all of one length. */
 function columnRows(inputs: Record<string, unknown>, served: ServedModel): { X: Matrix; unseen: number } {
   const { names, known, encoder } = served.columns!;
-  for (const k in inputs) if (!known.has(k)) throw bad(`"inputs": unknown column ${shown(k)}; the model reads: ${names.join(', ')}`);
+  for (const k in inputs) if (!known.has(k)) throw bad(`"inputs": unknown column ${describe(k)}; the model reads: ${names.join(', ')}`);
   let n = -1;
   for (const name of names) {
     if (!Object.hasOwn(inputs, name)) throw bad(`"inputs": missing column '${name}'`);
@@ -153,15 +154,15 @@ function arrayRows(list: unknown[], served: ServedModel, what: string): { X: Mat
   const imputes = served.standardizer?.impute === 'mean';
   for (let i = 0; i < list.length; i++) {
     const row = list[i];
-    if (!Array.isArray(row)) throw bad(`${what} ${i}: expected a list of ${d} numbers, got ${shown(row)}`);
+    if (!Array.isArray(row)) throw bad(`${what} ${i}: expected a list of ${d} numbers, got ${describe(row)}`);
     if (row.length !== d) throw bad(`${what} ${i}: has ${row.length} values, the model takes ${d}`);
     for (let k = 0; k < d; k++) {
       const v = row[k];
       if (typeof v === 'number') X.data[i * d + k] = v;
       else if (v === null && imputes) X.data[i * d + k] = NaN;
-      else throw bad(`${what} ${i}, feature ${k}${featureName(served, k)}: expected a number, got ${shown(v)}`);
+      else throw bad(`${what} ${i}, feature ${k}${featureName(served, k)}: expected a number, got ${describe(v)}`);
       if (!Number.isFinite(Math.fround(X.data[i * d + k])) && !(v === null && imputes)) {
-        throw bad(`${what} ${i}, feature ${k}${featureName(served, k)}: ${shown(v)} is outside float32's range`);
+        throw bad(`${what} ${i}, feature ${k}${featureName(served, k)}: ${describe(v)} is outside float32's range`);
       }
     }
   }
@@ -171,5 +172,5 @@ function arrayRows(list: unknown[], served: ServedModel, what: string): { X: Mat
 
 function featureName(served: ServedModel, k: number): string {
   const n = served.featureNames?.[k];
-  return n === undefined ? '' : ` (${shown(n)})`;
+  return n === undefined ? '' : ` (${describe(n)})`;
 }

@@ -12,11 +12,5 @@ export class RequestError extends Error {
   }
 }
 
-/** A value for an error line: JSON-quoted (so control characters are escaped) and cut at 80 characters. */
-export function shown(v: unknown): string {
-  const s = v === undefined ? 'undefined' : JSON.stringify(v) ?? String(v);
-  return s.length > 80 ? `${s.slice(0, 77)}...` : s;
-}
-
 /** The client hung up before its request was whole: nothing to answer, nothing to log. */
 export class ClientGone extends Error {}

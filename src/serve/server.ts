@@ -28,7 +28,8 @@ import { float32Text } from '../tensor/float32-text.js';
 import { requestFeatures } from './instances.js';
 import { prometheusText, type Metrics, type MetricsSnapshot } from './metrics.js';
 import type { ModelHolder } from './model-holder.js';
-import { ClientGone, RequestError, shown } from './request-error.js';
+import { describe } from '../errors.js';
+import { ClientGone, RequestError } from './request-error.js';
 import { SERVE_BATCH_ROWS, type ServedModel } from './served-model.js';
 
 export interface ServerOptions {
@@ -59,7 +60,7 @@ export function createScoringServer(holder: ModelHolder, metrics: Metrics, o: Se
     const fail = (e: unknown) => {
       if (e instanceof ClientGone) return;
       if (e instanceof RequestError) return sendError(res, e.status, e.message);
-      o.logError(`densely serve: ${req.method} ${shown(req.url)}: ${(e as Error)?.stack ?? String(e)}`);
+      o.logError(`densely serve: ${req.method} ${describe(req.url)}: ${(e as Error)?.stack ?? String(e)}`);
       sendError(res, 500, `internal error: ${(e as Error)?.message ?? String(e)}`);
     };
     try {
@@ -80,12 +81,12 @@ export function createScoringServer(holder: ModelHolder, metrics: Metrics, o: Se
         return;
       }
       const m = ROUTE.exec(path);
-      if (!m) throw new RequestError(404, `no such endpoint: ${shown(path)} (see /v1/models/${o.name}, /v1/models/${o.name}:predict, /healthz, /metrics)`);
+      if (!m) throw new RequestError(404, `no such endpoint: ${describe(path)} (see /v1/models/${o.name}, /v1/models/${o.name}:predict, /healthz, /metrics)`);
       const [, name, version, metadata, verb] = m;
       const served = holder.current;
-      if (safeDecode(name) !== o.name) throw new RequestError(404, `no model named ${shown(safeDecode(name))} here (this server serves '${o.name}')`);
-      if (version !== undefined && version !== served.version) throw new RequestError(404, `model '${o.name}' has no version ${shown(version)} (it serves version ${served.version})`);
-      if (metadata && verb) throw new RequestError(404, `no such endpoint: ${shown(path)}`);
+      if (safeDecode(name) !== o.name) throw new RequestError(404, `no model named ${describe(safeDecode(name))} here (this server serves '${o.name}')`);
+      if (version !== undefined && version !== served.version) throw new RequestError(404, `model '${o.name}' has no version ${describe(version)} (it serves version ${served.version})`);
+      if (metadata && verb) throw new RequestError(404, `no such endpoint: ${describe(path)}`);
       if (metadata) {
         route = 'metadata';
         requireMethod(req, 'GET');
@@ -110,7 +111,7 @@ export function createScoringServer(holder: ModelHolder, metrics: Metrics, o: Se
         score(req, res, query, holder, metrics).catch(fail);
         return;
       }
-      throw new RequestError(404, `unknown verb ${shown(verb)} (this server answers :predict and :score)`);
+      throw new RequestError(404, `unknown verb ${describe(verb)} (this server answers :predict and :score)`);
     } catch (e) {
       fail(e);
     }
@@ -231,7 +232,7 @@ export function predictionsJson(P: Float32Array, rows: number, k: number, key: s
 async function score(req: IncomingMessage, res: ServerResponse, query: URLSearchParams, holder: ModelHolder, metrics: Metrics): Promise<void> {
   const served = holder.current;
   if (served.preparation?.kind !== 'csv') throw new RequestError(400, `:score takes raw CSV rows, and this model was trained on .npy features; send arrays of ${served.inputSize} numbers to :predict`);
-  for (const k of query.keys()) if (k !== 'id' && k !== 'top' && k !== 'threshold') throw new RequestError(400, `unknown parameter ${shown(k)} (expected id, top, threshold)`);
+  for (const k of query.keys()) if (k !== 'id' && k !== 'top' && k !== 'threshold') throw new RequestError(400, `unknown parameter ${describe(k)} (expected id, top, threshold)`);
   let top: TopSpec | undefined;
   try {
     top = query.has('top') ? parseTop(query.get('top')!) : undefined;
@@ -241,7 +242,7 @@ async function score(req: IncomingMessage, res: ServerResponse, query: URLSearch
   let threshold: number | undefined;
   if (query.has('threshold')) {
     threshold = Number(query.get('threshold'));
-    if (!(query.get('threshold')!.trim() !== '' && threshold >= 0 && threshold <= 1)) throw new RequestError(400, `threshold must be a number in [0, 1], got ${shown(query.get('threshold'))}`);
+    if (!(query.get('threshold')!.trim() !== '' && threshold >= 0 && threshold <= 1)) throw new RequestError(400, `threshold must be a number in [0, 1], got ${describe(query.get('threshold'))}`);
   }
   const idName = query.get('id') ?? undefined;
   const dir = mkdtempSync(join(tmpdir(), 'densely-score-'));
