@@ -86,9 +86,13 @@ describe('kill and resume', () => {
       const resume = readdirSync(dir).includes('ck') && readdirSync(ck).some((n) => n.endsWith('.json'));
       const args = [...common, '--save', out, '--checkpoint-dir', ck, '--checkpoint-every', '9', ...(resume ? ['--resume', ck] : [])];
       if (resume) resumes++;
-      // the first four runs are killed somewhere in their first ~0.6 s; then one runs to the end
-      const r = await runCli(args, kills < 4 ? 150 + rand() * 450 : undefined);
-      if (r.code === 0) break;
+      // the first four runs are killed somewhere in their first ~0.6 s; then one runs to the end.
+      // Until a checkpoint exists, each kill comes later (a loaded machine may not have written
+      // one 0.6 s in), so that at least one run is a resume.
+      const killing = kills < 4 || resumes === 0;
+      const r = await runCli(args, killing ? 150 + rand() * 450 + (resume ? 0 : attempt * 150) : undefined);
+      if (r.code === 0 && resumes > 0) break;
+      if (r.code === 0) continue; // it finished before its kill and before any resume: try again
       expect(r.signal, `seed ${seed}: ${r.stderr}`).toBe('SIGKILL');
       kills++;
     }
