@@ -119,6 +119,10 @@ export class Sequential implements TrainableModel {
   /** How many times compile has run: a run started before a recompile refuses to go on. */
   private compiles = 0;
   private readonly layerNames = new Set<string>();
+  /** The layers with a weight regularizer (fixed at build); empty for most models. */
+  private regularizedLayers: Layer[] = [];
+  /** Each layer's `trainable` as the optimizer last heard it (syncTrainable). */
+  private trainableSeen: boolean[] = [];
   private readonly nextSuffix = new Map<string, number>();
 
   private optimizer: Optimizer | null = null;
@@ -185,6 +189,7 @@ export class Sequential implements TrainableModel {
     }
     this.inputDim = inputDim;
     this.paramCount = this.layers.reduce((s, l) => s + l.paramCount, 0);
+    this.regularizedLayers = this.layers.filter((l) => typeof l.penalty === 'function' && (l as { regularized?: boolean }).regularized !== false);
     this.layout(this.declaredCapacity, false);
     const rng = new MT19937(this.seed);
     for (const layer of this.layers) layer.initialize(rng);
@@ -300,9 +305,17 @@ export class Sequential implements TrainableModel {
       for (const acc of accs) acc.update(a, yv, null, rows, kOut, fusedAs);
       yield;
     }
-    const logs: Logs = { loss: lossSum / Xm.rows };
+    // Keras's evaluate adds the regularization penalties too (compute_loss adds model.losses)
+    const logs: Logs = { loss: lossSum / Xm.rows + this.penalty() };
     for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = accs[m].result();
     return logs;
+  }
+
+  /** The weight regularizers' penalty at the present weights (Keras's sum of model.losses); 0 without any. */
+  penalty(): number {
+    let p = 0;
+    for (const layer of this.regularizedLayers) p += (layer.penalty as (g: boolean) => number)(false);
+    return p;
   }
 
   /** Copies of the weights in Keras order: kernel [in, out] row-major, bias [out], per layer. */
@@ -340,14 +353,16 @@ export class Sequential implements TrainableModel {
     const row = (a: string, b: string, c: string) => ` ${a.padEnd(28)}${b.padEnd(26)}${c}`;
     const lines = [`Model: "${this.name}"`, rule('_'), row('Layer (type)', 'Output Shape', 'Param #'), rule('=')];
     let total = 0;
+    let frozen = 0;
     this.layers.forEach((l, i) => {
       const params = l.inputDim === undefined ? 0 : l.paramCount;
       total += params;
+      if (l.trainable === false) frozen += params;
       lines.push(row(`${l.name} (${l.className})`, `(None, ${l.outputDim || '?'})`, l.inputDim === undefined ? '? (unbuilt)' : String(params)));
       lines.push(i === this.layers.length - 1 ? rule('=') : '');
     });
     const fmt = (n: number) => n.toLocaleString('en-US');
-    lines.push(`Total params: ${fmt(total)}`, `Trainable params: ${fmt(total)}`, 'Non-trainable params: 0', rule('_'));
+    lines.push(`Total params: ${fmt(total)}`, `Trainable params: ${fmt(total - frozen)}`, `Non-trainable params: ${fmt(frozen)}`, rule('_'));
     const text = lines.join('\n');
     if (print) print(text);
     return text;
@@ -538,6 +553,33 @@ export class Sequential implements TrainableModel {
     this.grads.fill(0);
   }
 
+  /** The layers with a weight regularizer: forwardBackward adds their penalties (Net.regularized). */
+  get regularized(): readonly Layer[] {
+    return this.regularizedLayers;
+  }
+
+  syncTrainable(): void {
+    const seen = this.trainableSeen;
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) {
+      if ((layers[i].trainable !== false) !== seen[i]) {
+        this.applyTrainable();
+        return;
+      }
+    }
+  }
+
+  /** Tells the optimizer which weight tensors are frozen (one flag per tensor, Keras order). */
+  private applyTrainable(): void {
+    const optimizer = this.optimizer;
+    if (optimizer === null) return;
+    this.trainableSeen = this.layers.map((l) => l.trainable !== false);
+    const mask = this.layers.flatMap((l) => l.params().map(() => l.trainable !== false));
+    const all = mask.every(Boolean);
+    if (optimizer.setTrainable) optimizer.setTrainable(all ? null : mask);
+    else if (!all) throw new Error(`${this.name}: the optimizer '${optimizer.name}' cannot skip frozen weights (it has no setTrainable); unfreeze the layers or use a built-in optimizer`);
+  }
+
   compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; fused: boolean; fusedAs: Fused } {
     if (!this.loss || !this.optimizer) throw new Error(`${where}: call compile({ optimizer, loss }) first`);
     return { loss: this.loss, optimizer: this.optimizer, metrics: this.metrics, fused: this.fusedActivation !== null, fusedAs: this.fusedAs() };
@@ -606,6 +648,8 @@ export class Sequential implements TrainableModel {
     this.paramList = paramList;
     this.batch = buffers;
     this.capacity = capacity;
+    // the optimizer was bound afresh: tell it again which tensors are frozen
+    if (this.optimizer !== null) this.applyTrainable();
   }
 
   // ---- helpers -----------------------------------------------------------

@@ -7,7 +7,8 @@
  *   1. forward:   A₀ = X,  Aₗ = layerₗ(Aₗ₋₁)               (each layer caches what backward needs)
  *   2. loss:      L = loss(A_last, y),  dOut = ∂L/∂A_last  (logits when the loss fused the activation)
  *   3. backward:  dAₗ₋₁ = layerₗ.backward(dAₗ), last layer first; every layer ADDS into its grads
- *   4. update:    the optimizer moves every parameter along its gradient
+ *      (then, only when some layer has a regularizer: L += Σ penalties, grads += their gradients)
+ *   4. update:    the optimizer moves every trainable parameter along its gradient
  *
  * A batch is already gathered into the model's buffers (net.buffers) when the step runs.
  */
@@ -49,6 +50,8 @@ export interface Net {
   zeroGrads(): void;
   /** Every gradient, as one view of the arena (read by the numeric guard each step). */
   readonly gradients: Float32Array;
+  /** The layers with a weight regularizer (empty or absent: the step does no regularization work). */
+  readonly regularized?: readonly Layer[];
 }
 
 /**
@@ -71,6 +74,13 @@ export function forwardBackward(net: Net, loss: Loss, fused: boolean, rows: numb
   net.zeroGrads();
   let g: Float32Array | null = d;
   for (let l = net.layers.length - 1; l >= 0; l--) g = net.layers[l].backward(g as Float32Array, rows, l > 0);
+  // 3b. the regularizers (Keras adds the penalties to the batch's mean loss; this sum is rows × that mean)
+  const reg = net.regularized;
+  if (reg !== undefined && reg.length > 0) {
+    let penalty = 0;
+    for (const layer of reg) penalty += (layer.penalty as (g: boolean) => number)(true);
+    return lossSum + penalty * rows;
+  }
   return lossSum;
 }
 
@@ -199,6 +209,12 @@ export interface TrainableModel extends Net {
   dropoutRng(seed?: number): MT19937;
   /** The layers' configs and shapes and the compile config, as JSON: a restored state must match it. */
   signature(): string;
+  /**
+   * Hands the layers' `trainable` flags to the optimizer if any changed since the last call (a
+   * few boolean reads when none did). The Trainer calls it before every step, so freezing or
+   * unfreezing a layer takes effect at the next step, with no new compile.
+   */
+  syncTrainable(): void;
 }
 
 /**
@@ -550,6 +566,7 @@ export class Trainer {
       for (let i = 0; i < rows; i++) batchWeight += w[i];
     }
     // 1–3, then the numeric guard, then 4: a NaN or an Infinity never reaches the weights
+    model.syncTrainable();
     const batchLoss = forwardBackward(model, this.loss, this.fused, rows, w, this.dropoutRng);
     // one pass over the arena's gradient view; the layer-by-layer search only to word a failure
     const bad = Number.isFinite(batchLoss) && allFinite(model.gradients) ? null : nonFiniteIn(model, batchLoss);

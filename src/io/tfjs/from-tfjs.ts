@@ -99,6 +99,10 @@ export function documentFromTfjs(json: unknown, readFile: (name: string) => Uint
       const layer: LayerConfig = { className: 'Dense', name: lname, units, activation, useBias };
       if (layers.length === 0) layer.inputDim = width;
       if (c.trainable === false) layer.trainable = false;
+      const kernelRegularizer = regularizerFrom(c.kernel_regularizer ?? c.kernelRegularizer, `${where}: kernel_regularizer`, fail);
+      if (kernelRegularizer) layer.kernelRegularizer = kernelRegularizer;
+      const biasRegularizer = regularizerFrom(c.bias_regularizer ?? c.biasRegularizer, `${where}: bias_regularizer`, fail);
+      if (biasRegularizer) layer.biasRegularizer = biasRegularizer;
       layers.push(layer);
       needed.push({ layer: lname, suffix: 'kernel', shape: [width as number, units as number] });
       if (useBias) needed.push({ layer: lname, suffix: 'bias', shape: [units as number] });
@@ -183,6 +187,32 @@ export function compileFrom(trainingConfig: unknown): CompileJSON | null {
   } catch {
     return null;
   }
+}
+
+/**
+ * A Keras/tfjs serialized regularizer as densely's { l1, l2 }, or null for none. Reads L1L2
+ * (tfjs and Keras), L1 and L2 (Keras 3, whose configs are { l1 } and { l2 }), and tfjs's
+ * identifier strings ('l1', 'l2', 'l1l2', factor 0.01); any other (a custom class) is refused.
+ *
+ * @example
+ * regularizerFrom({ class_name: 'L1L2', config: { l1: 0, l2: 0.01 } }, 'dense', fail); // { l1: 0, l2: 0.01 }
+ */
+export function regularizerFrom(raw: unknown, where: string, fail: (m: string) => never): { l1: number; l2: number } | null {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'string') {
+    const known: Record<string, { l1: number; l2: number }> = { l1: { l1: 0.01, l2: 0 }, l2: { l1: 0, l2: 0.01 }, l1l2: { l1: 0.01, l2: 0.01 }, l1_l2: { l1: 0.01, l2: 0.01 } };
+    return known[raw] ?? fail(`${where}: unknown regularizer ${JSON.stringify(raw)} (densely reads L1, L2 and L1L2)`);
+  }
+  const r = raw as { class_name?: unknown; className?: unknown; config?: Record<string, unknown> };
+  const name = r.class_name ?? r.className;
+  if (name !== 'L1L2' && name !== 'L1' && name !== 'L2') fail(`${where}: regularizer ${JSON.stringify(name)} is not one densely has (it reads L1, L2 and L1L2)`);
+  const c = r.config ?? {};
+  const factor = (v: unknown, key: string): number => {
+    if (v === undefined || v === null) return 0;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return fail(`${where}: ${key} must be a number ≥ 0, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  return { l1: factor(c.l1, 'l1'), l2: factor(c.l2, 'l2') };
 }
 
 /** The input width a layer config declares, if any: d from [null, d]. */
