@@ -2,7 +2,6 @@ export { Dense, DENSE_OPTIONS, type DenseOptions } from './dense.js';
 export { Dropout, DROPOUT_OPTIONS, type DropoutOptions } from './dropout.js';
 export { regularizers, L1L2, getRegularizer, type RegularizerSpec } from './regularizers.js';
 export { getInitializer, INITIALIZER_NAMES, TRUNCATED_NORMAL_STDDEV, type Initializer, type InitializerName } from './initializers.js';
-export { checkOptions } from './options.js';
 export { getActivation, sigmoid, ACTIVATION_NAMES, type Activation, type ActivationName } from './activations.js';
 export type { Layer, LayerConfig, Alloc } from './layer.js';
 export { registerLayer, knownLayers, layerFromConfig, type LayerFactory } from './registry.js';

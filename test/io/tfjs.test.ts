@@ -9,6 +9,7 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
 import { Dense, Dropout, Matrix, Sequential, documentFromTfjs, regularizers, tfjsArtifacts } from '../../src/index.js';
+import { compileFrom } from '../../src/io/tfjs/from-tfjs.js';
 import { loadModel, startServer } from '../../src/node.js';
 import { main } from '../../src/cli/main.js';
 import { writeNpy } from '../../src/data/npy.js';
@@ -286,6 +287,13 @@ describe('TensorFlow.js → densely', () => {
 });
 
 describe('documentFromTfjs (plain data)', () => {
+  it("reads a Keras optimizer config's snake_case settings (beta_1) and steps over its inert ones; a setting densely lacks leaves the model uncompiled", () => {
+    const keras = { name: 'Adam', learning_rate: 0.01, beta_1: 0.8, beta_2: 0.99, epsilon: 1e-7, amsgrad: false, decay: 0, use_ema: false, ema_momentum: 0.99, jit_compile: true, clipnorm: null };
+    const c = compileFrom({ loss: 'binary_crossentropy', metrics: ['accuracy'], optimizer_config: { class_name: 'Adam', config: keras } });
+    expect(c?.optimizer).toMatchObject({ name: 'adam', learningRate: 0.01, beta1: 0.8, beta2: 0.99 });
+    expect(compileFrom({ loss: 'binary_crossentropy', optimizer_config: { class_name: 'Adam', config: { ...keras, amsgrad: true } } })).toBe(null);
+  });
+
   it("reads tfjs's camelCase batchInputShape, a converter's model_config and ':0' weight names", () => {
     const json = {
       modelTopology: {

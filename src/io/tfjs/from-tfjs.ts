@@ -180,7 +180,12 @@ export function compileFrom(trainingConfig: unknown): CompileJSON | null {
   if (!t || typeof t.loss !== 'string' || !t.optimizer_config || typeof t.optimizer_config.class_name !== 'string') return null;
   try {
     const settings: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(t.optimizer_config.config ?? {})) settings[key.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase())] = value;
+    for (const [key, value] of Object.entries(t.optimizer_config.config ?? {})) {
+      // Keras writes settings that change nothing at these values (and its own name): left out,
+      // so that the optimizer's strict options see only real settings (any other: loaded uncompiled)
+      if (IGNORED_OPTIMIZER_KEYS.has(key) || value === null || (INERT_OPTIMIZER_KEYS.has(key) && (value === false || value === 0))) continue;
+      settings[key.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase())] = value;
+    }
     const optimizer = optimizerFromConfig({ ...settings, name: t.optimizer_config.class_name.toLowerCase() });
     const metrics = Array.isArray(t.metrics) ? t.metrics.map((m) => getMetric(String(m)).name) : [];
     return { optimizer: optimizer.getConfig(), loss: getLoss(t.loss).name, metrics };
@@ -214,6 +219,11 @@ export function regularizerFrom(raw: unknown, where: string, fail: (m: string) =
   };
   return { l1: factor(c.l1, 'l1'), l2: factor(c.l2, 'l2') };
 }
+
+/** Keras optimizer settings that are inert when false or 0 (decay 0, amsgrad false, use_ema false, …). */
+const INERT_OPTIMIZER_KEYS = new Set(['decay', 'amsgrad', 'use_ema', 'weight_decay', 'momentum', 'centered']);
+/** Keras optimizer settings that do not change the updates (the EMA ones only matter with use_ema, refused above). */
+const IGNORED_OPTIMIZER_KEYS = new Set(['name', 'ema_momentum', 'ema_overwrite_frequency', 'jit_compile', 'is_legacy_optimizer', 'loss_scale_factor']);
 
 /** The input width a layer config declares, if any: d from [null, d]. */
 function inputWidth(c: Record<string, unknown>, where: string, fail: (m: string) => never): number | undefined {
