@@ -67,6 +67,7 @@ export {
   type Net,
   type BatchBuffers,
 } from './trainer.js';
+export { ProgressBar, progressLine, formatEta, defaultTerminalWriter } from './progress-bar.js';
 export { planMemory, type MemoryPlan } from './memory-plan.js';
 export { MODEL_FORMAT, MODEL_VERSION, type SequentialJSON, type SequentialJSONv1, type CliModelJSONv1, type CompileJSON, type WeightJSON } from './model-json.js';
 export { registerPathWriter, SAVE_FORMATS, type ModelWriter, type PathWriter, type SaveFormat } from './save-handlers.js';

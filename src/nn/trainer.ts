@@ -24,6 +24,7 @@ import { checkBinary, type MatrixLike, type TargetsLike } from './inputs.js';
 import type { Layer } from './layer.js';
 import type { Loss } from './losses.js';
 import type { Fused, Metric, MetricAccumulator } from './metrics.js';
+import { defaultTerminalWriter, ProgressBar } from './progress-bar.js';
 import { checkOptions } from './options.js';
 
 /** The model's batch buffers in its arena, each [capacity, ·]; `get(rows)` is the first rows. */
@@ -142,13 +143,23 @@ export interface FitOptions {
   /** Hold out the LAST fraction of the rows (taken before any shuffling), as Keras does. */
   validationSplit?: number;
   validationData?: [MatrixLike, TargetsLike];
-  /** 0 = silent; 1 or 2 = a Keras progress line per epoch (both print the final line only). Default 1. */
+  /**
+   * 0 = silent; 2 = Keras's line per epoch ('Epoch 3/10', then the epoch's summary line);
+   * 1 (default) = in a terminal (a `write` sink), Keras's progress bar redrawn over one line as
+   * the batches go (progress-bar.ts); without one (piped, CI, a page), the same lines as 2.
+   */
   verbose?: 0 | 1 | 2;
   callbacks?: Callback[];
   /** Keras class_weight: per-class weights for the loss and the metrics, e.g. {0: 1, 1: 7.5}. */
   classWeight?: Record<number, number>;
   /** Where verbose lines go (default console.log). */
   print?: (line: string) => void;
+  /**
+   * A terminal sink: writes text as given, no newline added, e.g. `(s) => process.stdout.write(s)`.
+   * With it, verbose 1 draws the live progress bar. Default, when neither print nor write is
+   * given: Node's stdout when it is a TTY, else none.
+   */
+  write?: (text: string) => void;
   /** A NaN or Infinity in a batch's loss or gradients: 'stop' (throw a TrainingError, weights as before the batch; default) or 'skip-batch' (undo nothing, skip its update). */
   onNan?: 'stop' | 'skip-batch';
   /**
@@ -174,6 +185,7 @@ export const FIT_OPTIONS: readonly (keyof FitOptions)[] = [
   'callbacks',
   'classWeight',
   'print',
+  'write',
   'onNan',
   'resumeFrom',
   'yieldEveryMs',
@@ -183,6 +195,7 @@ export const FIT_OPTIONS: readonly (keyof FitOptions)[] = [
 export interface RestoreOptions {
   callbacks?: Callback[];
   print?: (line: string) => void;
+  write?: (text: string) => void;
   validationData?: [MatrixLike, TargetsLike];
 }
 
@@ -316,6 +329,15 @@ export class Trainer {
   private epochEndPending = false;
   private running = false;
   private dataCheck: string | null = null;
+  /** The live progress bar (verbose 1 with a terminal sink), or null. */
+  private bar: ProgressBar | null = null;
+  /** The epoch's running means so far, for the bar (called only when it redraws). */
+  private readonly runningLogs = (): Logs => {
+    const rows = Math.min(this.stepInEpoch * this.config.batchSize, this.X.rows);
+    const logs: Logs = { loss: this.lossSum / Math.max(rows, 1) };
+    for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = this.metricAccs[m].result();
+    return logs;
+  };
 
   /** The newest run on each model: a newer one supersedes a paused one, never a running one. */
   private static readonly current = new WeakMap<TrainableModel, Trainer>();
@@ -332,7 +354,7 @@ export class Trainer {
     private readonly config: TrainingState['config'],
     classWeight: Record<number, number> | null,
     callbacks: Callback[],
-    print: (line: string) => void,
+    out: { print?: (line: string) => void; write?: (text: string) => void },
     seed: number | undefined,
   ) {
     if (Trainer.current.get(model)?.running) throw new Error(`${model.name}: fitAsync is training this model; wait for it to finish`);
@@ -357,7 +379,13 @@ export class Trainer {
     this.userCallbacks = callbacks;
     for (const c of callbacks) c.onTrainer?.(this);
     this.callbacks = [this.history];
-    if (config.verbose !== 0) this.callbacks.push(new ProgbarLogger(config.epochs, this.steps, print));
+    // verbose 1 with a terminal: the live bar; otherwise (and verbose 2) a line per epoch
+    const write = out.write ?? (out.print === undefined && config.verbose === 1 ? defaultTerminalWriter() : null);
+    const print = out.print ?? (write ? (line: string) => write(`${line}\n`) : console.log);
+    if (config.verbose === 1 && write) {
+      this.bar = new ProgressBar(config.epochs, this.steps, write);
+      this.callbacks.push(this.bar);
+    } else if (config.verbose !== 0) this.callbacks.push(new ProgbarLogger(config.epochs, this.steps, print));
     this.callbacks.push(...callbacks);
     this.batchHooks = this.callbacks.some((c) => c.onBatchBegin || c.onBatchEnd);
     this.metricAccs = metrics.map((m) => m.create());
@@ -381,7 +409,7 @@ export class Trainer {
       for (const [name, mine, theirs] of given) {
         if (mine !== undefined && mine !== theirs) throw new Error(`fit: resumeFrom is a run with ${name} ${JSON.stringify(theirs)}, but ${name} ${JSON.stringify(mine)} was given; leave it out or give the same`);
       }
-      return Trainer.restore(model, X, y, options.resumeFrom, { callbacks: options.callbacks, print: options.print, validationData: options.validationData });
+      return Trainer.restore(model, X, y, options.resumeFrom, { callbacks: options.callbacks, print: options.print, write: options.write, validationData: options.validationData });
     }
     const t = Trainer.unregistered(model, X, y, options);
     Trainer.current.set(model, t);
@@ -410,7 +438,7 @@ export class Trainer {
       verbose,
       onNan: onNanOption(options.onNan),
     };
-    return new Trainer(model, split.X, split.y, data.X, data.y, split.validation, config, classWeight, options.callbacks ?? [], options.print ?? console.log, options.seed);
+    return new Trainer(model, split.X, split.y, data.X, data.y, split.validation, config, classWeight, options.callbacks ?? [], { print: options.print, write: options.write }, options.seed);
   }
 
   /**
@@ -437,6 +465,7 @@ export class Trainer {
       classWeight: c.classWeight ?? undefined,
       callbacks: options.callbacks,
       print: options.print,
+      write: options.write,
     };
     const t = Trainer.unregistered(model, X, y, fitOptions);
     if (state.check.model !== model.signature()) throw new Error(`Trainer.restore: ${signatureDifference(state.check.model, model.signature())}`);
@@ -600,6 +629,7 @@ export class Trainer {
     }
     this.stepInEpoch++;
     this.epochEndPending = this.stepInEpoch === this.steps;
+    if (this.bar !== null) this.bar.update(this.stepInEpoch, this.runningLogs);
     return batchLoss / rows;
   }
 
