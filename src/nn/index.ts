@@ -73,4 +73,5 @@ export { MODEL_FORMAT, MODEL_VERSION, type SequentialJSON, type SequentialJSONv1
 export { registerPathWriter, SAVE_FORMATS, type ModelWriter, type PathWriter, type SaveFormat } from './save-handlers.js';
 export { Sequential, type SequentialOptions, type CompileOptions, type PredictOptions, type ToJSONOptions, type SaveOptions } from './sequential.js';
 export type { MatrixLike, TargetsLike } from './inputs.js';
+export { toCategorical } from './inputs.js';
 export { gradCheck, relativeError, GRAD_CHECK_TOLERANCE, type GradCheckOptions, type GradCheckResult, type LayerGradCheck, type GradCheckPoint } from './grad-check.js';
