@@ -87,6 +87,23 @@ describe('layer.trainable = false', () => {
     for (let i = 2; i < 6; i++) for (let j = 0; j < wa[i].length; j++) expect(wa[i][j]).toBeCloseTo(wb[i][j], 6);
   });
 
+  it('freezes the same way on every backend (js and wasm agree to 1e-5), regularizers included', async () => {
+    const { listBackends } = await import('../../src/index.js');
+    const { X, y } = data();
+    const runs = listBackends().map((backend) => {
+      const m = new Sequential([new Dense(5, { activation: 'tanh', inputShape: [3] }), new Dense(4, { activation: 'relu', trainable: false, kernelRegularizer: 'l2' }), new Dense(1, { activation: 'sigmoid', kernelRegularizer: 'l1_l2' })], { backend });
+      m.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
+      const before = m.getWeights();
+      const h = m.fit(X, y, { epochs: 2, batchSize: 8, verbose: 0, shuffle: false });
+      expect(m.getWeights()[2]).toEqual(before[2]);
+      return { w: m.getWeights(), loss: h.history.loss[1] };
+    });
+    for (const r of runs.slice(1)) {
+      expect(r.loss).toBeCloseTo(runs[0].loss, 5);
+      r.w.forEach((w, i) => w.forEach((v, j) => expect(v).toBeCloseTo(runs[0].w[i][j], 5)));
+    }
+  });
+
   it('summary counts frozen weights as Non-trainable params', () => {
     const m = model({ frozen: true });
     const text = m.summary(null);
