@@ -53,6 +53,25 @@ const y = X.map(([a, b]) => (a + b > 0 ? 1 : 0));
 /** The timing part of a final line, which no test can know. */
 const TIME = / - \d+s \d+(us|ms|s)\/step/;
 
+describe('the redraw interval', () => {
+  it('grows to ten times what the running logs took (an exact AUC sorts every score), so the bar stays cheap', () => {
+    let t = 0;
+    let draws = 0;
+    const bar = new ProgressBar(1, 100, () => draws++, () => t);
+    bar.onEpochBegin(0); // 1 write
+    const slowLogs = () => {
+      t += 20; // 20 ms to compute
+      return { loss: 1 };
+    };
+    bar.update(1, slowLogs); // draws; next draw no sooner than 200 ms after it ended (t = 20)
+    t = 150;
+    bar.update(2, slowLogs); // 130 ms later: skipped (it would be drawn at Keras's 50 ms)
+    t = 221;
+    bar.update(3, slowLogs); // 201 ms later: drawn
+    expect(draws).toBe(3);
+  });
+});
+
 describe('fit output', () => {
   it('piped (print, no terminal): exactly one Epoch line and one summary line per epoch, for verbose 1 and 2', () => {
     for (const verbose of [1, 2] as const) {
