@@ -150,7 +150,10 @@ export interface FitOptions {
    */
   verbose?: 0 | 1 | 2;
   callbacks?: Callback[];
-  /** Keras class_weight: per-class weights for the loss and the metrics, e.g. {0: 1, 1: 7.5}. */
+  /**
+   * Keras class_weight: per-class weights for the loss, e.g. {0: 1, 1: 7.5}. The compiled metrics
+   * stay unweighted, as Keras's `metrics=` (it weighs only its `weighted_metrics`).
+   */
   classWeight?: Record<number, number>;
   /** Where verbose lines go (default console.log). */
   print?: (line: string) => void;
@@ -612,17 +615,18 @@ export class Trainer {
     this.optimizer.step();
     this.lossSum += batchLoss;
     this.weightSum += batchWeight;
-    // metrics on this batch's outputs, from before the update (the update changes no activation)
+    // metrics on this batch's outputs, from before the update (the update changes no activation);
+    // unweighted: Keras's compiled `metrics` ignore class_weight (only weighted_metrics take it)
     const a = model.output;
     const yv = buffers.y.get(rows);
-    for (const acc of this.metricAccs) acc.update(a, yv, w, rows, model.outputSize, fusedAs);
+    for (const acc of this.metricAccs) acc.update(a, yv, null, rows, model.outputSize, fusedAs);
     if (this.batchHooks) {
       // batch logs hold this batch's own values (tfjs's onBatchEnd), from a per-batch accumulator
       const logs: Logs = { batch: step, size: rows, loss: batchLoss / rows };
       for (let m = 0; m < metrics.length; m++) {
         const acc = this.batchAccs[m];
         acc.reset();
-        acc.update(a, yv, w, rows, model.outputSize, fusedAs);
+        acc.update(a, yv, null, rows, model.outputSize, fusedAs);
         logs[metrics[m].name] = acc.result();
       }
       for (const c of this.callbacks) c.onBatchEnd?.(step, logs);

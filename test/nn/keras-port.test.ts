@@ -18,7 +18,7 @@
  *   predictions = model.predict(X_test)
  */
 import { describe, expect, it } from 'vitest';
-import { Dense, Dropout, EarlyStopping, Matrix, rocAuc, Sequential, toCategorical, trainTestSplit } from '../../src/index.js';
+import { Dense, Dropout, EarlyStopping, Matrix, rocAuc, Sequential, SGD, toCategorical, trainTestSplit } from '../../src/index.js';
 
 /** 500 seeded rows of 6 features; about one in eight positive, as in the bank data. */
 function marketingLike(): { X: Matrix; y: Matrix } {
@@ -104,6 +104,23 @@ describe('the Keras pipeline, extended, ported line by line', () => {
       return s / P.rows;
     };
     expect(meanP1({ 0: 1, 1: 7.5 })).toBeGreaterThan(meanP1() + 0.1);
+  });
+
+  it("class_weight weighs the loss, not the metrics (Keras's metrics= are unweighted)", () => {
+    const { X, y } = marketingLike();
+    const m = new Sequential([new Dense(8, { activation: 'relu', inputShape: [X.cols] }), new Dense(2, { activation: 'softmax' })]);
+    // a learning rate of 0 keeps the weights, so the epoch's figures are evaluate's at those weights
+    m.compile({ optimizer: new SGD({ learningRate: 0 }), loss: 'categorical_crossentropy', metrics: ['accuracy', 'auc'] });
+    const Y = toCategorical(y);
+    const plain = m.evaluate(X, Y);
+    const h = m.fit(X, Y, { epochs: 1, verbose: 0, classWeight: { 0: 1, 1: 7.5 } });
+    expect(h.history.accuracy[0]).toBeCloseTo(plain.accuracy, 12);
+    expect(h.history.auc[0]).toBeCloseTo(plain.auc, 12);
+    // the loss is weighted: Σ wᵢ·ℓᵢ / n, with wᵢ = 7.5 for the positives
+    const P = m.predict(X);
+    let sum = 0;
+    for (let i = 0; i < X.rows; i++) sum += (y.data[i] === 1 ? 7.5 : 1) * -Math.log(P.data[2 * i + y.data[i]]);
+    expect(h.history.loss[0]).toBeCloseTo(sum / X.rows, 5);
   });
 
   it('toCategorical is keras.utils.to_categorical', () => {
