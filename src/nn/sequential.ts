@@ -324,6 +324,21 @@ export class Sequential implements TrainableModel {
     return this.paramList.map((p) => p.param.slice());
   }
 
+  /** Keras's trainable_weights: copies of the weights fit updates (a frozen layer's left out), Keras order. */
+  get trainableWeights(): Float32Array[] {
+    return this.weightsWhere(true);
+  }
+
+  /** Keras's non_trainable_weights: copies of the frozen layers' weights, Keras order. */
+  get nonTrainableWeights(): Float32Array[] {
+    return this.weightsWhere(false);
+  }
+
+  private weightsWhere(trainable: boolean): Float32Array[] {
+    this.requireBuilt(trainable ? 'trainableWeights' : 'nonTrainableWeights');
+    return this.layers.filter((l) => (l.trainable !== false) === trainable).flatMap((l) => l.params().map((p) => p.param.slice()));
+  }
+
   /** Sets the weights from Keras order (as getWeights returns them). Lengths are checked per tensor. */
   setWeights(weights: ArrayLike<number>[]): void {
     this.requireBuilt('setWeights');

@@ -111,6 +111,9 @@ describe('layer.trainable = false', () => {
     expect(text).toContain('Total params: 49');
     expect(text).toContain('Trainable params: 29');
     expect(text).toContain('Non-trainable params: 20');
+    // Keras's trainable_weights / non_trainable_weights
+    expect(m.trainableWeights.map((w) => w.length)).toEqual([20, 4, 4, 1]);
+    expect(m.nonTrainableWeights).toEqual(m.getWeights().slice(0, 2));
   });
 
   it('survives toJSON/fromJSON, and the document of a model without frozen layers is as before', () => {
