@@ -53,6 +53,8 @@ export interface Net {
   readonly gradients: Float32Array;
   /** The layers with a weight regularizer (empty or absent: the step does no regularization work). */
   readonly regularized?: readonly Layer[];
+  /** Tells the optimizer which layers are frozen, if that changed (see TrainableModel.syncTrainable). */
+  syncTrainable?(): void;
 }
 
 /**
@@ -87,6 +89,7 @@ export function forwardBackward(net: Net, loss: Loss, fused: boolean, rows: numb
 
 /** The whole step, 1–4. Returns Σ wi·ℓi over the batch. */
 export function trainStep(net: Net, loss: Loss, fused: boolean, optimizer: Optimizer, rows: number, w: Float32Array | null, rng: MT19937 | null = null): number {
+  net.syncTrainable?.(); // a layer frozen since the last step: the optimizer must skip it
   const lossSum = forwardBackward(net, loss, fused, rows, w, rng);
   // 4. update
   optimizer.step();
