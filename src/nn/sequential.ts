@@ -50,10 +50,15 @@ export interface CompileOptions {
   loss: LossName | Loss;
   /** 'accuracy', 'auc', 'precision', 'recall', 'mae', 'mse', …, `{ auc: { curve: 'PR' } }`, or a Metric. */
   metrics?: MetricSpec[];
+  /**
+   * Keras's weighted_metrics: metrics that fit weighs by `classWeight` (`metrics` are unweighted,
+   * as in Keras). Logged under their own name, or `weighted_<name>` when `metrics` has it.
+   */
+  weightedMetrics?: MetricSpec[];
 }
 
 /** The keys CompileOptions has: any other is refused (see options.ts). */
-export const COMPILE_OPTIONS: readonly (keyof CompileOptions)[] = ['optimizer', 'loss', 'metrics'];
+export const COMPILE_OPTIONS: readonly (keyof CompileOptions)[] = ['optimizer', 'loss', 'metrics', 'weightedMetrics'];
 
 export interface PredictOptions {
   batchSize?: number;
@@ -131,7 +136,9 @@ export class Sequential implements TrainableModel {
   /** Draws Dropout's masks; lives as long as the model, like `rng`. */
   private maskRng: MT19937 | null = null;
   private loss: Loss | null = null;
+  /** The compiled metrics: `metrics` first, then `weightedMetrics` (from index weightedFrom on). */
   private metrics: Metric[] = [];
+  private weightedFrom = 0;
   private compileConfig: CompileJSON | null = null;
   /** The output activation the loss absorbed (sigmoid under binary cross-entropy), applied by predict. */
   private fusedActivation: Dense['activation'] | null = null;
@@ -203,6 +210,16 @@ export class Sequential implements TrainableModel {
     const loss = getLoss(options.loss);
     this.loss = loss;
     this.metrics = (options.metrics ?? []).map((m) => getMetric(m, loss, this.lastLayer().outputDim));
+    this.weightedFrom = this.metrics.length;
+    // Keras's naming: a weighted metric keeps its name unless `metrics` has it: then weighted_<name>
+    const names = new Set(this.metrics.map((m) => m.name));
+    for (const spec of options.weightedMetrics ?? []) {
+      const m = getMetric(spec, loss, this.lastLayer().outputDim);
+      const name = names.has(m.name) ? `weighted_${m.name}` : m.name;
+      if (names.has(name)) throw new Error(`compile: weightedMetrics has '${m.name}' twice`);
+      names.add(name);
+      this.metrics.push(name === m.name ? m : { ...m, name });
+    }
     const last = this.lastLayer();
     const fuse = last instanceof Dense && this.loss.fuses(last.activation.name);
     if (last instanceof Dense) last.setEmitLogits(fuse);
@@ -218,6 +235,10 @@ export class Sequential implements TrainableModel {
       ...(this.loss.fromLogits ? { lossOptions: { fromLogits: true } } : {}),
       // names and { name: options } as given (a Metric object is saved by its name)
       metrics: (options.metrics ?? []).map((spec, i) => (typeof spec === 'string' || !('create' in spec) ? (spec as string | Record<string, MetricOptions>) : this.metrics[i].name)),
+      // written only when given, so documents of models without them stay as they were
+      ...(options.weightedMetrics?.length
+        ? { weightedMetrics: options.weightedMetrics.map((spec, i) => (typeof spec === 'string' || !('create' in spec) ? (spec as string | Record<string, MetricOptions>) : this.metrics[this.weightedFrom + i].name)) }
+        : {}),
     };
     this.compiles++;
     if (this.built) this.layout(this.capacity, sameOptimizer);
@@ -447,7 +468,10 @@ export class Sequential implements TrainableModel {
         if (!cc.optimizer || typeof cc.optimizer !== 'object' || Array.isArray(cc.optimizer)) bad('compile.optimizer', `must be an object, got ${describe(cc.optimizer)}`);
         if (typeof cc.loss !== 'string') bad('compile.loss', `must be a string, got ${describe(cc.loss)}`);
         if (cc.lossOptions !== undefined && (typeof cc.lossOptions !== 'object' || cc.lossOptions === null || Array.isArray(cc.lossOptions))) bad('compile.lossOptions', `must be an object, got ${describe(cc.lossOptions)}`);
-        if (cc.metrics !== undefined && !(Array.isArray(cc.metrics) && cc.metrics.every((m) => typeof m === 'string' || (typeof m === 'object' && m !== null && !Array.isArray(m))))) bad('compile.metrics', 'must be a list of metric names or { name: options } objects');
+        for (const key of ['metrics', 'weightedMetrics'] as const) {
+          const list = cc[key];
+          if (list !== undefined && !(Array.isArray(list) && list.every((m) => typeof m === 'string' || (typeof m === 'object' && m !== null && !Array.isArray(m))))) bad(`compile.${key}`, 'must be a list of metric names or { name: options } objects');
+        }
       }
       compile = c as CompileJSON | null;
     } else if (doc.format !== 'densely-sequential') {
@@ -490,7 +514,12 @@ export class Sequential implements TrainableModel {
       model.setWeights(ws.map((w) => (w as WeightJSON).values));
       if (compile) {
         const loss = getLoss(compile.loss, (compile.lossOptions ?? {}) as LossOptions);
-        model.compile({ optimizer: optimizerFromConfig(compile.optimizer, `${source}: compile.optimizer`), loss, metrics: compile.metrics as MetricSpec[] | undefined });
+        model.compile({
+          optimizer: optimizerFromConfig(compile.optimizer, `${source}: compile.optimizer`),
+          loss,
+          metrics: compile.metrics as MetricSpec[] | undefined,
+          ...(compile.weightedMetrics ? { weightedMetrics: compile.weightedMetrics as MetricSpec[] } : {}),
+        });
         const state = (doc as Partial<SequentialJSON>).optimizerState;
         if (state) {
           if (typeof state !== 'object' || Array.isArray(state)) bad('optimizerState', `must be an object, got ${describe(state)}`);
@@ -595,9 +624,9 @@ export class Sequential implements TrainableModel {
     else if (!all) throw new Error(`${this.name}: the optimizer '${optimizer.name}' cannot skip frozen weights (it has no setTrainable); unfreeze the layers or use a built-in optimizer`);
   }
 
-  compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; fused: boolean; fusedAs: Fused } {
+  compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; weightedFrom: number; fused: boolean; fusedAs: Fused } {
     if (!this.loss || !this.optimizer) throw new Error(`${where}: call compile({ optimizer, loss }) first`);
-    return { loss: this.loss, optimizer: this.optimizer, metrics: this.metrics, fused: this.fusedActivation !== null, fusedAs: this.fusedAs() };
+    return { loss: this.loss, optimizer: this.optimizer, metrics: this.metrics, weightedFrom: this.weightedFrom, fused: this.fusedActivation !== null, fusedAs: this.fusedAs() };
   }
 
   /** The activation the loss fused (the metrics apply it to the logits), or false. */

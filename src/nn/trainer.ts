@@ -154,8 +154,8 @@ export interface FitOptions {
   verbose?: 0 | 1 | 2;
   callbacks?: Callback[];
   /**
-   * Keras class_weight: per-class weights for the loss, e.g. {0: 1, 1: 7.5}. The compiled metrics
-   * stay unweighted, as Keras's `metrics=` (it weighs only its `weighted_metrics`).
+   * Keras class_weight: per-class weights for the loss, e.g. {0: 1, 1: 7.5}. compile's `metrics`
+   * stay unweighted, as Keras's `metrics=`; its `weightedMetrics` (Keras's weighted_metrics) take them.
    */
   classWeight?: Record<number, number>;
   /** Where verbose lines go (default console.log). */
@@ -210,7 +210,7 @@ export interface TrainableModel extends Net {
   readonly name: string;
   stopTraining: boolean;
   /** The compiled loss, optimizer and metrics; throws, naming `where`, when not compiled. */
-  compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; fused: boolean; fusedAs?: Fused };
+  compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; weightedFrom?: number; fused: boolean; fusedAs?: Fused };
   /** X and y as matrices, checked against the model (which builds on first use). */
   /** `names` word the errors about X and y (default `${where}: X` and `${where}: y`). */
   checkData(X: MatrixLike, y: TargetsLike, where: string, names?: { X: string; y: string }): { X: Matrix; y: Matrix };
@@ -325,6 +325,8 @@ export class Trainer {
   private readonly batchAccs: MetricAccumulator[];
   private readonly fusedAs: Fused;
   private readonly compileCount: number;
+  /** metrics[weightedFrom…] are Keras's weighted_metrics: they get the class weights. */
+  private readonly weightedFrom: number;
   private epoch = 0;
   private stepInEpoch = 0;
   private lossSum = 0;
@@ -364,7 +366,8 @@ export class Trainer {
     seed: number | undefined,
   ) {
     if (Trainer.current.get(model)?.running) throw new Error(`${model.name}: fitAsync is training this model; wait for it to finish`);
-    const { loss, optimizer, metrics, fused, fusedAs } = model.compiled('fit');
+    const { loss, optimizer, metrics, fused, fusedAs, weightedFrom } = model.compiled('fit');
+    this.weightedFrom = weightedFrom ?? metrics.length;
     this.fusedAs = fusedAs ?? fused;
     this.compileCount = model.compileCount;
     this.loss = loss;
@@ -619,17 +622,18 @@ export class Trainer {
     this.lossSum += batchLoss;
     this.weightSum += batchWeight;
     // metrics on this batch's outputs, from before the update (the update changes no activation);
-    // unweighted: Keras's compiled `metrics` ignore class_weight (only weighted_metrics take it)
+    // Keras's compiled `metrics` ignore class_weight, its `weighted_metrics` take it
     const a = model.output;
     const yv = buffers.y.get(rows);
-    for (const acc of this.metricAccs) acc.update(a, yv, null, rows, model.outputSize, fusedAs);
+    const accs = this.metricAccs;
+    for (let m = 0; m < accs.length; m++) accs[m].update(a, yv, m < this.weightedFrom ? null : w, rows, model.outputSize, fusedAs);
     if (this.batchHooks) {
       // batch logs hold this batch's own values (tfjs's onBatchEnd), from a per-batch accumulator
       const logs: Logs = { batch: step, size: rows, loss: batchLoss / rows };
       for (let m = 0; m < metrics.length; m++) {
         const acc = this.batchAccs[m];
         acc.reset();
-        acc.update(a, yv, null, rows, model.outputSize, fusedAs);
+        acc.update(a, yv, m < this.weightedFrom ? null : w, rows, model.outputSize, fusedAs);
         logs[metrics[m].name] = acc.result();
       }
       for (const c of this.callbacks) c.onBatchEnd?.(step, logs);

@@ -123,6 +123,32 @@ describe('the Keras pipeline, extended, ported line by line', () => {
     expect(h.history.loss[0]).toBeCloseTo(sum / X.rows, 5);
   });
 
+  it("weightedMetrics (Keras's weighted_metrics) take the class weights, named weighted_<name> beside the same metric", () => {
+    const { X, y } = marketingLike();
+    const m = new Sequential([new Dense(8, { activation: 'relu', inputShape: [X.cols] }), new Dense(2, { activation: 'softmax' })]);
+    m.compile({ optimizer: new SGD({ learningRate: 0 }), loss: 'categorical_crossentropy', metrics: ['accuracy'], weightedMetrics: ['accuracy', 'auc'] });
+    const Y = toCategorical(y);
+    const h = m.fit(X, Y, { epochs: 1, verbose: 0, classWeight: { 0: 1, 1: 7.5 }, validationData: [X, Y] });
+    expect(Object.keys(h.history).sort()).toEqual(['accuracy', 'auc', 'loss', 'val_accuracy', 'val_auc', 'val_loss', 'val_weighted_accuracy', 'weighted_accuracy']);
+    // by hand, at the unchanged weights: Σ wᵢ·[argmax pᵢ = yᵢ] / Σ wᵢ
+    const P = m.predict(X);
+    let hit = 0;
+    let total = 0;
+    for (let i = 0; i < X.rows; i++) {
+      const w = y.data[i] === 1 ? 7.5 : 1;
+      total += w;
+      if ((P.data[2 * i + 1] > P.data[2 * i] ? 1 : 0) === y.data[i]) hit += w;
+    }
+    expect(h.history.weighted_accuracy[0]).toBeCloseTo(hit / total, 12);
+    expect(h.history.weighted_accuracy[0]).not.toBeCloseTo(h.history.accuracy[0], 3);
+    // validation has no class weights: weighted and unweighted agree there, as in Keras
+    expect(h.history.val_weighted_accuracy[0]).toBe(h.history.val_accuracy[0]);
+    // and the compile record keeps them
+    const back = Sequential.fromJSON(JSON.parse(JSON.stringify(m.toJSON())));
+    expect(back.toJSON().compile).toMatchObject({ metrics: ['accuracy'], weightedMetrics: ['accuracy', 'auc'] });
+    expect(() => m.compile({ loss: 'mse', weightedMetrics: ['mae', 'mae', 'mae'] })).toThrow(/'mae' twice/);
+  });
+
   it('toCategorical is keras.utils.to_categorical', () => {
     expect(Array.from(toCategorical([0, 2, 1]).data)).toEqual([1, 0, 0, 0, 0, 1, 0, 1, 0]);
     expect(toCategorical([1, 0], 3).cols).toBe(3);
