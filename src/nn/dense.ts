@@ -6,6 +6,7 @@ import { getActivation, type Activation, type ActivationName } from './activatio
 import { getInitializer, type Initializer, type InitializerName } from './initializers.js';
 import type { Alloc, Layer, LayerConfig } from './layer.js';
 import { checkOptions } from './options.js';
+import { getRegularizer, type L1L2, type RegularizerSpec } from './regularizers.js';
 
 export interface DenseOptions {
   activation?: ActivationName | null;
@@ -21,10 +22,16 @@ export interface DenseOptions {
   inputDim?: number;
   useBias?: boolean;
   name?: string;
+  /** A penalty on the kernel, added to the loss: 'l1', 'l2', 'l1_l2', { l1, l2 } or regularizers.l2(0.01) (see regularizers.ts). */
+  kernelRegularizer?: RegularizerSpec | null;
+  /** The same on the bias. */
+  biasRegularizer?: RegularizerSpec | null;
+  /** false freezes the layer (Keras's trainable=False): fit leaves its weights as they are. Default true. */
+  trainable?: boolean;
 }
 
 /** The keys DenseOptions has: any other is refused (see options.ts). */
-export const DENSE_OPTIONS: readonly (keyof DenseOptions)[] = ['activation', 'alpha', 'kernelInitializer', 'biasInitializer', 'inputShape', 'inputDim', 'useBias', 'name'];
+export const DENSE_OPTIONS: readonly (keyof DenseOptions)[] = ['activation', 'alpha', 'kernelInitializer', 'biasInitializer', 'inputShape', 'inputDim', 'useBias', 'name', 'kernelRegularizer', 'biasRegularizer', 'trainable'];
 
 /**
  * Dense: a fully connected layer, Y = f(X·W + b).
@@ -42,6 +49,11 @@ export const DENSE_OPTIONS: readonly (keyof DenseOptions)[] = ['activation', 'al
  * kernelInitializer / biasInitializer say otherwise (initializers.ts).
  * The loops (gemm, the fused bias + activation and its backward) are the model's backend's,
  * handed over in build.
+ *
+ * Frozen (`trainable = false`, Keras's trainable=False): backward still passes dX = dZ·Wᵀ down,
+ * but computes no dW and no db (they stay 0), and fit's optimizer skips the weights. With a
+ * kernel or bias regularizer, penalty() adds l1·Σ|w| + l2·Σw² to the loss and its gradient to dW
+ * and db (see regularizers.ts).
  */
 export class Dense implements Layer {
   readonly className = 'Dense';
@@ -52,6 +64,15 @@ export class Dense implements Layer {
   readonly activation: Activation;
   readonly kernelInitializer: InitializerName;
   readonly biasInitializer: InitializerName;
+  /**
+   * Keras's layer.trainable. false freezes the layer: its weights get no gradient and fit's
+   * optimizer leaves them (and their optimizer state) as they are. Takes effect at the next
+   * training step, with no new compile (see docs/modelling.md).
+   */
+  trainable = true;
+  /** The penalties on the kernel and the bias, or null (the default: no work at all). */
+  readonly kernelRegularizer: L1L2 | null;
+  readonly biasRegularizer: L1L2 | null;
   private readonly kernelInit: Initializer;
   private readonly biasInit: Initializer;
   /** The alpha the user gave (saved only then). */
@@ -89,6 +110,10 @@ export class Dense implements Layer {
     this.biasInit = getInitializer(this.biasInitializer, `Dense(${units}): biasInitializer`);
     this.applied = this.activation;
     this.useBias = options.useBias ?? true;
+    this.kernelRegularizer = getRegularizer(options.kernelRegularizer, `Dense(${units}): kernelRegularizer`);
+    this.biasRegularizer = getRegularizer(options.biasRegularizer, `Dense(${units}): biasRegularizer`);
+    if (options.trainable !== undefined && typeof options.trainable !== 'boolean') throw new TypeError(`Dense(${units}): trainable must be true or false, got ${JSON.stringify(options.trainable)}`);
+    this.trainable = options.trainable ?? true;
     this.name = options.name ?? '';
     const dim = options.inputShape !== undefined ? shapeToDim(options.inputShape) : options.inputDim;
     if (dim !== undefined) {
@@ -177,13 +202,42 @@ export class Dense implements Layer {
     const nIn = this.requireIn();
     const n = this.units;
     const backend = this.requireBackend();
+    const frozen = !this.trainable;
+    if (frozen && !needDX) return null; // a frozen first layer: nothing to compute
     // dZ = dY ⊙ f'(Y), in place; db += Σrows dZ
     (this.kernels as ActivationKernels).backward(this.Y.get(rows), dY, this.db, rows, n);
-    backend.gemm(true, false, nIn, n, rows, this.X, dY, 1, this.dW, this.scratch); // dW += Xᵀ·dZ
+    if (frozen) this.db.fill(0); // the kernel fuses db in; a frozen layer's gradients stay 0
+    else backend.gemm(true, false, nIn, n, rows, this.X, dY, 1, this.dW, this.scratch); // dW += Xᵀ·dZ
     if (!needDX) return null;
     const dX = this.dX.get(rows);
     backend.gemm(false, true, rows, nIn, n, dY, this.W, 0, dX, this.scratch); // dX = dZ·Wᵀ
     return dX;
+  }
+
+  /**
+   * The regularization penalty of this layer's weights, l1·Σ|w| + l2·Σw² per regularized tensor;
+   * with `addGradient`, its gradient is added into dW and db too. 0 without regularizers, and for
+   * a frozen layer (Keras penalises trainable weights only).
+   */
+  penalty(addGradient: boolean): number {
+    if (!this.trainable) return 0;
+    let p = 0;
+    const k = this.kernelRegularizer;
+    if (k !== null) {
+      p += k.penalty(this.W);
+      if (addGradient) k.addGradient(this.W, this.dW);
+    }
+    const b = this.biasRegularizer;
+    if (b !== null && this.useBias) {
+      p += b.penalty(this.b);
+      if (addGradient) b.addGradient(this.b, this.db);
+    }
+    return p;
+  }
+
+  /** Whether penalty() can be non-zero (a regularizer is set). */
+  get regularized(): boolean {
+    return this.kernelRegularizer !== null || (this.biasRegularizer !== null && this.useBias);
   }
 
   params(): ParamGrad[] {
@@ -210,6 +264,9 @@ export class Dense implements Layer {
       ...(this.alphaOption !== undefined ? { alpha: this.alphaOption } : {}),
       ...(this.kernelInitializer !== 'glorot_uniform' ? { kernelInitializer: this.kernelInitializer } : {}),
       ...(this.biasInitializer !== 'zeros' ? { biasInitializer: this.biasInitializer } : {}),
+      ...(this.kernelRegularizer ? { kernelRegularizer: this.kernelRegularizer.getConfig() } : {}),
+      ...(this.biasRegularizer ? { biasRegularizer: this.biasRegularizer.getConfig() } : {}),
+      ...(this.trainable ? {} : { trainable: false }),
     };
   }
 
@@ -222,6 +279,9 @@ export class Dense implements Layer {
       ...(config.alpha !== undefined ? { alpha: config.alpha as number } : {}),
       ...(config.kernelInitializer !== undefined ? { kernelInitializer: config.kernelInitializer as InitializerName } : {}),
       ...(config.biasInitializer !== undefined ? { biasInitializer: config.biasInitializer as InitializerName } : {}),
+      ...(config.kernelRegularizer != null ? { kernelRegularizer: config.kernelRegularizer as RegularizerSpec } : {}),
+      ...(config.biasRegularizer != null ? { biasRegularizer: config.biasRegularizer as RegularizerSpec } : {}),
+      ...(config.trainable !== undefined ? { trainable: config.trainable as boolean } : {}),
     });
   }
 

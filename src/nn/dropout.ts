@@ -32,6 +32,8 @@ export class Dropout implements Layer {
   readonly className = 'Dropout';
   name: string;
   readonly rate: number;
+  /** Keras's layer.trainable (Dropout has no weights: it changes nothing here, but is saved). */
+  trainable = true;
   private nIn: number | undefined;
   private Y = new RowViews(new Float32Array(0), 0); //    [batch, n] the masked output
   private mask = new RowViews(new Float32Array(0), 0); // [batch, n] 0 or 1/(1 − rate)
@@ -120,11 +122,12 @@ export class Dropout implements Layer {
   }
 
   toJSON(): LayerConfig {
-    return { className: this.className, name: this.name, rate: this.rate, ...(this.nIn !== undefined ? { inputDim: this.nIn } : {}) };
+    return { className: this.className, name: this.name, rate: this.rate, ...(this.nIn !== undefined ? { inputDim: this.nIn } : {}), ...(this.trainable ? {} : { trainable: false }) };
   }
 
   static fromJSON(config: LayerConfig): Dropout {
     const d = new Dropout(config.rate as number, { name: config.name });
+    if (config.trainable === false) d.trainable = false;
     if (config.inputDim !== undefined) {
       const dim = config.inputDim as number;
       if (!Number.isInteger(dim) || dim < 1) throw new RangeError(`Dropout: inputDim must be a positive integer, got ${String(dim)}`);

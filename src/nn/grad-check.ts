@@ -41,6 +41,10 @@
  * the line the CLI and the playground draw between them (against the engine's own forward, expect
  * up to ~1e-2 for correct gradients of smooth activations, and worse across ReLU's kinks).
  *
+ * Weight regularizers are part of the loss (the twin adds their penalties too). A frozen layer's
+ * weights get no gradient (layer.trainable = false): they are not checked (`frozen: true`, 0
+ * params), though dX still flows through the layer to the ones before it.
+ *
  * The model must be compiled (the loss is part of what is differentiated) and its forward must be
  * deterministic. X is ONE batch: during a training run it may have at most the run's batch size of
  * rows. The weights are left bit for bit as they were; the gradient buffers and the last output
@@ -77,6 +81,8 @@ export interface LayerGradCheck {
   worstAt: GradCheckPoint | null;
   /** Weights whose two finite differences disagreed with each other (a kink was crossed). */
   kinks: number;
+  /** A frozen layer (trainable false): its weights get no gradient, so none was checked. */
+  frozen?: boolean;
 }
 
 export interface GradCheckResult {
@@ -139,6 +145,11 @@ export function gradCheck(model: Sequential, X: MatrixLike, y: TargetsLike, opti
   let t = 0;
   for (const layer of model.layers) {
     const result: LayerGradCheck = { layer: layer.name, params: 0, maxRelError: 0, worstAt: null, kinks: 0 };
+    if (layer.trainable === false) {
+      t += layer.params().length;
+      layers.push({ ...result, frozen: true });
+      continue;
+    }
     for (const { name } of layer.params()) {
       const w = weights[t];
       const analytic = grads[t];

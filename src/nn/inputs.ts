@@ -32,6 +32,32 @@ export function toTargets(y: TargetsLike, rows: number, name: string): Matrix {
   return m;
 }
 
+/**
+ * Keras's keras.utils.to_categorical: class indices → one-hot rows, [n, numClasses] (default:
+ * the largest index + 1). Indices must be whole numbers in [0, numClasses).
+ *
+ * @example
+ * toCategorical([0, 2, 1]).data; // [1,0,0, 0,0,1, 0,1,0]
+ */
+export function toCategorical(y: Matrix | ArrayLike<number>, numClasses?: number): Matrix {
+  const values: ArrayLike<number> = y instanceof Matrix ? y.data : y;
+  if (y instanceof Matrix && y.cols !== 1) throw new RangeError(`toCategorical: expects one column of class indices, got [${y.rows}, ${y.cols}]`);
+  for (let i = 0; i < values.length; i++) {
+    const c = values[i];
+    if (!Number.isInteger(c) || c < 0) throw new RangeError(`toCategorical: row ${i} is ${c}, not a class index (a whole number ≥ 0)`);
+  }
+  let k = numClasses ?? 0;
+  if (numClasses === undefined) for (let i = 0; i < values.length; i++) k = Math.max(k, values[i] + 1);
+  if (!Number.isInteger(k) || k < 1) throw new RangeError(`toCategorical: numClasses must be a positive integer, got ${k}`);
+  const out = new Matrix(values.length, k);
+  for (let i = 0; i < values.length; i++) {
+    const c = values[i];
+    if (!Number.isInteger(c) || c < 0 || c >= k) throw new RangeError(`toCategorical: row ${i} is ${c}, not a class index in [0, ${k})`);
+    out.data[i * k + c] = 1;
+  }
+  return out;
+}
+
 /** Throws on the first 0/1 violation, naming the row and value (binary cross-entropy needs labels in {0, 1}). */
 export function checkBinary(y: Matrix, name: string): void {
   const bad = findNonBinary(y.data, 0);

@@ -31,6 +31,16 @@ export interface Layer {
   /** Set by build (or by inputShape). */
   readonly inputDim: number | undefined;
   readonly outputDim: number;
+  /**
+   * Keras's layer.trainable: false freezes the layer (no weight gradients, no optimizer update;
+   * dX still flows through). Absent means true.
+   */
+  trainable?: boolean;
+  /**
+   * The regularization penalty of the layer's weights (added to the loss); with `addGradient`,
+   * its gradient is added into the layer's grads. Absent, or 0, without regularizers.
+   */
+  penalty?(addGradient: boolean): number;
   /** Parameter floats (and, equally, gradient floats). */
   readonly paramCount: number;
   /** Fixes the input width, and takes the backend whose kernels forward and backward call. */

@@ -199,9 +199,12 @@ export function confusionMetric(name: string, which: 'precision' | 'recall', thr
  * weight) and ranks them all at result(), where Keras approximates with 200 thresholds.
  * curve 'ROC' (default): weightedRocAuc; 'PR': average precision (sklearn's
  * average_precision_score, the step-wise area), where Keras interpolates between its thresholds.
- * With k > 1 outputs every output counts as one (score, label) pair, as Keras's multi_label false.
+ * With k > 1 outputs every output counts as one (score, label) pair, as Keras's multi_label false
+ * (the labels and scores flattened into one binary problem: a micro-average). `sparse`: y holds
+ * one class index per row (sparse categorical cross-entropy), read as its one-hot row; Keras's
+ * AUC refuses that shape, densely takes it as the one-hot labels it stands for.
  */
-export function aucMetric(name: string, curve: 'ROC' | 'PR' = 'ROC'): Metric {
+export function aucMetric(name: string, curve: 'ROC' | 'PR' = 'ROC', sparse = false): Metric {
   return {
     name,
     create() {
@@ -218,7 +221,7 @@ export function aucMetric(name: string, curve: 'ROC' | 'PR' = 'ROC'): Metric {
           for (let i = 0; i < rows; i++) {
             for (let j = i * k, end = j + k; j < end; j++) {
               scores.push(probability(out, i, j, k, fused));
-              labels.push(y[j]);
+              labels.push(sparse ? (y[i] === j - i * k ? 1 : 0) : y[j]);
               weights.push(w === null ? 1 : w[i]);
             }
           }
@@ -383,7 +386,7 @@ export function getMetric(spec: MetricSpec | string, loss?: Loss, outputs = 1): 
   if (name === 'auc' || name === 'AUC') {
     const curve = options.curve ?? 'ROC';
     if (curve !== 'ROC' && curve !== 'PR') throw new RangeError(`compile: auc curve must be 'ROC' or 'PR', got ${JSON.stringify(curve)}`);
-    return needsOneHot(aucMetric(key, curve));
+    return aucMetric(key, curve, sparseMulti);
   }
   if (name === 'precision' || name === 'recall') {
     const t = options.threshold ?? 0.5;

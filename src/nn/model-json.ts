@@ -34,6 +34,8 @@ export interface CompileJSON {
   lossOptions?: { fromLogits?: boolean };
   /** Names, or `{ auc: { curve: 'PR' } }` objects, as compile took them. */
   metrics: (string | Record<string, MetricOptions>)[];
+  /** Keras's weighted_metrics, when given (weighed by classWeight in fit). */
+  weightedMetrics?: (string | Record<string, MetricOptions>)[];
 }
 
 export interface WeightJSON {

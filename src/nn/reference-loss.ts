@@ -8,7 +8,9 @@
  *   Zₗ = Aₗ₋₁·Wₗ + bₗ                Wₗ: [in, out], bₗ: [out]
  *   Aₗ = f(Zₗ)                      (the last layer stays linear when the loss fused its
  *                                   activation: it emits logits)
- *   L  = (1/rows)·Σᵢ ℓᵢ             ℓ as in losses.ts, mean over the k outputs
+ *   L  = (1/rows)·Σᵢ ℓᵢ + Σ penalties   ℓ as in losses.ts, mean over the k outputs; the
+ *                                   penalties l1·Σ|w| + l2·Σw² of the trainable layers'
+ *                                   regularizers (regularizers.ts), as Keras adds them
  *
  * **Changing one weight is cheap.** The twin keeps every Zₗ and Aₗ at the model's weights. A
  * weight of layer l (W[p, j] or b[j]) moves only unit j of that layer: Zₗ[:, j] += δ·Aₗ₋₁[:, p]
@@ -17,12 +19,14 @@
  * For the marketing model (50 → 64 → 64 → 1) that makes one evaluation a few thousand
  * multiply-adds instead of a whole forward pass.
  *
- * It only knows Dense layers with elementwise activations (softmax only where a cross-entropy
+ * It only knows Dense layers with elementwise activations (and Dropout, the identity here) (softmax only where a cross-entropy
  * fused it away) and the built-in losses; for anything else `referenceLoss` returns null and
  * gradCheck differences the engine's own forward instead.
  */
 import { Dense } from './dense.js';
+import { Dropout } from './dropout.js';
 import { binaryCrossentropy, categoricalCrossentropy, hinge, huber, HUBER_DELTA, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy, type Loss } from './losses.js';
+import type { L1L2 } from './regularizers.js';
 import type { Sequential } from './sequential.js';
 
 /** The twin at the model's weights; `lossWith` evaluates it with one weight changed. */
@@ -57,23 +61,30 @@ interface TwinLayer {
 export function referenceLoss(model: Sequential, X: Float32Array, y: Float32Array, rows: number): ReferenceLoss | null {
   const { loss, fused } = model.compiled('referenceLoss');
   const lossFn = rowLoss(loss, fused);
-  if (lossFn === null || !model.layers.every((l) => l instanceof Dense)) return null;
-  const dense = model.layers as Dense[];
+  // Dropout is the identity outside a training step (gradCheck differentiates that function)
+  const layersOfTwin = model.layers.filter((l) => !(l instanceof Dropout));
+  if (lossFn === null || !layersOfTwin.every((l) => l instanceof Dense)) return null;
+  const dense = layersOfTwin as Dense[];
   // the rank-1 update below assumes elementwise activations: a row-wise one (softmax) the loss did not absorb has no twin
   if (dense.some((l, i) => l.activation.rowwise && !(fused && i === dense.length - 1))) return null;
   const weights: Float64Array[] = [];
   /** For each weight tensor: its layer, and whether it is the bias. */
   const owner: { layer: number; bias: boolean }[] = [];
+  /** For each weight tensor: its regularizer, or null (none, or a frozen layer: Keras penalises trainable weights only). */
+  const regs: (L1L2 | null)[] = [];
   const layers: TwinLayer[] = dense.map((layer, l) => {
     const params = layer.params();
     const W = Float64Array.from(params[0].param);
     weights.push(W);
     owner.push({ layer: l, bias: false });
+    const trainable = layer.trainable !== false;
+    regs.push(trainable ? layer.kernelRegularizer : null);
     let b: Float64Array | null = null;
     if (layer.useBias) {
       b = Float64Array.from(params[1].param);
       weights.push(b);
       owner.push({ layer: l, bias: true });
+      regs.push(trainable ? layer.biasRegularizer : null);
     }
     const last = l === dense.length - 1;
     return { W, b, nIn: layer.inputDim as number, nOut: layer.units, f: last && fused ? (z: number) => z : layer.activation.f };
@@ -93,7 +104,10 @@ export function referenceLoss(model: Sequential, X: Float32Array, y: Float32Arra
     for (let r = 0; r < rows; r++) total += lossFn(out, y, r, k);
     return total / rows;
   };
-  const base = meanLoss(A[A.length - 1]);
+  // the penalties at the model's weights; one weight's change moves them by term(new) − term(old)
+  const penalty0 = regs.reduce((p, r, t) => p + (r === null ? 0 : r.penalty(weights[t])), 0);
+  const term = (r: L1L2 | null, x: number) => (r === null ? 0 : r.l1 * Math.abs(x) + r.l2 * x * x);
+  const base = meanLoss(A[A.length - 1]) + penalty0;
 
   return {
     weights,
@@ -125,7 +139,7 @@ export function referenceLoss(model: Sequential, X: Float32Array, y: Float32Arra
         // and every layer after it in full
         for (let m = l + 2; m < layers.length; m++) a = dense1(a, layers[m], rows).map(layers[m].f);
       }
-      return meanLoss(a);
+      return meanLoss(a) + penalty0 + (term(regs[tensor], value) - term(regs[tensor], weights[tensor][index]));
     },
   };
 }

@@ -50,10 +50,15 @@ export interface CompileOptions {
   loss: LossName | Loss;
   /** 'accuracy', 'auc', 'precision', 'recall', 'mae', 'mse', …, `{ auc: { curve: 'PR' } }`, or a Metric. */
   metrics?: MetricSpec[];
+  /**
+   * Keras's weighted_metrics: metrics that fit weighs by `classWeight` (`metrics` are unweighted,
+   * as in Keras). Logged under their own name, or `weighted_<name>` when `metrics` has it.
+   */
+  weightedMetrics?: MetricSpec[];
 }
 
 /** The keys CompileOptions has: any other is refused (see options.ts). */
-export const COMPILE_OPTIONS: readonly (keyof CompileOptions)[] = ['optimizer', 'loss', 'metrics'];
+export const COMPILE_OPTIONS: readonly (keyof CompileOptions)[] = ['optimizer', 'loss', 'metrics', 'weightedMetrics'];
 
 export interface PredictOptions {
   batchSize?: number;
@@ -119,6 +124,10 @@ export class Sequential implements TrainableModel {
   /** How many times compile has run: a run started before a recompile refuses to go on. */
   private compiles = 0;
   private readonly layerNames = new Set<string>();
+  /** The layers with a weight regularizer (fixed at build); empty for most models. */
+  private regularizedLayers: Layer[] = [];
+  /** Each layer's `trainable` as the optimizer last heard it (syncTrainable). */
+  private trainableSeen: boolean[] = [];
   private readonly nextSuffix = new Map<string, number>();
 
   private optimizer: Optimizer | null = null;
@@ -127,7 +136,9 @@ export class Sequential implements TrainableModel {
   /** Draws Dropout's masks; lives as long as the model, like `rng`. */
   private maskRng: MT19937 | null = null;
   private loss: Loss | null = null;
+  /** The compiled metrics: `metrics` first, then `weightedMetrics` (from index weightedFrom on). */
   private metrics: Metric[] = [];
+  private weightedFrom = 0;
   private compileConfig: CompileJSON | null = null;
   /** The output activation the loss absorbed (sigmoid under binary cross-entropy), applied by predict. */
   private fusedActivation: Dense['activation'] | null = null;
@@ -185,6 +196,7 @@ export class Sequential implements TrainableModel {
     }
     this.inputDim = inputDim;
     this.paramCount = this.layers.reduce((s, l) => s + l.paramCount, 0);
+    this.regularizedLayers = this.layers.filter((l) => typeof l.penalty === 'function' && (l as { regularized?: boolean }).regularized !== false);
     this.layout(this.declaredCapacity, false);
     const rng = new MT19937(this.seed);
     for (const layer of this.layers) layer.initialize(rng);
@@ -198,6 +210,16 @@ export class Sequential implements TrainableModel {
     const loss = getLoss(options.loss);
     this.loss = loss;
     this.metrics = (options.metrics ?? []).map((m) => getMetric(m, loss, this.lastLayer().outputDim));
+    this.weightedFrom = this.metrics.length;
+    // Keras's naming: a weighted metric keeps its name unless `metrics` has it: then weighted_<name>
+    const names = new Set(this.metrics.map((m) => m.name));
+    for (const spec of options.weightedMetrics ?? []) {
+      const m = getMetric(spec, loss, this.lastLayer().outputDim);
+      const name = names.has(m.name) ? `weighted_${m.name}` : m.name;
+      if (names.has(name)) throw new Error(`compile: weightedMetrics has '${m.name}' twice`);
+      names.add(name);
+      this.metrics.push(name === m.name ? m : { ...m, name });
+    }
     const last = this.lastLayer();
     const fuse = last instanceof Dense && this.loss.fuses(last.activation.name);
     if (last instanceof Dense) last.setEmitLogits(fuse);
@@ -213,6 +235,10 @@ export class Sequential implements TrainableModel {
       ...(this.loss.fromLogits ? { lossOptions: { fromLogits: true } } : {}),
       // names and { name: options } as given (a Metric object is saved by its name)
       metrics: (options.metrics ?? []).map((spec, i) => (typeof spec === 'string' || !('create' in spec) ? (spec as string | Record<string, MetricOptions>) : this.metrics[i].name)),
+      // written only when given, so documents of models without them stay as they were
+      ...(options.weightedMetrics?.length
+        ? { weightedMetrics: options.weightedMetrics.map((spec, i) => (typeof spec === 'string' || !('create' in spec) ? (spec as string | Record<string, MetricOptions>) : this.metrics[this.weightedFrom + i].name)) }
+        : {}),
     };
     this.compiles++;
     if (this.built) this.layout(this.capacity, sameOptimizer);
@@ -300,15 +326,38 @@ export class Sequential implements TrainableModel {
       for (const acc of accs) acc.update(a, yv, null, rows, kOut, fusedAs);
       yield;
     }
-    const logs: Logs = { loss: lossSum / Xm.rows };
+    // Keras's evaluate adds the regularization penalties too (compute_loss adds model.losses)
+    const logs: Logs = { loss: lossSum / Xm.rows + this.penalty() };
     for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = accs[m].result();
     return logs;
+  }
+
+  /** The weight regularizers' penalty at the present weights (Keras's sum of model.losses); 0 without any. */
+  penalty(): number {
+    let p = 0;
+    for (const layer of this.regularizedLayers) p += (layer.penalty as (g: boolean) => number)(false);
+    return p;
   }
 
   /** Copies of the weights in Keras order: kernel [in, out] row-major, bias [out], per layer. */
   getWeights(): Float32Array[] {
     this.requireBuilt('getWeights');
     return this.paramList.map((p) => p.param.slice());
+  }
+
+  /** Keras's trainable_weights: copies of the weights fit updates (a frozen layer's left out), Keras order. */
+  get trainableWeights(): Float32Array[] {
+    return this.weightsWhere(true);
+  }
+
+  /** Keras's non_trainable_weights: copies of the frozen layers' weights, Keras order. */
+  get nonTrainableWeights(): Float32Array[] {
+    return this.weightsWhere(false);
+  }
+
+  private weightsWhere(trainable: boolean): Float32Array[] {
+    this.requireBuilt(trainable ? 'trainableWeights' : 'nonTrainableWeights');
+    return this.layers.filter((l) => (l.trainable !== false) === trainable).flatMap((l) => l.params().map((p) => p.param.slice()));
   }
 
   /** Sets the weights from Keras order (as getWeights returns them). Lengths are checked per tensor. */
@@ -340,14 +389,16 @@ export class Sequential implements TrainableModel {
     const row = (a: string, b: string, c: string) => ` ${a.padEnd(28)}${b.padEnd(26)}${c}`;
     const lines = [`Model: "${this.name}"`, rule('_'), row('Layer (type)', 'Output Shape', 'Param #'), rule('=')];
     let total = 0;
+    let frozen = 0;
     this.layers.forEach((l, i) => {
       const params = l.inputDim === undefined ? 0 : l.paramCount;
       total += params;
+      if (l.trainable === false) frozen += params;
       lines.push(row(`${l.name} (${l.className})`, `(None, ${l.outputDim || '?'})`, l.inputDim === undefined ? '? (unbuilt)' : String(params)));
       lines.push(i === this.layers.length - 1 ? rule('=') : '');
     });
     const fmt = (n: number) => n.toLocaleString('en-US');
-    lines.push(`Total params: ${fmt(total)}`, `Trainable params: ${fmt(total)}`, 'Non-trainable params: 0', rule('_'));
+    lines.push(`Total params: ${fmt(total)}`, `Trainable params: ${fmt(total - frozen)}`, `Non-trainable params: ${fmt(frozen)}`, rule('_'));
     const text = lines.join('\n');
     if (print) print(text);
     return text;
@@ -417,7 +468,10 @@ export class Sequential implements TrainableModel {
         if (!cc.optimizer || typeof cc.optimizer !== 'object' || Array.isArray(cc.optimizer)) bad('compile.optimizer', `must be an object, got ${describe(cc.optimizer)}`);
         if (typeof cc.loss !== 'string') bad('compile.loss', `must be a string, got ${describe(cc.loss)}`);
         if (cc.lossOptions !== undefined && (typeof cc.lossOptions !== 'object' || cc.lossOptions === null || Array.isArray(cc.lossOptions))) bad('compile.lossOptions', `must be an object, got ${describe(cc.lossOptions)}`);
-        if (cc.metrics !== undefined && !(Array.isArray(cc.metrics) && cc.metrics.every((m) => typeof m === 'string' || (typeof m === 'object' && m !== null && !Array.isArray(m))))) bad('compile.metrics', 'must be a list of metric names or { name: options } objects');
+        for (const key of ['metrics', 'weightedMetrics'] as const) {
+          const list = cc[key];
+          if (list !== undefined && !(Array.isArray(list) && list.every((m) => typeof m === 'string' || (typeof m === 'object' && m !== null && !Array.isArray(m))))) bad(`compile.${key}`, 'must be a list of metric names or { name: options } objects');
+        }
       }
       compile = c as CompileJSON | null;
     } else if (doc.format !== 'densely-sequential') {
@@ -460,7 +514,12 @@ export class Sequential implements TrainableModel {
       model.setWeights(ws.map((w) => (w as WeightJSON).values));
       if (compile) {
         const loss = getLoss(compile.loss, (compile.lossOptions ?? {}) as LossOptions);
-        model.compile({ optimizer: optimizerFromConfig(compile.optimizer, `${source}: compile.optimizer`), loss, metrics: compile.metrics as MetricSpec[] | undefined });
+        model.compile({
+          optimizer: optimizerFromConfig(compile.optimizer, `${source}: compile.optimizer`),
+          loss,
+          metrics: compile.metrics as MetricSpec[] | undefined,
+          ...(compile.weightedMetrics ? { weightedMetrics: compile.weightedMetrics as MetricSpec[] } : {}),
+        });
         const state = (doc as Partial<SequentialJSON>).optimizerState;
         if (state) {
           if (typeof state !== 'object' || Array.isArray(state)) bad('optimizerState', `must be an object, got ${describe(state)}`);
@@ -538,9 +597,36 @@ export class Sequential implements TrainableModel {
     this.grads.fill(0);
   }
 
-  compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; fused: boolean; fusedAs: Fused } {
+  /** The layers with a weight regularizer: forwardBackward adds their penalties (Net.regularized). */
+  get regularized(): readonly Layer[] {
+    return this.regularizedLayers;
+  }
+
+  syncTrainable(): void {
+    const seen = this.trainableSeen;
+    const layers = this.layers;
+    for (let i = 0; i < layers.length; i++) {
+      if ((layers[i].trainable !== false) !== seen[i]) {
+        this.applyTrainable();
+        return;
+      }
+    }
+  }
+
+  /** Tells the optimizer which weight tensors are frozen (one flag per tensor, Keras order). */
+  private applyTrainable(): void {
+    const optimizer = this.optimizer;
+    if (optimizer === null) return;
+    this.trainableSeen = this.layers.map((l) => l.trainable !== false);
+    const mask = this.layers.flatMap((l) => l.params().map(() => l.trainable !== false));
+    const all = mask.every(Boolean);
+    if (optimizer.setTrainable) optimizer.setTrainable(all ? null : mask);
+    else if (!all) throw new Error(`${this.name}: the optimizer '${optimizer.name}' cannot skip frozen weights (it has no setTrainable); unfreeze the layers or use a built-in optimizer`);
+  }
+
+  compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; weightedFrom: number; fused: boolean; fusedAs: Fused } {
     if (!this.loss || !this.optimizer) throw new Error(`${where}: call compile({ optimizer, loss }) first`);
-    return { loss: this.loss, optimizer: this.optimizer, metrics: this.metrics, fused: this.fusedActivation !== null, fusedAs: this.fusedAs() };
+    return { loss: this.loss, optimizer: this.optimizer, metrics: this.metrics, weightedFrom: this.weightedFrom, fused: this.fusedActivation !== null, fusedAs: this.fusedAs() };
   }
 
   /** The activation the loss fused (the metrics apply it to the logits), or false. */
@@ -606,6 +692,8 @@ export class Sequential implements TrainableModel {
     this.paramList = paramList;
     this.batch = buffers;
     this.capacity = capacity;
+    // the optimizer was bound afresh: tell it again which tensors are frozen
+    if (this.optimizer !== null) this.applyTrainable();
   }
 
   // ---- helpers -----------------------------------------------------------

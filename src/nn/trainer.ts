@@ -7,7 +7,8 @@
  *   1. forward:   A₀ = X,  Aₗ = layerₗ(Aₗ₋₁)               (each layer caches what backward needs)
  *   2. loss:      L = loss(A_last, y),  dOut = ∂L/∂A_last  (logits when the loss fused the activation)
  *   3. backward:  dAₗ₋₁ = layerₗ.backward(dAₗ), last layer first; every layer ADDS into its grads
- *   4. update:    the optimizer moves every parameter along its gradient
+ *      (then, only when some layer has a regularizer: L += Σ penalties, grads += their gradients)
+ *   4. update:    the optimizer moves every trainable parameter along its gradient
  *
  * A batch is already gathered into the model's buffers (net.buffers) when the step runs.
  */
@@ -23,6 +24,7 @@ import { checkBinary, type MatrixLike, type TargetsLike } from './inputs.js';
 import type { Layer } from './layer.js';
 import type { Loss } from './losses.js';
 import type { Fused, Metric, MetricAccumulator } from './metrics.js';
+import { defaultTerminalWriter, ProgressBar } from './progress-bar.js';
 import { checkOptions } from './options.js';
 
 /** The model's batch buffers in its arena, each [capacity, ·]; `get(rows)` is the first rows. */
@@ -49,6 +51,10 @@ export interface Net {
   zeroGrads(): void;
   /** Every gradient, as one view of the arena (read by the numeric guard each step). */
   readonly gradients: Float32Array;
+  /** The layers with a weight regularizer (empty or absent: the step does no regularization work). */
+  readonly regularized?: readonly Layer[];
+  /** Tells the optimizer which layers are frozen, if that changed (see TrainableModel.syncTrainable). */
+  syncTrainable?(): void;
 }
 
 /**
@@ -71,11 +77,19 @@ export function forwardBackward(net: Net, loss: Loss, fused: boolean, rows: numb
   net.zeroGrads();
   let g: Float32Array | null = d;
   for (let l = net.layers.length - 1; l >= 0; l--) g = net.layers[l].backward(g as Float32Array, rows, l > 0);
+  // 3b. the regularizers (Keras adds the penalties to the batch's mean loss; this sum is rows × that mean)
+  const reg = net.regularized;
+  if (reg !== undefined && reg.length > 0) {
+    let penalty = 0;
+    for (const layer of reg) penalty += (layer.penalty as (g: boolean) => number)(true);
+    return lossSum + penalty * rows;
+  }
   return lossSum;
 }
 
 /** The whole step, 1–4. Returns Σ wi·ℓi over the batch. */
 export function trainStep(net: Net, loss: Loss, fused: boolean, optimizer: Optimizer, rows: number, w: Float32Array | null, rng: MT19937 | null = null): number {
+  net.syncTrainable?.(); // a layer frozen since the last step: the optimizer must skip it
   const lossSum = forwardBackward(net, loss, fused, rows, w, rng);
   // 4. update
   optimizer.step();
@@ -132,13 +146,26 @@ export interface FitOptions {
   /** Hold out the LAST fraction of the rows (taken before any shuffling), as Keras does. */
   validationSplit?: number;
   validationData?: [MatrixLike, TargetsLike];
-  /** 0 = silent; 1 or 2 = a Keras progress line per epoch (both print the final line only). Default 1. */
+  /**
+   * 0 = silent; 2 = Keras's line per epoch ('Epoch 3/10', then the epoch's summary line);
+   * 1 (default) = in a terminal (a `write` sink), Keras's progress bar redrawn over one line as
+   * the batches go (progress-bar.ts); without one (piped, CI, a page), the same lines as 2.
+   */
   verbose?: 0 | 1 | 2;
   callbacks?: Callback[];
-  /** Keras class_weight: per-class weights for the loss and the metrics, e.g. {0: 1, 1: 7.5}. */
+  /**
+   * Keras class_weight: per-class weights for the loss, e.g. {0: 1, 1: 7.5}. compile's `metrics`
+   * stay unweighted, as Keras's `metrics=`; its `weightedMetrics` (Keras's weighted_metrics) take them.
+   */
   classWeight?: Record<number, number>;
   /** Where verbose lines go (default console.log). */
   print?: (line: string) => void;
+  /**
+   * A terminal sink: writes text as given, no newline added, e.g. `(s) => process.stdout.write(s)`.
+   * With it, verbose 1 draws the live progress bar. Default, when neither print nor write is
+   * given: Node's stdout when it is a TTY, else none.
+   */
+  write?: (text: string) => void;
   /** A NaN or Infinity in a batch's loss or gradients: 'stop' (throw a TrainingError, weights as before the batch; default) or 'skip-batch' (undo nothing, skip its update). */
   onNan?: 'stop' | 'skip-batch';
   /**
@@ -164,6 +191,7 @@ export const FIT_OPTIONS: readonly (keyof FitOptions)[] = [
   'callbacks',
   'classWeight',
   'print',
+  'write',
   'onNan',
   'resumeFrom',
   'yieldEveryMs',
@@ -173,6 +201,7 @@ export const FIT_OPTIONS: readonly (keyof FitOptions)[] = [
 export interface RestoreOptions {
   callbacks?: Callback[];
   print?: (line: string) => void;
+  write?: (text: string) => void;
   validationData?: [MatrixLike, TargetsLike];
 }
 
@@ -181,7 +210,7 @@ export interface TrainableModel extends Net {
   readonly name: string;
   stopTraining: boolean;
   /** The compiled loss, optimizer and metrics; throws, naming `where`, when not compiled. */
-  compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; fused: boolean; fusedAs?: Fused };
+  compiled(where: string): { loss: Loss; optimizer: Optimizer; metrics: Metric[]; weightedFrom?: number; fused: boolean; fusedAs?: Fused };
   /** X and y as matrices, checked against the model (which builds on first use). */
   /** `names` word the errors about X and y (default `${where}: X` and `${where}: y`). */
   checkData(X: MatrixLike, y: TargetsLike, where: string, names?: { X: string; y: string }): { X: Matrix; y: Matrix };
@@ -199,6 +228,12 @@ export interface TrainableModel extends Net {
   dropoutRng(seed?: number): MT19937;
   /** The layers' configs and shapes and the compile config, as JSON: a restored state must match it. */
   signature(): string;
+  /**
+   * Hands the layers' `trainable` flags to the optimizer if any changed since the last call (a
+   * few boolean reads when none did). The Trainer calls it before every step, so freezing or
+   * unfreezing a layer takes effect at the next step, with no new compile.
+   */
+  syncTrainable(): void;
 }
 
 /**
@@ -290,6 +325,8 @@ export class Trainer {
   private readonly batchAccs: MetricAccumulator[];
   private readonly fusedAs: Fused;
   private readonly compileCount: number;
+  /** metrics[weightedFrom…] are Keras's weighted_metrics: they get the class weights. */
+  private readonly weightedFrom: number;
   private epoch = 0;
   private stepInEpoch = 0;
   private lossSum = 0;
@@ -300,6 +337,15 @@ export class Trainer {
   private epochEndPending = false;
   private running = false;
   private dataCheck: string | null = null;
+  /** The live progress bar (verbose 1 with a terminal sink), or null. */
+  private bar: ProgressBar | null = null;
+  /** The epoch's running means so far, for the bar (called only when it redraws). */
+  private readonly runningLogs = (): Logs => {
+    const rows = Math.min(this.stepInEpoch * this.config.batchSize, this.X.rows);
+    const logs: Logs = { loss: this.lossSum / Math.max(rows, 1) };
+    for (let m = 0; m < this.metrics.length; m++) logs[this.metrics[m].name] = this.metricAccs[m].result();
+    return logs;
+  };
 
   /** The newest run on each model: a newer one supersedes a paused one, never a running one. */
   private static readonly current = new WeakMap<TrainableModel, Trainer>();
@@ -316,11 +362,12 @@ export class Trainer {
     private readonly config: TrainingState['config'],
     classWeight: Record<number, number> | null,
     callbacks: Callback[],
-    print: (line: string) => void,
+    out: { print?: (line: string) => void; write?: (text: string) => void },
     seed: number | undefined,
   ) {
     if (Trainer.current.get(model)?.running) throw new Error(`${model.name}: fitAsync is training this model; wait for it to finish`);
-    const { loss, optimizer, metrics, fused, fusedAs } = model.compiled('fit');
+    const { loss, optimizer, metrics, fused, fusedAs, weightedFrom } = model.compiled('fit');
+    this.weightedFrom = weightedFrom ?? metrics.length;
     this.fusedAs = fusedAs ?? fused;
     this.compileCount = model.compileCount;
     this.loss = loss;
@@ -341,7 +388,13 @@ export class Trainer {
     this.userCallbacks = callbacks;
     for (const c of callbacks) c.onTrainer?.(this);
     this.callbacks = [this.history];
-    if (config.verbose !== 0) this.callbacks.push(new ProgbarLogger(config.epochs, this.steps, print));
+    // verbose 1 with a terminal: the live bar; otherwise (and verbose 2) a line per epoch
+    const write = out.write ?? (out.print === undefined && config.verbose === 1 ? defaultTerminalWriter() : null);
+    const print = out.print ?? (write ? (line: string) => write(`${line}\n`) : console.log);
+    if (config.verbose === 1 && write) {
+      this.bar = new ProgressBar(config.epochs, this.steps, write);
+      this.callbacks.push(this.bar);
+    } else if (config.verbose !== 0) this.callbacks.push(new ProgbarLogger(config.epochs, this.steps, print));
     this.callbacks.push(...callbacks);
     this.batchHooks = this.callbacks.some((c) => c.onBatchBegin || c.onBatchEnd);
     this.metricAccs = metrics.map((m) => m.create());
@@ -365,7 +418,7 @@ export class Trainer {
       for (const [name, mine, theirs] of given) {
         if (mine !== undefined && mine !== theirs) throw new Error(`fit: resumeFrom is a run with ${name} ${JSON.stringify(theirs)}, but ${name} ${JSON.stringify(mine)} was given; leave it out or give the same`);
       }
-      return Trainer.restore(model, X, y, options.resumeFrom, { callbacks: options.callbacks, print: options.print, validationData: options.validationData });
+      return Trainer.restore(model, X, y, options.resumeFrom, { callbacks: options.callbacks, print: options.print, write: options.write, validationData: options.validationData });
     }
     const t = Trainer.unregistered(model, X, y, options);
     Trainer.current.set(model, t);
@@ -394,7 +447,7 @@ export class Trainer {
       verbose,
       onNan: onNanOption(options.onNan),
     };
-    return new Trainer(model, split.X, split.y, data.X, data.y, split.validation, config, classWeight, options.callbacks ?? [], options.print ?? console.log, options.seed);
+    return new Trainer(model, split.X, split.y, data.X, data.y, split.validation, config, classWeight, options.callbacks ?? [], { print: options.print, write: options.write }, options.seed);
   }
 
   /**
@@ -421,6 +474,7 @@ export class Trainer {
       classWeight: c.classWeight ?? undefined,
       callbacks: options.callbacks,
       print: options.print,
+      write: options.write,
     };
     const t = Trainer.unregistered(model, X, y, fitOptions);
     if (state.check.model !== model.signature()) throw new Error(`Trainer.restore: ${signatureDifference(state.check.model, model.signature())}`);
@@ -550,6 +604,7 @@ export class Trainer {
       for (let i = 0; i < rows; i++) batchWeight += w[i];
     }
     // 1–3, then the numeric guard, then 4: a NaN or an Infinity never reaches the weights
+    model.syncTrainable();
     const batchLoss = forwardBackward(model, this.loss, this.fused, rows, w, this.dropoutRng);
     // one pass over the arena's gradient view; the layer-by-layer search only to word a failure
     const bad = Number.isFinite(batchLoss) && allFinite(model.gradients) ? null : nonFiniteIn(model, batchLoss);
@@ -566,23 +621,26 @@ export class Trainer {
     this.optimizer.step();
     this.lossSum += batchLoss;
     this.weightSum += batchWeight;
-    // metrics on this batch's outputs, from before the update (the update changes no activation)
+    // metrics on this batch's outputs, from before the update (the update changes no activation);
+    // Keras's compiled `metrics` ignore class_weight, its `weighted_metrics` take it
     const a = model.output;
     const yv = buffers.y.get(rows);
-    for (const acc of this.metricAccs) acc.update(a, yv, w, rows, model.outputSize, fusedAs);
+    const accs = this.metricAccs;
+    for (let m = 0; m < accs.length; m++) accs[m].update(a, yv, m < this.weightedFrom ? null : w, rows, model.outputSize, fusedAs);
     if (this.batchHooks) {
       // batch logs hold this batch's own values (tfjs's onBatchEnd), from a per-batch accumulator
       const logs: Logs = { batch: step, size: rows, loss: batchLoss / rows };
       for (let m = 0; m < metrics.length; m++) {
         const acc = this.batchAccs[m];
         acc.reset();
-        acc.update(a, yv, w, rows, model.outputSize, fusedAs);
+        acc.update(a, yv, m < this.weightedFrom ? null : w, rows, model.outputSize, fusedAs);
         logs[metrics[m].name] = acc.result();
       }
       for (const c of this.callbacks) c.onBatchEnd?.(step, logs);
     }
     this.stepInEpoch++;
     this.epochEndPending = this.stepInEpoch === this.steps;
+    if (this.bar !== null) this.bar.update(this.stepInEpoch, this.runningLogs);
     return batchLoss / rows;
   }
 

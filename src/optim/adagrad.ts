@@ -1,3 +1,4 @@
+import { checkOptions } from './options.js';
 import { BlockOptimizer, checkHyper, type GradientClipping } from './optimizer.js';
 import type { LearningRateSchedule } from './schedules.js';
 
@@ -7,6 +8,9 @@ export interface AdagradOptions extends GradientClipping {
   initialAccumulatorValue?: number;
   epsilon?: number;
 }
+
+/** The keys AdagradOptions has: any other (`learning_rate`, `momentun`, …) is refused with a suggestion. */
+export const ADAGRAD_OPTIONS: readonly string[] = ['learningRate', 'initialAccumulatorValue', 'epsilon', 'clipnorm', 'clipvalue', 'globalClipnorm'];
 
 /**
  * Adagrad (Duchi et al.), Keras's form: each weight's rate shrinks with its own squared-gradient sum.
@@ -29,6 +33,7 @@ export class Adagrad extends BlockOptimizer {
 
   constructor(options: AdagradOptions = {}) {
     super();
+    checkOptions('Adagrad', options, ADAGRAD_OPTIONS);
     this.learningRate = this.readLearningRate('Adagrad', options.learningRate, 0.001);
     this.initialAccumulatorValue = checkHyper('Adagrad', 'initialAccumulatorValue', options.initialAccumulatorValue ?? 0.1, 0, Infinity);
     this.epsilon = checkHyper('Adagrad', 'epsilon', options.epsilon ?? 1e-7, 0, Infinity);

@@ -1,3 +1,4 @@
+import { checkOptions } from './options.js';
 import { BlockOptimizer, checkHyper, type GradientClipping } from './optimizer.js';
 import type { LearningRateSchedule } from './schedules.js';
 
@@ -15,6 +16,9 @@ export interface AdamOptions extends GradientClipping {
    */
   epsilonForm?: 'keras' | 'corrected';
 }
+
+/** The keys AdamOptions has: any other (`learning_rate`, `momentun`, …) is refused with a suggestion. */
+export const ADAM_OPTIONS: readonly string[] = ['learningRate', 'beta1', 'beta2', 'epsilon', 'epsilonForm', 'clipnorm', 'clipvalue', 'globalClipnorm'];
 
 /**
  * Adam (Kingma & Ba), one update per step over every parameter:
@@ -41,6 +45,7 @@ export class Adam extends BlockOptimizer {
 
   constructor(options: AdamOptions = {}) {
     super();
+    checkOptions('Adam', options, ADAM_OPTIONS);
     this.learningRate = this.readLearningRate('Adam', options.learningRate, 0.001);
     this.setClipping('Adam', options);
     this.beta1 = checkHyper('Adam', 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);

@@ -1,3 +1,4 @@
+import { checkOptions } from './options.js';
 import { BlockOptimizer, checkHyper, type GradientClipping } from './optimizer.js';
 import type { LearningRateSchedule } from './schedules.js';
 
@@ -7,6 +8,9 @@ export interface AdamaxOptions extends GradientClipping {
   beta2?: number;
   epsilon?: number;
 }
+
+/** The keys AdamaxOptions has: any other (`learning_rate`, `momentun`, …) is refused with a suggestion. */
+export const ADAMAX_OPTIONS: readonly string[] = ['learningRate', 'beta1', 'beta2', 'epsilon', 'clipnorm', 'clipvalue', 'globalClipnorm'];
 
 /**
  * Adamax (Kingma & Ba, §7: Adam with the infinity norm), Keras's form:
@@ -31,6 +35,7 @@ export class Adamax extends BlockOptimizer {
 
   constructor(options: AdamaxOptions = {}) {
     super();
+    checkOptions('Adamax', options, ADAMAX_OPTIONS);
     this.learningRate = this.readLearningRate('Adamax', options.learningRate, 0.001);
     this.beta1 = checkHyper('Adamax', 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);
     this.beta2 = checkHyper('Adamax', 'beta2', options.beta2 ?? 0.999, 0, 1, false, true);

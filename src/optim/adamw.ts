@@ -1,10 +1,14 @@
-import { Adam, type AdamOptions } from './adam.js';
+import { Adam, ADAM_OPTIONS, type AdamOptions } from './adam.js';
+import { checkOptions } from './options.js';
 import { checkHyper } from './optimizer.js';
 
 export interface AdamWOptions extends AdamOptions {
   /** Decoupled weight decay λ (Keras default 0.004). */
   weightDecay?: number;
 }
+
+/** The keys AdamWOptions has (Adam's and weightDecay). */
+export const ADAMW_OPTIONS: readonly string[] = [...ADAM_OPTIONS, 'weightDecay'];
 
 /**
  * AdamW (Loshchilov & Hutter), Keras's form: before each Adam update every weight decays by
@@ -25,14 +29,13 @@ export class AdamW extends Adam {
   readonly weightDecay: number;
 
   constructor(options: AdamWOptions = {}) {
-    const { weightDecay, ...adam } = options;
-    super(adam);
-    this.weightDecay = checkHyper('AdamW', 'weightDecay', weightDecay ?? 0.004, 0, Infinity);
+    super(adamPart(options));
+    this.weightDecay = checkHyper('AdamW', 'weightDecay', options.weightDecay ?? 0.004, 0, Infinity);
   }
 
   protected override update(): void {
     const decay = this.weightDecay * this.lr();
-    // w − w·λ·lr; the blocks cover every parameter once
+    // w − w·λ·lr; the blocks cover every trainable parameter once (a frozen one does not decay)
     for (const { param } of this.blocks) for (let i = 0; i < param.length; i++) param[i] -= param[i] * decay;
     super.update();
   }
@@ -40,4 +43,11 @@ export class AdamW extends Adam {
   override getConfig(): Record<string, unknown> {
     return { ...super.getConfig(), name: this.name, weightDecay: this.weightDecay };
   }
+}
+
+/** AdamW's options checked under its own name, less weightDecay (what Adam takes). */
+function adamPart(options: AdamWOptions): AdamOptions {
+  checkOptions('AdamW', options, ADAMW_OPTIONS);
+  const { weightDecay: _, ...adam } = options ?? {};
+  return adam;
 }

@@ -9,6 +9,7 @@ export { Adamax, type AdamaxOptions } from './adamax.js';
 export { Nadam, type NadamOptions } from './nadam.js';
 export { ExponentialDecay, PiecewiseConstantDecay, CosineDecay, scheduleFromConfig, type LearningRateSchedule } from './schedules.js';
 export { clipGradients, type GradientClipping } from './optimizer.js';
+export { checkOptions, suggest } from './options.js';
 import { Adam, type AdamOptions } from './adam.js';
 import { SGD, type SGDOptions } from './sgd.js';
 import { RMSprop, type RMSpropOptions } from './rmsprop.js';

@@ -1,3 +1,4 @@
+import { checkOptions } from './options.js';
 import { BlockOptimizer, checkHyper, type GradientClipping, type OptimizerState } from './optimizer.js';
 import type { LearningRateSchedule } from './schedules.js';
 
@@ -7,6 +8,9 @@ export interface NadamOptions extends GradientClipping {
   beta2?: number;
   epsilon?: number;
 }
+
+/** The keys NadamOptions has: any other (`learning_rate`, `momentun`, …) is refused with a suggestion. */
+export const NADAM_OPTIONS: readonly string[] = ['learningRate', 'beta1', 'beta2', 'epsilon', 'clipnorm', 'clipvalue', 'globalClipnorm'];
 
 /**
  * Nadam (Dozat: Adam with Nesterov momentum), Keras 3's form, with a momentum schedule
@@ -36,6 +40,7 @@ export class Nadam extends BlockOptimizer {
 
   constructor(options: NadamOptions = {}) {
     super();
+    checkOptions('Nadam', options, NADAM_OPTIONS);
     this.learningRate = this.readLearningRate('Nadam', options.learningRate, 0.001);
     this.beta1 = checkHyper('Nadam', 'beta1', options.beta1 ?? 0.9, 0, 1, false, true);
     this.beta2 = checkHyper('Nadam', 'beta2', options.beta2 ?? 0.999, 0, 1, false, true);

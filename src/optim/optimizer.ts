@@ -42,6 +42,12 @@ export interface Optimizer {
   step(): void;
   /** Step count so far (Keras's `optimizer.iterations`). */
   readonly iterations: number;
+  /**
+   * Which of the bound tensors (bind's `params`, same order) the updates move: false freezes one
+   * (its weights and its state slots are left as they are). null: every tensor (the default).
+   * Kept across rebinds. Optional: an optimizer without it cannot train a model with a frozen layer.
+   */
+  setTrainable?(mask: readonly boolean[] | null): void;
   getConfig(): Record<string, unknown>;
   /** Copies of the step count and every slot. */
   getState(): OptimizerState;
@@ -141,9 +147,20 @@ function extend(a: Float32Array, n: number): Float32Array {
  */
 export abstract class BlockOptimizer implements Optimizer {
   abstract readonly name: string;
+  /** The blocks an update runs over: the trainable tensors, neighbours in memory merged. */
   protected blocks: ParamGrad[] = [];
   /** slots[s][b]: slot s (in slotNames() order) of block b. */
   protected slots: Float32Array[][] = [];
+  /**
+   * Each slot over every bound parameter, frozen ones included, in bind order: one view per slot
+   * (what getState/setState copy). A frozen tensor keeps its slot floats, untouched, so the
+   * state has the same shape whatever is frozen (model files and Trainer states stay valid).
+   */
+  private slotRegions: Float32Array[] = [];
+  /** Per bound tensor, false when frozen (setTrainable); null = all trainable. */
+  private mask: boolean[] | null = null;
+  /** Every bound tensor (bind's params), frozen ones included. */
+  private bound: ParamGrad[] = [];
   protected backend: Backend = jsBackend;
   protected t = 0;
   /** The learning rate: a constant, or (with a schedule) the schedule's rate at step 0. */
@@ -151,7 +168,7 @@ export abstract class BlockOptimizer implements Optimizer {
   /** Keras's `learning_rate=schedule`; null for a constant rate. */
   protected schedule: LearningRateSchedule | null = null;
 
-  /** The unmerged parameters, one per variable tensor (clipnorm is per tensor, as in Keras). */
+  /** The unmerged trainable parameters, one per variable tensor (clipnorm is per tensor, as in Keras). */
   protected params: ParamGrad[] = [];
   /** Gradient clipping (Keras's clipnorm / clipvalue / global_clipnorm); {} = none. */
   protected clip: GradientClipping = {};
@@ -201,19 +218,59 @@ export abstract class BlockOptimizer implements Optimizer {
   }
 
   bind(params: ParamGrad[], alloc: (n: number) => Float32Array, backend: Backend = jsBackend): void {
-    this.params = params;
-    this.blocks = flatBlocks(params);
-    // slot by slot, block by block: Adam's arena region is [m for every param][v for every param]
-    this.slots = this.slotNames().map(() => this.blocks.map((b) => alloc(b.param.length)));
+    if (this.mask !== null && this.mask.length !== params.length) this.mask = null;
+    this.bound = params;
+    const total = params.reduce((n, p) => n + p.param.length, 0);
+    // slot by slot: Adam's arena region is [m for every param][v for every param]
+    this.slotRegions = this.slotNames().map(() => alloc(total));
     // a slot with a non-zero start is filled only before the first step: a rebind to a larger
     // arena (t > 0) has copied the state over, and must not reset it
     if (this.t === 0) {
       this.slotNames().forEach((name, s) => {
         const v0 = this.slotInit(name);
-        if (v0 !== 0) for (const v of this.slots[s]) v.fill(v0);
+        if (v0 !== 0) this.slotRegions[s].fill(v0);
       });
     }
     this.backend = backend;
+    this.deriveBlocks();
+  }
+
+  setTrainable(mask: readonly boolean[] | null): void {
+    if (mask !== null && mask.length !== this.bound.length) {
+      throw new RangeError(`${this.name}: setTrainable got ${mask.length} flags for ${this.bound.length} bound tensors`);
+    }
+    this.mask = mask === null || mask.every(Boolean) ? null : mask.slice();
+    this.deriveBlocks();
+  }
+
+  /**
+   * The blocks and slot views the updates run over: the trainable tensors, neighbours merged when
+   * their params and grads sit back to back (as flatBlocks does), each block's slots the same span
+   * of the slot regions. With nothing frozen these are exactly flatBlocks(params).
+   */
+  private deriveBlocks(): void {
+    const blocks: ParamGrad[] = [];
+    const starts: number[] = [];
+    const params: ParamGrad[] = [];
+    let at = 0; // the tensor's offset in the slot regions
+    let lastEnd = -1; // where the last block ends in them
+    this.bound.forEach((p, i) => {
+      if (this.mask === null || this.mask[i]) {
+        params.push(p);
+        const last = blocks[blocks.length - 1];
+        if (last && lastEnd === at && follows(last.param, p.param) && follows(last.grad, p.grad)) {
+          blocks[blocks.length - 1] = { name: `${last.name}+${p.name}`, param: extend(last.param, p.param.length), grad: extend(last.grad, p.grad.length) };
+        } else {
+          blocks.push(p);
+          starts.push(at);
+        }
+        lastEnd = at + p.param.length;
+      }
+      at += p.param.length;
+    });
+    this.params = params;
+    this.blocks = blocks;
+    this.slots = this.slotRegions.map((region) => blocks.map((b, k) => region.subarray(starts[k], starts[k] + b.param.length)));
   }
 
   step(): void {
@@ -223,21 +280,14 @@ export abstract class BlockOptimizer implements Optimizer {
   }
 
   private requireBound(where: string): void {
-    if (this.slots.length !== this.slotNames().length) throw new Error(`${this.name}.${where}: bind the optimizer to parameters first (compile and build a model)`);
+    if (this.slotRegions.length !== this.slotNames().length) throw new Error(`${this.name}.${where}: bind the optimizer to parameters first (compile and build a model)`);
   }
 
   getState(): OptimizerState {
     this.requireBound('getState');
     const slots: Record<string, Float32Array> = {};
     this.slotNames().forEach((name, s) => {
-      const total = this.slots[s].reduce((n, v) => n + v.length, 0);
-      const flat = new Float32Array(total);
-      let o = 0;
-      for (const v of this.slots[s]) {
-        flat.set(v, o);
-        o += v.length;
-      }
-      slots[name] = flat;
+      slots[name] = this.slotRegions[s].slice();
     });
     return { name: this.name, iterations: this.t, slots };
   }
@@ -253,17 +303,14 @@ export abstract class BlockOptimizer implements Optimizer {
     }
     names.forEach((name, s) => {
       const src = state.slots[name];
-      const need = this.slots[s].reduce((n, v) => n + v.length, 0);
+      const need = this.slotRegions[s].length;
       if (!(src instanceof Float32Array) && !Array.isArray(src)) throw new TypeError(`${this.name}: slot '${name}' must be a Float32Array`);
       if (src.length !== need) throw new RangeError(`${this.name}: slot '${name}' has ${src.length} values, the bound parameters need ${need}`);
     });
     names.forEach((name, s) => {
       const src = state.slots[name];
-      let o = 0;
-      for (const v of this.slots[s]) {
-        for (let i = 0; i < v.length; i++) v[i] = src[o + i];
-        o += v.length;
-      }
+      const region = this.slotRegions[s];
+      for (let i = 0; i < region.length; i++) region[i] = src[i];
     });
     this.t = state.iterations;
   }

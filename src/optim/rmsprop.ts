@@ -1,3 +1,4 @@
+import { checkOptions } from './options.js';
 import { BlockOptimizer, checkHyper, type GradientClipping } from './optimizer.js';
 import type { LearningRateSchedule } from './schedules.js';
 
@@ -7,6 +8,9 @@ export interface RMSpropOptions extends GradientClipping {
   rho?: number;
   epsilon?: number;
 }
+
+/** The keys RMSpropOptions has: any other (`learning_rate`, `momentun`, …) is refused with a suggestion. */
+export const RMSPROP_OPTIONS: readonly string[] = ['learningRate', 'rho', 'epsilon', 'clipnorm', 'clipvalue', 'globalClipnorm'];
 
 /**
  * RMSprop, Keras's form (no momentum, not centered):
@@ -27,6 +31,7 @@ export class RMSprop extends BlockOptimizer {
 
   constructor(options: RMSpropOptions = {}) {
     super();
+    checkOptions('RMSprop', options, RMSPROP_OPTIONS);
     this.learningRate = this.readLearningRate('RMSprop', options.learningRate, 0.001);
     this.setClipping('RMSprop', options);
     this.rho = checkHyper('RMSprop', 'rho', options.rho ?? 0.9, 0, 1);

@@ -1,3 +1,4 @@
+import { checkOptions } from './options.js';
 import { BlockOptimizer, checkHyper, type GradientClipping } from './optimizer.js';
 import type { LearningRateSchedule } from './schedules.js';
 
@@ -8,6 +9,9 @@ export interface SGDOptions extends GradientClipping {
   momentum?: number;
   nesterov?: boolean;
 }
+
+/** The keys SGDOptions has: any other (`learning_rate`, `momentun`, …) is refused with a suggestion. */
+export const SGD_OPTIONS: readonly string[] = ['learningRate', 'momentum', 'nesterov', 'clipnorm', 'clipvalue', 'globalClipnorm'];
 
 /**
  * Stochastic gradient descent, Keras's form:
@@ -31,6 +35,7 @@ export class SGD extends BlockOptimizer {
 
   constructor(options: SGDOptions = {}) {
     super();
+    checkOptions('SGD', options, SGD_OPTIONS);
     this.learningRate = this.readLearningRate('SGD', options.learningRate, 0.01);
     this.setClipping('SGD', options);
     this.momentum = checkHyper('SGD', 'momentum', options.momentum ?? 0, 0, 1);

@@ -8,7 +8,8 @@ import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { Dense, Dropout, Matrix, Sequential, documentFromTfjs, tfjsArtifacts } from '../../src/index.js';
+import { Dense, Dropout, Matrix, Sequential, documentFromTfjs, regularizers, tfjsArtifacts } from '../../src/index.js';
+import { compileFrom } from '../../src/io/tfjs/from-tfjs.js';
 import { loadModel, startServer } from '../../src/node.js';
 import { main } from '../../src/cli/main.js';
 import { writeNpy } from '../../src/data/npy.js';
@@ -92,6 +93,24 @@ describe('densely → TensorFlow.js', () => {
     expect(maxDiff(loadModel(file).predict(X).data, model.predict(X).data)).toBe(0);
   });
 
+  it("carries trainable and the regularizers: tfjs reads a frozen layer and L1L2 configs, and they come back", async () => {
+    const model = new Sequential([new Dense(4, { inputShape: [3], activation: 'relu', trainable: false, biasRegularizer: 'l1' }), new Dense(1, { activation: 'sigmoid', kernelRegularizer: regularizers.l1l2({ l1: 0.001, l2: 0.02 }) })], { seed: 5 });
+    const dir = join(tmp, 'frozen-reg');
+    model.save(dir, { format: 'tfjs' });
+    const json = JSON.parse(readFileSync(join(dir, 'model.json'), 'utf8'));
+    expect(json.modelTopology.config.layers[0].config).toMatchObject({ trainable: false, kernel_regularizer: null, bias_regularizer: { class_name: 'L1L2', config: { l1: 0.01, l2: 0 } } });
+    expect(json.modelTopology.config.layers[1].config).toMatchObject({ trainable: true, kernel_regularizer: { class_name: 'L1L2', config: { l1: 0.001, l2: 0.02 } } });
+    const tfModel = await tfjsLoad(dir);
+    expect(tfModel.layers[0].trainable).toBe(false);
+    expect(tfModel.layers[1].getConfig().kernelRegularizer).toEqual({ className: 'L1L2', config: { l1: 0.001, l2: 0.02 } });
+    const X = rows(10, 3, 9);
+    expect(maxDiff(tfjsPredict(tfModel, X), model.predict(X).data)).toBeLessThan(1e-5);
+    const back = loadModel(dir);
+    expect(back.layers.map((l) => l.trainable)).toEqual([false, true]);
+    expect((back.layers[1] as Dense).kernelRegularizer?.getConfig()).toEqual({ l1: 0.001, l2: 0.02 });
+    expect((back.layers[0] as Dense).biasRegularizer?.getConfig()).toEqual({ l1: 0.01, l2: 0 });
+  });
+
   it('writes a Dropout layer (the identity at inference) that tfjs reads, from the document alone', async () => {
     const model = new Sequential([new Dense(4, { inputShape: [3], activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })], { seed: 4 });
     const doc = model.toJSON();
@@ -159,6 +178,24 @@ describe('TensorFlow.js → densely', () => {
     expect(model.layers.map((l) => l.toJSON().activation)).toEqual(['tanh', 'relu', 'sigmoid']);
     const X = rows(50, 4, 11);
     expect(maxDiff(model.predict(X).data, tfjsPredict(tfModel, X))).toBeLessThan(1e-5);
+  });
+
+  it("reads tfjs's trainable: false and its l2 / l1l2 regularizers", async () => {
+    const tfModel = tf.sequential({
+      layers: [
+        tf.layers.dense({ units: 3, inputShape: [2], activation: 'tanh', trainable: false, kernelRegularizer: tf.regularizers.l2({ l2: 0.03 }) }),
+        tf.layers.dense({ units: 1, activation: 'sigmoid', kernelRegularizer: tf.regularizers.l1l2({ l1: 0.002, l2: 0.004 }), biasRegularizer: 'l1l2' }),
+      ],
+    });
+    const dir = mkdtempSync(join(tmp, 'tf-reg-'));
+    await saveWithTfjs(tfModel, dir);
+    const model = loadModel(join(dir, 'model.json'));
+    expect(model.layers.map((l) => l.trainable)).toEqual([false, true]);
+    const [a, b] = model.layers as Dense[];
+    expect(a.kernelRegularizer?.getConfig()).toEqual({ l1: 0, l2: 0.03 });
+    expect(b.kernelRegularizer?.getConfig()).toEqual({ l1: 0.002, l2: 0.004 });
+    expect(b.biasRegularizer?.getConfig()).toEqual({ l1: 0.01, l2: 0.01 });
+    expect(model.summary(null)).toContain('Non-trainable params: 9');
   });
 
   it('a model saved with includeOptimizer loads compiled (its trainingConfig), stepping over the int32 iter weight', async () => {
@@ -250,6 +287,13 @@ describe('TensorFlow.js → densely', () => {
 });
 
 describe('documentFromTfjs (plain data)', () => {
+  it("reads a Keras optimizer config's snake_case settings (beta_1) and steps over its inert ones; a setting densely lacks leaves the model uncompiled", () => {
+    const keras = { name: 'Adam', learning_rate: 0.01, beta_1: 0.8, beta_2: 0.99, epsilon: 1e-7, amsgrad: false, decay: 0, use_ema: false, ema_momentum: 0.99, jit_compile: true, clipnorm: null };
+    const c = compileFrom({ loss: 'binary_crossentropy', metrics: ['accuracy'], optimizer_config: { class_name: 'Adam', config: keras } });
+    expect(c?.optimizer).toMatchObject({ name: 'adam', learningRate: 0.01, beta1: 0.8, beta2: 0.99 });
+    expect(compileFrom({ loss: 'binary_crossentropy', optimizer_config: { class_name: 'Adam', config: { ...keras, amsgrad: true } } })).toBe(null);
+  });
+
   it("reads tfjs's camelCase batchInputShape, a converter's model_config and ':0' weight names", () => {
     const json = {
       modelTopology: {

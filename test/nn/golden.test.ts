@@ -39,7 +39,13 @@ describe('numbers frozen before the refactor', () => {
     const m = new Sequential([new Dense(16, { activation: 'relu', inputShape: [d] }), new Dense(8, { activation: 'relu' }), new Dense(1, { activation: 'sigmoid' })], { seed: 11, backend: 'js' });
     m.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
     const h = m.fit(X, y, { epochs: 4, batchSize: 7, verbose: 0, validationSplit: 0.2, classWeight: { 0: 1, 1: 2.5 } });
-    expect(h.history).toEqual(golden.smallFit.history);
+    // all but the training accuracy, bit for bit: under class weights that is now unweighted, as
+    // Keras computes its `metrics=` (class_weight weighs the loss and weighted_metrics only); the
+    // frozen one was the weighted accuracy. Its new value is checked in keras-port.test.ts.
+    const { accuracy, ...rest } = h.history;
+    const { accuracy: weightedAccuracy, ...goldenRest } = golden.smallFit.history;
+    expect(rest).toEqual(goldenRest);
+    expect(accuracy).toHaveLength(weightedAccuracy.length);
     expect(m.getWeights().map((w) => Array.from(w))).toEqual(golden.smallFit.weights);
   });
 

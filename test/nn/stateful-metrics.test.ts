@@ -105,7 +105,7 @@ describe('stateful metrics', () => {
     expect(weightedAveragePrecision(s, l, w)).toBeCloseTo(averagePrecision(dup(s), dup(l)), 12);
   });
 
-  it('metrics on a fused softmax head see probabilities; sparse targets refuse auc', () => {
+  it('metrics on a fused softmax head see probabilities; sparse targets refuse precision (auc takes them: keras-port.test.ts)', () => {
     const m = new Sequential([new Dense(3, { activation: 'softmax', inputShape: [2] })], { seed: 1 });
     m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['mse', 'auc'] });
     const X = Matrix.from([[1, 0], [0, 1], [1, 1], [-1, 0.5]]);
@@ -116,7 +116,7 @@ describe('stateful metrics', () => {
     const logs = m.evaluate(X, y);
     expect(logs.mse).toBeCloseTo(se / 12, 6);
     expect(logs.auc).toBeCloseTo(rocAuc(p, y.data), 6);
-    expect(() => getMetric('auc', { accuracy: 'sparse' } as never, 3)).toThrow(/sparse class indices/);
+    expect(() => getMetric('precision', { accuracy: 'sparse' } as never, 3)).toThrow(/sparse class indices/);
     expect(() => getMetric('f1')).toThrow(/unknown metric 'f1'.*auc, precision, recall/);
     expect(() => getMetric({ auc: { curve: 'XY' as never } })).toThrow(/'ROC' or 'PR'/);
   });

@@ -103,3 +103,18 @@ describe('optimizer state as data', () => {
     expect(() => b.setState({ ...a.getState(), slots: { m: new Float32Array(2), v: new Float32Array(3) } })).toThrow(/slot 'm' has 2 values, the bound parameters need 3/);
   });
 });
+
+describe('optimizer options are strict', () => {
+  it('an unknown key is refused with the likely spelling, for every optimizer', async () => {
+    const { Adam, SGD, RMSprop, AdamW, Adagrad, Adamax, Nadam } = await import('../../src/index.js');
+    expect(() => new Adam({ learning_rate: 0.1 } as object)).toThrow(/Adam: unknown option 'learning_rate' \(did you mean 'learningRate'\?\)/);
+    expect(() => new SGD({ momentun: 0.9 } as object)).toThrow(/SGD: unknown option 'momentun' \(did you mean 'momentum'\?\)/);
+    expect(() => new RMSprop({ centered: true } as object)).toThrow(/RMSprop: unknown option 'centered'; valid options: learningRate, rho, epsilon/);
+    expect(() => new AdamW({ weight_decay: 0.1 } as object)).toThrow(/AdamW: unknown option 'weight_decay' \(did you mean 'weightDecay'\?\)/);
+    expect(() => new Adagrad({ initial_accumulator_value: 0.2 } as object)).toThrow(/did you mean 'initialAccumulatorValue'/);
+    expect(() => new Adamax({ beta_1: 0.8 } as object)).toThrow(/did you mean 'beta1'/);
+    expect(() => new Nadam({ global_clipnorm: 1 } as object)).toThrow(/did you mean 'globalClipnorm'/);
+    // the right keys still work, and a model file's optimizer config goes back through them
+    expect(new AdamW({ learningRate: 0.01, weightDecay: 0.1, clipnorm: 1 }).getConfig()).toMatchObject({ learningRate: 0.01, weightDecay: 0.1, clipnorm: 1 });
+  });
+});

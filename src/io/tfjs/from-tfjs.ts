@@ -99,6 +99,10 @@ export function documentFromTfjs(json: unknown, readFile: (name: string) => Uint
       const layer: LayerConfig = { className: 'Dense', name: lname, units, activation, useBias };
       if (layers.length === 0) layer.inputDim = width;
       if (c.trainable === false) layer.trainable = false;
+      const kernelRegularizer = regularizerFrom(c.kernel_regularizer ?? c.kernelRegularizer, `${where}: kernel_regularizer`, fail);
+      if (kernelRegularizer) layer.kernelRegularizer = kernelRegularizer;
+      const biasRegularizer = regularizerFrom(c.bias_regularizer ?? c.biasRegularizer, `${where}: bias_regularizer`, fail);
+      if (biasRegularizer) layer.biasRegularizer = biasRegularizer;
       layers.push(layer);
       needed.push({ layer: lname, suffix: 'kernel', shape: [width as number, units as number] });
       if (useBias) needed.push({ layer: lname, suffix: 'bias', shape: [units as number] });
@@ -176,7 +180,12 @@ export function compileFrom(trainingConfig: unknown): CompileJSON | null {
   if (!t || typeof t.loss !== 'string' || !t.optimizer_config || typeof t.optimizer_config.class_name !== 'string') return null;
   try {
     const settings: Record<string, unknown> = {};
-    for (const [key, value] of Object.entries(t.optimizer_config.config ?? {})) settings[key.replace(/_([a-z])/g, (_, ch: string) => ch.toUpperCase())] = value;
+    for (const [key, value] of Object.entries(t.optimizer_config.config ?? {})) {
+      // Keras writes settings that change nothing at these values (and its own name): left out,
+      // so that the optimizer's strict options see only real settings (any other: loaded uncompiled)
+      if (IGNORED_OPTIMIZER_KEYS.has(key) || value === null || (INERT_OPTIMIZER_KEYS.has(key) && (value === false || value === 0))) continue;
+      settings[key.replace(/_([a-z0-9])/g, (_, ch: string) => ch.toUpperCase())] = value;
+    }
     const optimizer = optimizerFromConfig({ ...settings, name: t.optimizer_config.class_name.toLowerCase() });
     const metrics = Array.isArray(t.metrics) ? t.metrics.map((m) => getMetric(String(m)).name) : [];
     return { optimizer: optimizer.getConfig(), loss: getLoss(t.loss).name, metrics };
@@ -184,6 +193,37 @@ export function compileFrom(trainingConfig: unknown): CompileJSON | null {
     return null;
   }
 }
+
+/**
+ * A Keras/tfjs serialized regularizer as densely's { l1, l2 }, or null for none. Reads L1L2
+ * (tfjs and Keras), L1 and L2 (Keras 3, whose configs are { l1 } and { l2 }), and tfjs's
+ * identifier strings ('l1', 'l2', 'l1l2', factor 0.01); any other (a custom class) is refused.
+ *
+ * @example
+ * regularizerFrom({ class_name: 'L1L2', config: { l1: 0, l2: 0.01 } }, 'dense', fail); // { l1: 0, l2: 0.01 }
+ */
+export function regularizerFrom(raw: unknown, where: string, fail: (m: string) => never): { l1: number; l2: number } | null {
+  if (raw === null || raw === undefined) return null;
+  if (typeof raw === 'string') {
+    const known: Record<string, { l1: number; l2: number }> = { l1: { l1: 0.01, l2: 0 }, l2: { l1: 0, l2: 0.01 }, l1l2: { l1: 0.01, l2: 0.01 }, l1_l2: { l1: 0.01, l2: 0.01 } };
+    return known[raw] ?? fail(`${where}: unknown regularizer ${JSON.stringify(raw)} (densely reads L1, L2 and L1L2)`);
+  }
+  const r = raw as { class_name?: unknown; className?: unknown; config?: Record<string, unknown> };
+  const name = r.class_name ?? r.className;
+  if (name !== 'L1L2' && name !== 'L1' && name !== 'L2') fail(`${where}: regularizer ${JSON.stringify(name)} is not one densely has (it reads L1, L2 and L1L2)`);
+  const c = r.config ?? {};
+  const factor = (v: unknown, key: string): number => {
+    if (v === undefined || v === null) return 0;
+    if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) return fail(`${where}: ${key} must be a number ≥ 0, got ${JSON.stringify(v)}`);
+    return v;
+  };
+  return { l1: factor(c.l1, 'l1'), l2: factor(c.l2, 'l2') };
+}
+
+/** Keras optimizer settings that are inert when false or 0 (decay 0, amsgrad false, use_ema false, …). */
+const INERT_OPTIMIZER_KEYS = new Set(['decay', 'amsgrad', 'use_ema', 'weight_decay', 'momentum', 'centered']);
+/** Keras optimizer settings that do not change the updates (the EMA ones only matter with use_ema, refused above). */
+const IGNORED_OPTIMIZER_KEYS = new Set(['name', 'ema_momentum', 'ema_overwrite_frequency', 'jit_compile', 'is_legacy_optimizer', 'loss_scale_factor']);
 
 /** The input width a layer config declares, if any: d from [null, d]. */
 function inputWidth(c: Record<string, unknown>, where: string, fail: (m: string) => never): number | undefined {

@@ -113,8 +113,8 @@ function kerasLayer(l: LayerConfig, inputDim: number | null): KerasLayerJSON {
         use_bias: l.useBias !== false,
         kernel_initializer: initializer(l.kernelInitializer, 'glorot_uniform'),
         bias_initializer: initializer(l.biasInitializer, 'zeros'),
-        kernel_regularizer: null,
-        bias_regularizer: null,
+        kernel_regularizer: regularizer(l.kernelRegularizer),
+        bias_regularizer: regularizer(l.biasRegularizer),
         activity_regularizer: null,
         kernel_constraint: null,
         bias_constraint: null,
@@ -126,6 +126,18 @@ function kerasLayer(l: LayerConfig, inputDim: number | null): KerasLayerJSON {
     return { class_name: 'Dropout', config: { rate: l.rate, noise_shape: null, seed: null, ...common } };
   }
   throw new Error(`tfjs export: layer '${l.name}' is a ${l.className}, which the tfjs export does not write (it writes Dense and Dropout)`);
+}
+
+/**
+ * A densely regularizer config ({ l1, l2 }) as Keras's and tfjs's serialized L1L2, or null.
+ *
+ * @example
+ * regularizer({ l1: 0, l2: 0.01 }); // { class_name: 'L1L2', config: { l1: 0, l2: 0.01 } }
+ */
+function regularizer(config: unknown): KerasLayerJSON | null {
+  if (config === null || typeof config !== 'object') return null;
+  const { l1 = 0, l2 = 0 } = config as { l1?: number; l2?: number };
+  return { class_name: 'L1L2', config: { l1, l2 } };
 }
 
 function initializer(name: unknown, fallback: string): KerasLayerJSON {
