@@ -6,10 +6,13 @@ export const DATASETS = ['circle', 'xor', 'spiral', 'gaussian', 'marketing'] as 
 export const ACTIVATIONS = ['relu', 'tanh', 'sigmoid', 'linear'] as const;
 /** 'adam' is Keras's ε form, 'adam-corrected' tfjs/PyTorch's (see docs/how-it-works.md, section 5). */
 export const OPTIMIZERS = ['adam', 'adam-corrected', 'sgd', 'rmsprop'] as const;
+/** A penalty on every kernel, added to the loss (src/nn/regularizers.ts), as TensorFlow Playground offers. */
+export const REGULARIZATIONS = ['none', 'l1', 'l2'] as const;
 
 export type DatasetName = (typeof DATASETS)[number];
 export type ActivationName = (typeof ACTIVATIONS)[number];
 export type OptimizerName = (typeof OPTIMIZERS)[number];
+export type RegularizationName = (typeof REGULARIZATIONS)[number];
 
 export interface Config {
   dataset: DatasetName;
@@ -25,6 +28,9 @@ export interface Config {
   learningRate: number;
   batchSize: number;
   optimizer: OptimizerName;
+  /** 'l1' adds rate·Σ|w| over every kernel to the loss, 'l2' rate·Σw²; 'none' adds nothing. */
+  regularization: RegularizationName;
+  regularizationRate: number;
   /** A registered backend's name (listBackends()). */
   backend: string;
 }
@@ -39,7 +45,9 @@ export const DEFAULTS: Config = {
   learningRate: 0.03,
   batchSize: 10,
   optimizer: 'adam',
-  backend: 'js',
+  regularization: 'none',
+  regularizationRate: 0.001,
+  backend: 'wasm',
 };
 
 /** The hash for a configuration (only what differs from the defaults stays implicit: all keys are written). */
@@ -54,6 +62,8 @@ export function toHash(c: Config): string {
     lr: String(c.learningRate),
     batch: String(c.batchSize),
     optimizer: c.optimizer,
+    reg: c.regularization,
+    regRate: String(c.regularizationRate),
     backend: c.backend,
   });
   return `#${p.toString()}`;
@@ -85,6 +95,8 @@ export function fromHash(hash: string): Config {
   c.learningRate = num('lr', 1e-5, 10, c.learningRate);
   c.batchSize = num('batch', 1, 256, c.batchSize, true);
   c.optimizer = pick('optimizer', OPTIMIZERS, c.optimizer);
+  c.regularization = pick('reg', REGULARIZATIONS, c.regularization);
+  c.regularizationRate = num('regRate', 0, 1, c.regularizationRate);
   c.backend = p.get('backend') || c.backend;
   return c;
 }

@@ -49,7 +49,8 @@ function layerHtml(t: LayerTrace, isOutput: boolean): string {
   const [dName, df] = isOutput ? ['σ fused into the loss: the layer is linear on z, so dZ = dY', () => 1] : DERIVATIVE[t.activation];
   const dZ = Array.from(t.dY, (g, j) => g * df(t.output[j]));
   const dW = new Float64Array(nIn * nOut);
-  for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) dW[i * nOut + j] = t.input[i] * t.dZ[j];
+  for (let i = 0; i < nIn; i++) for (let j = 0; j < nOut; j++) dW[i * nOut + j] = t.input[i] * t.dZ[j] + t.dWPenalty[i * nOut + j];
+  const regularized = t.dWPenalty.some((v) => v !== 0);
   const dX = t.dX ? Array.from({ length: nIn }, (_, i) => t.dZ.reduce((s, g, j) => s + g * t.W[i * nOut + j], 0)) : null;
   const gap = Math.max(largestGap(dZ, t.dZ), largestGap(dW, t.dW), dX && t.dX ? largestGap(dX, t.dX) : 0);
   const f = isOutput ? 'z = X·W + b' : `Y = ${t.activation}(X·W + b)`;
@@ -62,7 +63,8 @@ function layerHtml(t: LayerTrace, isOutput: boolean): string {
     ${row(`dY = ∂L/∂${isOutput ? 'z' : 'Y'}`, `[1, ${nOut}]`, cells(t.dY, 1, nOut))}
     ${row(`dZ = dY ⊙ f′(Y), ${dName}`, `[1, ${nOut}]`, cells(t.dZ, 1, nOut))}
     ${row('db = Σ<sub>rows</sub> dZ', `[${nOut}]`, cells(t.db, 1, nOut))}
-    ${row('dW = Xᵀ·dZ', `[${nIn}, ${nOut}]`, cells(t.dW, nIn, nOut))}
+    ${regularized ? row('∂penalty/∂W = l1·sign(W) + 2·l2·W', `[${nIn}, ${nOut}]`, cells(t.dWPenalty, nIn, nOut)) : ''}
+    ${row(regularized ? 'dW = Xᵀ·dZ + ∂penalty/∂W' : 'dW = Xᵀ·dZ', `[${nIn}, ${nOut}]`, cells(t.dW, nIn, nOut))}
     ${t.dX ? row('dX = dZ·Wᵀ (the dY of the layer below)', `[1, ${nIn}]`, cells(t.dX, 1, nIn)) : '<div class="note">dX is not computed for the first layer: no layer below needs it.</div>'}
     <div class="note">The formulas recomputed here from the engine's X, Y, W and dY: largest difference from the engine's buffers ${gap.toExponential(1)}.</div>
   </section>`;
@@ -73,7 +75,8 @@ export function renderInspection(el: HTMLElement, t: SampleTrace): void {
   el.innerHTML = `
     <div class="sample">sample (${t.x[0].toFixed(3)}, ${t.x[1].toFixed(3)}), label y = ${t.label}</div>
     <div class="term"><div class="formula">p = σ(z) = ${fmt(t.p)}, z = ${fmt(t.z)}</div></div>
-    <div class="term"><div class="formula">ℓ = max(z, 0) − z·y + log1p(e<sup>−|z|</sup>) = ${fmt(t.loss)}</div></div>
+    <div class="term"><div class="formula">ℓ = max(z, 0) − z·y + log1p(e<sup>−|z|</sup>) = ${fmt(t.loss - t.penalty)}</div></div>
+    ${t.penalty !== 0 ? `<div class="term"><div class="formula">L = ℓ + penalty = ${fmt(t.loss - t.penalty)} + ${fmt(t.penalty)} = ${fmt(t.loss)}, the penalty summed over every kernel</div></div>` : ''}
     <div class="term"><div class="formula">∂ℓ/∂z = p − y = ${fmt(t.p - t.label)}</div></div>
     ${t.layers.map((l, i) => layerHtml(l, i === last)).join('')}`;
 }

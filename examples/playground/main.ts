@@ -27,6 +27,8 @@ const controls = {
   lr: $<HTMLInputElement>('lr'),
   batch: $<HTMLInputElement>('batch'),
   optimizer: $<HTMLSelectElement>('optimizer'),
+  regularization: $<HTMLSelectElement>('regularization'),
+  regRate: $<HTMLInputElement>('reg-rate'),
   backend: $<HTMLSelectElement>('backend'),
 };
 const boundary = $<HTMLCanvasElement>('boundary');
@@ -51,6 +53,8 @@ function readControls(): Config {
   c.learningRate = Number(controls.lr.value);
   c.batchSize = Number(controls.batch.value);
   c.optimizer = controls.optimizer.value as Config['optimizer'];
+  c.regularization = controls.regularization.value as Config['regularization'];
+  c.regularizationRate = Number(controls.regRate.value);
   c.backend = controls.backend.value;
   return c;
 }
@@ -65,6 +69,8 @@ function showConfig(c: Config): void {
   controls.lr.value = String(c.learningRate);
   controls.batch.value = String(c.batchSize);
   controls.optimizer.value = c.optimizer;
+  controls.regularization.value = c.regularization;
+  controls.regRate.value = String(c.regularizationRate);
   controls.backend.value = listBackends().some((b) => b.name === c.backend) ? c.backend : 'js';
   $('noise-value').textContent = String(c.noise);
   $('train-value').textContent = String(c.trainPercent);

@@ -6,7 +6,8 @@
  * - `forwardGrid` pushes many points through every layer (for the heat maps);
  * - `inspectSample` runs forward AND backward on one sample and records, per layer, its input,
  *   output, dY, dZ = dY ⊙ f′(Y) (the layer's backward overwrites dY with dZ in place, so the
- *   buffer is read again after backward), dW, db and dX.
+ *   buffer is read again after backward), dW, db and dX; then, as the step does, each regularized
+ *   layer adds its penalty to the loss and its gradient to dW (kept apart as dWPenalty too).
  * The batch goes into the model's batch buffers (model.buffers, in its arena), as the Trainer's
  * gather puts it there; the outputs are the layers' own buffers. Nothing is updated: the next
  * training step gathers its own batch and recomputes every gradient.
@@ -55,7 +56,9 @@ export interface LayerTrace {
   dY: Float32Array;
   /** dY ⊙ f′(Y): [1, out]. */
   dZ: Float32Array;
-  /** Xᵀ·dZ: [in, out], and Σrows dZ: [out]. */
+  /** dWPenalty: the regularizer's part of dW, l1·sign(W) + 2·l2·W (zeros without one): [in, out]. */
+  dWPenalty: Float32Array;
+  /** Xᵀ·dZ (+ dWPenalty): [in, out], and Σrows dZ: [out]. */
   dW: Float32Array;
   db: Float32Array;
   /** dZ·Wᵀ: [1, in] (not computed for the first layer: nothing needs it). */
@@ -65,10 +68,12 @@ export interface LayerTrace {
 export interface SampleTrace {
   x: [number, number];
   label: number;
-  /** The output logit z, the probability p = σ(z), and the loss ℓ on this one sample. */
+  /** The output logit z, the probability p = σ(z), and the loss L = ℓ + penalty on this one sample. */
   z: number;
   p: number;
   loss: number;
+  /** The regularizers' penalty in `loss` (0 without any). */
+  penalty: number;
   layers: LayerTrace[];
 }
 
@@ -95,6 +100,7 @@ export function inspectSample(model: Sequential, x: [number, number], label: num
       dY: new Float32Array(0),
       dZ: new Float32Array(0),
       dW: new Float32Array(0),
+      dWPenalty: new Float32Array(0),
       db: new Float32Array(0),
       dX: null,
     });
@@ -117,5 +123,14 @@ export function inspectSample(model: Sequential, x: [number, number], label: num
     t.db = b ? b.grad.slice() : new Float32Array(0);
     t.dX = g ? g.slice() : null;
   }
-  return { x, label, z, p: sigmoid(z), loss: lossValue, layers: traces };
+  // 3b. the regularizers, as the step does: the penalty joins the loss, its gradient joins dW
+  let penalty = 0;
+  model.layers.forEach((layer, l) => {
+    const t = traces[l];
+    const [W] = layer.params();
+    penalty += layer.penalty?.(true) ?? 0;
+    t.dWPenalty = W.grad.map((g, i) => g - t.dW[i]);
+    t.dW = W.grad.slice();
+  });
+  return { x, label, z, p: sigmoid(z), loss: lossValue + penalty, penalty, layers: traces };
 }

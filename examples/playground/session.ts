@@ -35,8 +35,10 @@ export class Session {
     this.testIdx = split.test;
     this.train = gather(this.points, split.train);
     this.test = gather(this.points, split.test);
-    const hidden = config.layers.map((units, i) => new Dense(units, { activation: config.activation, ...(i === 0 ? { inputShape: [2] } : {}) }));
-    const output = new Dense(1, { activation: 'sigmoid', ...(hidden.length === 0 ? { inputShape: [2] } : {}) });
+    const rate = config.regularizationRate;
+    const kernelRegularizer = config.regularization === 'l1' ? { l1: rate } : config.regularization === 'l2' ? { l2: rate } : undefined;
+    const hidden = config.layers.map((units, i) => new Dense(units, { activation: config.activation, kernelRegularizer, ...(i === 0 ? { inputShape: [2] } : {}) }));
+    const output = new Dense(1, { activation: 'sigmoid', kernelRegularizer, ...(hidden.length === 0 ? { inputShape: [2] } : {}) });
     this.model = new Sequential([...hidden, output], { seed: config.seed, backend: config.backend });
     this.model.compile({ optimizer: optimizerFor(config), loss: 'binary_crossentropy', metrics: ['accuracy'] });
     // an endless run: play and step call trainer.step(), one batch each; epochs never run out

@@ -105,6 +105,21 @@ describe.skipIf(!hasChromium)('examples/playground in headless Chromium, from di
       const worst = Number(await page.getAttribute('#gradcheck .verdict', 'data-worst'));
       expect(worst).toBeLessThan(1e-3);
 
+      // L2 on: a new session whose inspection shows the penalty, and whose gradients still check
+      await page.fill('#reg-rate', '0.01');
+      await page.selectOption('#regularization', 'l2');
+      await page.waitForFunction(() => location.hash.includes('reg=l2') && location.hash.includes('regRate=0.01'));
+      await page.waitForFunction(() => document.getElementById('steps')?.textContent === '0');
+      for (let i = 0; i < 5; i++) await page.click('#step');
+      await page.click('#boundary', { position: { x: 180, y: 120 } });
+      const regularized = (await page.textContent('#inspect')) ?? '';
+      for (const formula of ['∂penalty/∂W = l1·sign(W) + 2·l2·W', 'dW = Xᵀ·dZ + ∂penalty/∂W', 'L = ℓ + penalty']) expect(regularized).toContain(formula);
+      const regGaps = [...regularized.matchAll(/largest difference from the engine's buffers (\d(?:\.\d+)?e[+-]\d+)/g)].map((m) => Number(m[1]));
+      expect(regGaps).toHaveLength(3);
+      for (const gap of regGaps) expect(gap).toBeLessThan(1e-5);
+      await page.click('#check');
+      expect(Number(await page.getAttribute('#gradcheck .verdict', 'data-worst'))).toBeLessThan(1e-3);
+
       // still answering after all of it
       expect(await page.evaluate(() => 1 + 1)).toBe(2);
       expect(errors).toEqual([]);

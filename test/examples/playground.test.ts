@@ -11,10 +11,10 @@ import { Session } from '../../examples/playground/session.js';
 
 describe('playground', () => {
   it('keeps the whole configuration in the URL hash, and ignores what it cannot use', () => {
-    const c: Config = { dataset: 'xor', noise: 25, trainPercent: 70, seed: 9, layers: [4, 3, 2], activation: 'relu', learningRate: 0.005, batchSize: 16, optimizer: 'adam-corrected', backend: 'js' };
+    const c: Config = { dataset: 'xor', noise: 25, trainPercent: 70, seed: 9, layers: [4, 3, 2], activation: 'relu', learningRate: 0.005, batchSize: 16, optimizer: 'adam-corrected', regularization: 'l2', regularizationRate: 0.003, backend: 'js' };
     expect(fromHash(toHash(c))).toEqual(c);
     expect(fromHash('#layers=&activation=sigmoid').layers).toEqual([]); // logistic regression
-    const bad = fromHash('#dataset=moons&noise=500&layers=4,x&lr=-1&batch=0&optimizer=lbfgs&train=95');
+    const bad = fromHash('#dataset=moons&noise=500&layers=4,x&lr=-1&batch=0&optimizer=lbfgs&train=95&reg=l3&regRate=2');
     expect(bad).toEqual(DEFAULTS);
   });
 
@@ -57,5 +57,22 @@ describe('playground', () => {
     const { outputs } = forwardGrid(s.model, points, s.capacity);
     expect(outputs.at(-1)).toEqual(s.model.predict([[0.25, -0.5], [1, 1], [-0.3, 0.2]]).data);
     s.step(); // the run goes on after being probed
+  });
+
+  it('with L2 on, the inspection adds the penalty to the loss and its gradient to dW, as the step does', () => {
+    const rate = 0.01;
+    const s = new Session({ ...DEFAULTS, dataset: 'circle', regularization: 'l2', regularizationRate: rate });
+    for (let i = 0; i < 50; i++) s.step();
+    const x: [number, number] = [0.25, -0.5];
+    const trace = inspectSample(s.model, x, 1);
+    const { loss, grads } = s.model.computeGradients([x], [1]);
+    let sumSq = 0;
+    for (const l of trace.layers) for (const w of l.W) sumSq += w * w;
+    expect(trace.penalty).toBeCloseTo(rate * sumSq, 6);
+    expect(trace.loss).toBe(loss);
+    trace.layers.forEach((l, i) => {
+      expect(l.dW).toEqual(grads[2 * i]);
+      l.dWPenalty.forEach((g, j) => expect(g).toBeCloseTo(2 * rate * l.W[j], 6)); // ∂(rate·Σw²)/∂w
+    });
   });
 });
