@@ -229,7 +229,7 @@ export const wasmBackend: Backend = {
  * (waking the helper, ~10-50 µs on a busy machine) costs more than half the product saves.
  * Measured with bench/threads.ts (docs/wasm.md, "Both cores").
  */
-export const SPLIT_MIN_FLOPS = 4_000_000;
+export const SPLIT_MIN_FLOPS = 32_000_000;
 
 /**
  * The wasm backend on two threads: the same kernels, but each arena is a SHARED WebAssembly.Memory
