@@ -63,7 +63,8 @@ function wasmFor(threads: Threads): Backend {
 /**
  * A backend by name, or the instance itself; undefined gives the default (DEFAULT_BACKEND).
  * `threads` (default 'auto') picks the wasm backend's one- or two-thread form; the js backend
- * always runs on one thread (asking it for 2 is an error). An instance is returned as it is.
+ * always runs on one thread (asking it for 2 is an error). An instance is returned as it is (it
+ * carries its own threads; asking one that runs on one thread for 2 is an error).
  *
  * @example
  * resolveBackend().name;        // 'wasm' (where WebAssembly SIMD exists)
@@ -72,7 +73,10 @@ function wasmFor(threads: Threads): Backend {
  */
 export function resolveBackend(spec: string | Backend | undefined = DEFAULT_BACKEND, threads: Threads = 'auto'): Backend {
   if (threads !== 1 && threads !== 2 && threads !== 'auto') throw new RangeError(`threads must be 1, 2 or 'auto', got ${JSON.stringify(threads)}`);
-  if (typeof spec !== 'string') return spec;
+  if (typeof spec !== 'string') {
+    if (threads === 2 && spec.threads !== 2) throw new Error(`threads: 2 needs backend 'wasm' by name (the Backend given, '${spec.name}', runs on one thread)`);
+    return spec;
+  }
   const backend = BACKENDS.get(spec);
   if (!backend && spec === 'wasm') {
     throw new Error("backend 'wasm' needs WebAssembly SIMD, which this runtime does not have (Node ≥ 16.4 and current browsers do); use backend 'js'");

@@ -114,6 +114,7 @@ describe('the wasm backend on two threads', () => {
     expect(main(['train', '--threads', '2', '--backend', 'js'], { out: () => {}, err: (l) => err.push(l) })).toBe(2);
     expect(err.join('\n')).toMatch(/threads: 2 needs backend 'wasm'/);
     expect(() => new Sequential([], { backend: 'js', threads: 2 })).toThrow(/threads: 2 needs backend 'wasm'/);
+    expect(() => new Sequential([], { backend: wasmBackend, threads: 2 })).toThrow(/threads: 2 needs backend 'wasm' by name/);
     expect(new Sequential([], { backend: 'js' }).backend.threads ?? 1).toBe(1);
     expect(new Sequential([], { threads: 1 }).backend.threads ?? 1).toBe(1);
     expect(() => new Sequential([], { threads: 3 as 2 })).toThrow(/threads must be 1, 2 or 'auto'/);
