@@ -225,9 +225,12 @@ export const wasmBackend: Backend = {
 };
 
 /**
- * The smallest gemm (in flops, 2·M·N·K) worth splitting across two threads. Below it the handoff
- * (waking the helper, ~10-50 µs on a busy machine) costs more than half the product saves.
- * Measured with bench/threads.ts (docs/wasm.md, "Both cores").
+ * The smallest gemm (in flops, 2·M·N·K) worth splitting across two threads. Measured with
+ * bench/threads.ts on the 2-core bench machine while other agents kept it busy (three runs,
+ * docs/wasm.md "Both cores"): the handoff cost ~15 µs (a 0.26 MFLOP product took 8–12 µs on one
+ * thread, 22–27 on two); below 17 MFLOP splitting always lost (0.23–1.06×); 256³ (34 MFLOP) and
+ * 32×1024×1024 (67 MFLOP) broke even (0.72–1.21×); 537 MFLOP gained 0.92–2.15×. On an idle
+ * machine the break-even should be lower; 32 M keeps a busy machine from paying for the split.
  */
 export const SPLIT_MIN_FLOPS = 32_000_000;
 
