@@ -138,9 +138,16 @@ export function coreCount(): number {
 /**
  * Why two threads cannot run here, or null when they can: shared WebAssembly memory
  * (SharedArrayBuffer, which a page has only when cross-origin isolated), a way to start a
- * worker, and more than one core.
+ * worker, and more than one core. Probed once per process.
  */
 export function whyNoThreads(): string | null {
+  if (noThreads === undefined) noThreads = probeThreads();
+  return noThreads;
+}
+
+let noThreads: string | null | undefined;
+
+function probeThreads(): string | null {
   try {
     if (typeof SharedArrayBuffer !== 'function') throw new Error('no SharedArrayBuffer');
     new WebAssembly.Memory({ initial: 1, maximum: 1, shared: true });
