@@ -51,6 +51,7 @@ const ENTRIES = [
   'width',
   'peers/densely-width',
   'peers/tfjs-width',
+  'threads',
 ];
 
 const entries = args.entry ?? ENTRIES;

@@ -2,7 +2,8 @@
  * The whole marketing pipeline, end to end, one system per child process:
  *
  *   densely-wasm     bench/peers/densely-pipeline.ts --backend wasm   (forced)
- *   densely default  bench/peers/densely-pipeline.ts --backend default (what a user gets)
+ *   densely-wasm-1t  bench/peers/densely-pipeline.ts --backend wasm --threads 1 (an ordinary, unshared memory)
+ *   densely default  bench/peers/densely-pipeline.ts --backend default (what a user gets: threads 'auto')
  *   densely-js       bench/peers/densely-pipeline.ts --backend js
  *   tfjs-cpu         bench/peers/tfjs-pipeline.ts --backend cpu
  *   tfjs-wasm        bench/peers/tfjs-pipeline.ts --backend wasm
@@ -33,6 +34,8 @@ import { accuracy, loadBankSplit } from './peers/densely-pipeline.js';
 export interface PipelineResult {
   system: string;
   backend?: string;
+  /** densely: the most threads its gemms may use (its gemms at batch 32 are all below the split threshold). */
+  threads?: number;
   rows: number;
   features: number;
   trainRows: number;
@@ -109,6 +112,7 @@ export async function benchPipeline(opts: BenchOptions = defaultOptions()): Prom
   writeFileSync(splitFile, JSON.stringify({ train: Array.from(train), test: Array.from(test) }));
   const systems: { name: string; script: string; args: string[]; python?: string }[] = [
     { name: 'densely-wasm', script: 'peers/densely-pipeline', args: [...common, '--backend', 'wasm'] },
+    { name: 'densely-wasm-1t', script: 'peers/densely-pipeline', args: [...common, '--backend', 'wasm', '--threads', '1'] },
     { name: 'densely (default)', script: 'peers/densely-pipeline', args: [...common, '--backend', 'default'] },
     { name: 'densely-js', script: 'peers/densely-pipeline', args: [...common, '--backend', 'js'] },
     { name: 'tfjs-cpu', script: 'peers/tfjs-pipeline', args: [...common, '--backend', 'cpu'] },
@@ -132,7 +136,7 @@ export async function benchPipeline(opts: BenchOptions = defaultOptions()): Prom
         json.heapUsedMB = Number.NaN;
         delete json.probabilities;
       }
-      if (s.name === 'densely (default)' && json.backend) s.name = `densely (default: ${json.backend})`;
+      if (s.name === 'densely (default)' && json.backend) s.name = `densely (default: ${json.backend}${json.backend === 'wasm' ? `, threads ${json.threads ?? 1}` : ''})`;
       results.set(s.name, json);
       opts.log(`pipeline: ${s.name}: fit ${json.fitSeconds.toFixed(2)} s, ${json.usPerStep.toFixed(0)} µs/step, AUC ${json.testAuc.toFixed(4)}`);
     } catch (e) {

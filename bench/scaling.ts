@@ -15,6 +15,7 @@ import { Dense } from '../src/nn/dense.js';
 import { Sequential } from '../src/nn/sequential.js';
 import { Adam } from '../src/optim/adam.js';
 import { Matrix } from '../src/tensor/matrix.js';
+import type { Threads } from '../src/backends/index.js';
 import { defaultOptions, isMain, mdTable, num, ratio, runChild, sectionMain, type BenchOptions, type Section } from './harness.js';
 
 export const FEATURES = 50;
@@ -54,14 +55,14 @@ export function syntheticBank(rows: number, seed = 7, features = FEATURES): { X:
 }
 
 /** The pipeline's model: 50 → 64 relu → 64 relu → 1 sigmoid, Adam, binary cross-entropy. */
-export function pipelineModel(features = FEATURES, seed = 42, backend?: string, hidden = 64): Sequential {
+export function pipelineModel(features = FEATURES, seed = 42, backend?: string, hidden = 64, threads?: Threads): Sequential {
   const model = new Sequential(
     [
       new Dense(hidden, { activation: 'relu', inputShape: [features] }),
       new Dense(hidden, { activation: 'relu' }),
       new Dense(1, { activation: 'sigmoid' }),
     ],
-    { seed, backend },
+    { seed, backend, threads },
   );
   model.compile({ optimizer: new Adam(), loss: 'binary_crossentropy', metrics: ['accuracy'] });
   return model;

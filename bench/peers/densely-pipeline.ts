@@ -4,7 +4,7 @@
  * Dense(64 relu) → Dense(1 sigmoid) with Adam(1e-3) and binary cross-entropy, batch 32,
  * shuffled, then score the test rows. Prints one JSON line (see PipelineResult in ../pipeline.ts).
  *
- *   node tmp/bench/peers/densely-pipeline.mjs [--epochs 10] [--batch-size 32] [--data path] [--backend js|wasm|default]
+ *   node tmp/bench/peers/densely-pipeline.mjs [--epochs 10] [--batch-size 32] [--data path] [--backend js|wasm|default] [--threads 1|2|auto]
  *   (after `node bench/build.mjs`; `npx tsx bench/peers/densely-pipeline.ts` works too, but slower:
  *   see bench/harness.ts)
  *
@@ -86,12 +86,14 @@ export interface PipelineArgs {
   batchSize: number;
   data: string;
   backend: string;
+  /** densely only: --threads 1|2|auto (default auto, as a user gets). */
+  threads: 1 | 2 | 'auto';
 }
 
 export function pipelineArgs(argv = process.argv.slice(2)): PipelineArgs {
   const { values } = parseArgs({
     args: argv,
-    options: { epochs: { type: 'string' }, 'batch-size': { type: 'string' }, data: { type: 'string' }, backend: { type: 'string' } },
+    options: { epochs: { type: 'string' }, 'batch-size': { type: 'string' }, data: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' } },
     strict: true,
   });
   return {
@@ -99,6 +101,7 @@ export function pipelineArgs(argv = process.argv.slice(2)): PipelineArgs {
     batchSize: Number(values['batch-size'] ?? 32),
     data: values.data ?? BANK_DATA,
     backend: values.backend ?? 'cpu',
+    threads: values.threads === '1' ? 1 : values.threads === '2' ? 2 : 'auto',
   };
 }
 
@@ -112,7 +115,7 @@ async function main(): Promise<void> {
       new Dense(1, { activation: 'sigmoid' }),
     ],
     // --backend js|wasm forces one; 'default' (or none) takes densely's default
-    { seed: 42, backend: process.argv.includes('--backend') && args.backend !== 'default' ? args.backend : undefined },
+    { seed: 42, backend: process.argv.includes('--backend') && args.backend !== 'default' ? args.backend : undefined, threads: args.threads },
   );
   model.compile({ optimizer: new Adam(), loss: 'binary_crossentropy', metrics: ['accuracy'] });
 
@@ -127,6 +130,7 @@ async function main(): Promise<void> {
   const result = {
     system: 'densely',
     backend: model.backend.name,
+    threads: model.backend.threads ?? 1,
     ...pipelineResult(s, args, { seconds: fitSeconds, cpu }, { loss: test.loss, probabilities: p }),
     arena: model.memoryReport(),
   };

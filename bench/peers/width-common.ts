@@ -15,6 +15,8 @@ export interface WidthArgs {
   batch: number;
   /** densely: 'js' | 'wasm'; tfjs: 'cpu' | 'wasm'. */
   backend: string;
+  /** densely's wasm backend: 1 or 2 threads (--threads; default 1). */
+  threads: 1 | 2;
 }
 
 export interface WidthRow {
@@ -28,8 +30,8 @@ export interface WidthRow {
 }
 
 export function widthArgs(argv = process.argv.slice(2)): WidthArgs {
-  const { values } = parseArgs({ args: argv, options: { hidden: { type: 'string' }, batch: { type: 'string' }, backend: { type: 'string' } }, strict: true });
-  return { hidden: Number(values.hidden ?? 64), batch: Number(values.batch ?? 32), backend: values.backend ?? 'wasm' };
+  const { values } = parseArgs({ args: argv, options: { hidden: { type: 'string' }, batch: { type: 'string' }, backend: { type: 'string' }, threads: { type: 'string' } }, strict: true });
+  return { hidden: Number(values.hidden ?? 64), batch: Number(values.batch ?? 32), backend: values.backend ?? 'wasm', threads: values.threads === '2' ? 2 : 1 };
 }
 
 /** Seconds of work per timed call. */

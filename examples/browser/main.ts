@@ -37,6 +37,10 @@ const model = new Sequential([
 model.compile({ optimizer: 'adam', loss: 'binary_crossentropy', metrics: ['accuracy'] });
 // the default backend: 'wasm' where WebAssembly SIMD exists (every current browser), else 'js'
 log(`backend: ${model.backend.name}`);
+// threads 'auto' (the default): 2 where the page is cross-origin isolated (served with COOP/COEP
+// headers, so it has SharedArrayBuffer) and the machine has two cores; big gemms then split
+// across the page and a Web Worker. Without isolation densely stays on one thread and says so once.
+log(`threads: ${model.backend.threads ?? 1} (cross-origin isolated: ${globalThis.crossOriginIsolated === true})`);
 // fitAsync trains in slices of ~2 ms and yields between them, so this 10 ms timer (and any
 // click, scroll or repaint) keeps running while it trains; with fit it would wait for the end.
 async function timerRate(during: () => Promise<unknown>): Promise<{ perSecond: number; ms: number }> {

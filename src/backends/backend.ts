@@ -47,6 +47,11 @@ export interface ActivationKernels {
 
 export interface Backend {
   readonly name: string;
+  /**
+   * The most threads one of its gemms may use: 2 for the wasm backend over shared memory (a gemm
+   * past a measured size splits C across two threads), absent or 1 for one thread.
+   */
+  readonly threads?: number;
 
   /**
    * The memory a model's arena lives in: `floats` zeroed floats. The js backend makes a plain

@@ -1,6 +1,6 @@
 /** A small, strict option parser for the CLI: every option is declared, typed and checked. */
 import { parseArgs } from 'node:util';
-import { resolveBackend } from '../backends/index.js';
+import { resolveBackend, type Backend } from '../backends/index.js';
 
 export type OptionType = 'string' | 'number' | 'int' | 'boolean';
 export interface OptionSpec {
@@ -87,13 +87,27 @@ export function helpText(usage: string, spec: Spec): string {
 /**
  * --backend as a backend name, checked now (before any work): 'js' or 'wasm'; undefined (the
  * default) when absent. Forcing 'wasm' where WebAssembly SIMD is missing is an error saying so.
+ * With --threads (1, 2 or auto) it is the resolved Backend itself, which carries the choice
+ * (--threads 2 where the runtime cannot, or with --backend js, is an error saying why).
  */
-export function backendOption(v: unknown): string | undefined {
-  if (v === undefined) return undefined;
-  const name = String(v);
-  if (name !== 'js' && name !== 'wasm') throw new UsageError(`--backend must be 'js' or 'wasm', got '${name}'`);
-  return resolveBackend(name).name;
+export function backendOption(v: unknown, threads?: unknown): string | Backend | undefined {
+  let name: string | undefined;
+  if (v !== undefined) {
+    name = String(v);
+    if (name !== 'js' && name !== 'wasm') throw new UsageError(`--backend must be 'js' or 'wasm', got '${name}'`);
+  }
+  if (threads === undefined) return name === undefined ? undefined : resolveBackend(name).name;
+  const t = String(threads);
+  if (t !== '1' && t !== '2' && t !== 'auto') throw new UsageError(`--threads must be 1, 2 or auto, got '${t}'`);
+  try {
+    return resolveBackend(name, t === 'auto' ? 'auto' : (Number(t) as 1 | 2));
+  } catch (e) {
+    throw new UsageError(`--threads ${t}: ${(e as Error).message}`);
+  }
 }
+
+/** The --threads option of train, predict and evaluate. */
+export const THREADS_SPEC: OptionSpec = { type: 'string', help: "threads for the wasm backend's big matrix products: 1, 2 or auto", default: 'auto (2 where shared memory, workers and two cores exist)' };
 
 /** A comma-separated option as a list (undefined when absent). */
 export function listOption(v: unknown): string[] | undefined {

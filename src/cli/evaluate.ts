@@ -9,7 +9,7 @@ import { featureGroups } from '../data/feature-groups.js';
 import { checkWritableTarget, writeFileAtomic } from '../node/files.js';
 import { renderReport } from '../report/report.js';
 import { loadModelFile } from '../node/model-files.js';
-import { backendOption, commandOptions, type Spec, UsageError } from './args.js';
+import { backendOption, THREADS_SPEC, commandOptions, type Spec, UsageError } from './args.js';
 import { loadEvaluationData } from './dataset.js';
 import type { Io } from './io.js';
 import { checkFiniteScores } from '../io/finite-scores.js';
@@ -24,6 +24,7 @@ export const EVALUATE_SPEC: Spec = {
   report: { type: 'string', help: 'write an HTML report (charts and tables) here' },
   'batch-size': { type: 'int', help: 'rows per forward pass', default: 32, min: 1 },
   backend: { type: 'string', help: "kernels to run on: 'js' or 'wasm' (WebAssembly SIMD)", default: 'wasm where WebAssembly SIMD exists, else js' },
+  threads: THREADS_SPEC,
   json: { type: 'boolean', help: 'print one JSON object (the keys of docs/semantics.md, "The analyst\'s summary")' },
   help: { type: 'boolean', help: 'show this help' },
 };
@@ -38,7 +39,7 @@ export function evaluate(argv: string[], io: Io): number {
   }
   if (o.data === '-') throw new UsageError("evaluate: --data - (stdin) is for predict; evaluate reads a file");
   if (o.report) checkWritableTarget(o.report as string);
-  const { model, preparation, featureNames } = loadModelFile(o.model as string, { backend: backendOption(o.backend) });
+  const { model, preparation, featureNames } = loadModelFile(o.model as string, { backend: backendOption(o.backend, o.threads) });
   const { X, y, warnings } = loadEvaluationData(o.data as string, o.labels as string | undefined, preparation, model.inputSize as number);
   for (const w of warnings) io.err(`densely: warning: ${w}`);
   if (model.outputSize !== 1) throw new Error(`${o.model as string}: the model has ${model.outputSize} outputs; evaluate reads one score per row`);

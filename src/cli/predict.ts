@@ -13,7 +13,7 @@ import { parseTop, type ScoredCsvOptions, type TopSpec } from '../io/scored-list
 import { checkWritableTarget, openAtomicWriter, writeFileAtomic, type Spool } from '../node/files.js';
 import { scoreCsvToList, writeScoreList, type ScoreListJob } from '../node/score-file.js';
 import { loadModelFile } from '../node/model-files.js';
-import { backendOption, commandOptions, type Spec, UsageError } from './args.js';
+import { backendOption, THREADS_SPEC, commandOptions, type Spec, UsageError } from './args.js';
 import { csvRows, isNpyPath, loadPredictFeatures } from './dataset.js';
 import { writeOut, type Io } from './io.js';
 import { checkFiniteScores } from '../io/finite-scores.js';
@@ -27,6 +27,7 @@ export const PREDICT_SPEC: Spec = {
   threshold: { type: 'number', help: 'CSV: add a decision column, 1 when the score is at least this', min: 0, max: 1 },
   'batch-size': { type: 'int', help: 'rows per forward pass', default: 32, min: 1 },
   backend: { type: 'string', help: "kernels to run on: 'js' or 'wasm' (WebAssembly SIMD)", default: 'wasm where WebAssembly SIMD exists, else js' },
+  threads: THREADS_SPEC,
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -50,7 +51,7 @@ export function predict(argv: string[], io: Io): number {
   }
   if (out !== '-') checkWritableTarget(out);
 
-  const { model, preparation } = loadModelFile(o.model as string, { backend: backendOption(o.backend) });
+  const { model, preparation } = loadModelFile(o.model as string, { backend: backendOption(o.backend, o.threads) });
   if (model.outputSize !== 1) throw new Error(`${o.model as string}: the model has ${model.outputSize} outputs; predict writes one score per row`);
   const batchSize = (o.batchSize as number | undefined) ?? 32;
   const csv: ScoredCsvOptions = { threshold: o.threshold as number | undefined };

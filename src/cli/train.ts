@@ -8,7 +8,7 @@ import { rocAuc } from '../nn/metrics.js';
 import { Sequential } from '../nn/sequential.js';
 import { Adam } from '../optim/adam.js';
 import type { Matrix } from '../tensor/matrix.js';
-import { backendOption, commandOptions, listOption, type Spec, UsageError } from './args.js';
+import { backendOption, THREADS_SPEC, commandOptions, listOption, type Spec, UsageError } from './args.js';
 import { loadTrainingData } from './dataset.js';
 import type { Io } from './io.js';
 import { checkWritableFolder, checkWritableTarget, writeFileAtomic } from '../node/files.js';
@@ -54,6 +54,7 @@ export const TRAIN_SPEC: Spec = {
   'on-nan': { type: 'string', help: "a NaN or Infinity in the loss or a gradient: 'stop' (keep the last good weights, exit 1) or 'skip-batch'", default: 'stop' },
   json: { type: 'boolean', help: 'print one JSON object instead of progress lines' },
   backend: { type: 'string', help: "kernels to run on: 'js' or 'wasm' (WebAssembly SIMD)", default: 'wasm where WebAssembly SIMD exists, else js' },
+  threads: THREADS_SPEC,
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -100,7 +101,7 @@ function trainWith(argv: string[], io: Io, seen: Interrupts | null): number | Pr
   if (o.labels && !o.data) throw new UsageError('train: --labels needs --data');
   if (o.impute !== undefined && o.impute !== 'mean') throw new UsageError(`train: --impute takes 'mean', got '${String(o.impute)}'`);
   const json = o.json === true;
-  const backend = backendOption(o.backend); // checked before any work
+  const backend = backendOption(o.backend, o.threads); // checked before any work
   if ((o.contactCost === undefined) !== (o.conversionValue === undefined)) throw new UsageError('train: --contact-cost and --conversion-value go together');
   if (o.save) checkWritableTarget(o.save as string); // before any work, not after the training
   if (o.report) checkWritableTarget(o.report as string);
@@ -316,6 +317,8 @@ function finishTraining(c: FinishContext): number {
     batchSize,
     // which kernels ran: 'wasm' (the default where WebAssembly SIMD exists) or 'js'
     backend: model.backend.name,
+    // the most threads its big gemms may use (1, or 2 for wasm over shared memory: --threads)
+    threads: model.backend.threads ?? 1,
     fitSeconds,
     usPerStep: (fitSeconds * 1e6) / steps,
     samplesPerSecond: (XTrain.rows * epochs) / fitSeconds,

@@ -1,5 +1,5 @@
 import type { Backend } from '../backends/backend.js';
-import { resolveBackend } from '../backends/index.js';
+import { resolveBackend, type Threads } from '../backends/index.js';
 import type { Optimizer, ParamGrad } from '../optim/optimizer.js';
 import { getOptimizer, optimizerFromConfig, type OptimizerName } from '../optim/index.js';
 import { Arena } from '../tensor/arena.js';
@@ -32,6 +32,11 @@ export interface SequentialOptions {
    * Default DEFAULT_BACKEND: 'wasm' where WebAssembly SIMD exists, else 'js'.
    */
   backend?: string | Backend;
+  /**
+   * Threads the wasm backend's big gemms may use: 1, 2 or 'auto' (default: 2 where the runtime
+   * has shared memory, workers and two cores, else 1; see Threads in src/backends/index.ts).
+   */
+  threads?: Threads;
   /** Rows per batch to plan memory for when the model is built (fit plans for its own batch size too). */
   batchCapacity?: number;
 }
@@ -68,7 +73,7 @@ export interface PredictOptions {
 export const PREDICT_OPTIONS: readonly (keyof PredictOptions)[] = ['batchSize'];
 
 /** The keys SequentialOptions has. */
-const SEQUENTIAL_OPTIONS = ['name', 'seed', 'backend', 'batchCapacity'] as const;
+const SEQUENTIAL_OPTIONS = ['name', 'seed', 'backend', 'threads', 'batchCapacity'] as const;
 
 export interface ToJSONOptions {
   /** Also store the optimizer's moments and step count (Keras's include_optimizer). Default false. */
@@ -147,7 +152,7 @@ export class Sequential implements TrainableModel {
     checkOptions('Sequential', options, SEQUENTIAL_OPTIONS);
     this.name = options.name ?? 'sequential';
     this.seed = options.seed ?? 42;
-    this.backend = resolveBackend(options.backend);
+    this.backend = resolveBackend(options.backend, options.threads);
     const cap = options.batchCapacity ?? 0;
     if (!Number.isInteger(cap) || cap < 0) throw new RangeError(`${this.name}: batchCapacity must be a non-negative integer, got ${cap}`);
     this.declaredCapacity = cap;

@@ -65,7 +65,7 @@ describe('densely train', () => {
     expect(r.code).toBe(0);
     const j = JSON.parse(r.out);
     expect(Object.keys(j).sort()).toEqual(
-      ['backend', 'batchSize', 'epochs', 'features', 'fitSeconds', 'history', 'rows', 'samplesPerSecond', 'test', 'testRows', 'trainRows', 'usPerStep'].sort(),
+      ['backend', 'batchSize', 'threads', 'epochs', 'features', 'fitSeconds', 'history', 'rows', 'samplesPerSecond', 'test', 'testRows', 'trainRows', 'usPerStep'].sort(),
     );
     expect([j.rows, j.features, j.trainRows, j.testRows, j.epochs, j.batchSize]).toEqual([600, 6, 480, 120, 2, 32]);
     expect(j.history.loss).toHaveLength(2);

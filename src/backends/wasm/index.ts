@@ -24,9 +24,12 @@ import { ACTIVATION_KINDS, type ActivationKernels, type ActivationKind, type Bac
 import { jsActivationKernels } from '../js/activations.js';
 import { gatherRows as jsGatherRows } from '../js/gather.js';
 import { instantiateKernels, MAX_PAGES, PAGE_BYTES, pagesFor, type KernelExports } from './module.js';
+import { gemmOnTwoThreads, sharedHome, type SharedHome } from './threads.js';
 
 /** The kernels instance of each arena memory, by the memory's buffer. */
 const homes = new WeakMap<ArrayBufferLike, KernelExports>();
+/** The arena memories that are shared with the helper thread (threads.ts), by buffer. */
+const sharedHomes = new WeakMap<ArrayBufferLike, SharedHome>();
 
 type View = Float32Array | Int32Array;
 
@@ -114,6 +117,14 @@ function activationKernels(kind: WasmKind): ActivationKernels {
   };
 }
 
+/** The pages an arena of `floats` floats takes, checked. */
+function arenaPages(floats: number): number {
+  if (!Number.isInteger(floats) || floats < 0) throw new RangeError(`createArena (wasm): floats must be a non-negative integer, got ${floats}`);
+  const pages = pagesFor(floats);
+  if (pages > MAX_PAGES) throw new RangeError(`createArena (wasm): ${floats} floats do not fit in a 4 GiB WebAssembly.Memory; use backend 'js' or a smaller batch`);
+  return pages;
+}
+
 const ACTIVATIONS = new Map<ActivationKind, ActivationKernels>(
   (Object.keys(KIND_CODE) as WasmKind[]).map((kind) => [kind, activationKernels(kind)]),
 );
@@ -122,13 +133,12 @@ export const wasmBackend: Backend = {
   name: 'wasm',
 
   createArena(floats) {
-    if (!Number.isInteger(floats) || floats < 0) throw new RangeError(`createArena (wasm): floats must be a non-negative integer, got ${floats}`);
-    const pages = pagesFor(floats);
-    if (pages > MAX_PAGES) throw new RangeError(`createArena (wasm): ${floats} floats do not fit in a 4 GiB WebAssembly.Memory; use backend 'js' or a smaller batch`);
+    const pages = arenaPages(floats);
     // initial = maximum: sized once, never grown (growing would detach every view of the arena)
     const memory = new WebAssembly.Memory({ initial: pages, maximum: pages });
-    homes.set(memory.buffer, instantiateKernels(memory));
-    return new Arena(new Float32Array(memory.buffer, 0, floats));
+    const buffer = memory.buffer;
+    homes.set(buffer, instantiateKernels(memory));
+    return new Arena(new Float32Array(buffer, 0, floats));
   },
 
   gemm(transA, transB, M, N, K, A, B, beta, C, scratch) {
@@ -137,6 +147,9 @@ export const wasmBackend: Backend = {
     need('gemm', 'scratch', scratch, scratchNeed);
     const k = homeOf(C, A, B, scratchNeed > 0 ? scratch : undefined);
     if (k !== null) {
+      // a big product over a shared arena: half of C's columns on the helper thread (threads.ts)
+      const sh = N >= 16 ? sharedHomes.get(C.buffer) : undefined;
+      if (sh !== undefined && 2 * M * N * K >= sh.minFlops && gemmOnTwoThreads(sh, +transA, +transB, M, N, K, A.byteOffset, B.byteOffset, beta, C.byteOffset, scratch.byteOffset)) return;
       k.gemm(+transA, +transB, M, N, K, A.byteOffset, B.byteOffset, beta, C.byteOffset, scratch.byteOffset);
     } else {
       const s = new Float32Array(scratchNeed);
@@ -210,3 +223,33 @@ export const wasmBackend: Backend = {
     else staged([w, g, v], [0, 2], (s, p) => s.rmsprop(p[0], p[1], p[2], n, learningRate, rho, 1 - rho, epsilon));
   },
 };
+
+/**
+ * The smallest gemm (in flops, 2·M·N·K) worth splitting across two threads. Measured with
+ * bench/threads.ts on the 2-core bench machine while other agents kept it busy (three runs,
+ * docs/wasm.md "Both cores"): the handoff cost ~15 µs (a 0.26 MFLOP product took 8–12 µs on one
+ * thread, 22–27 on two); below 17 MFLOP splitting always lost (0.23–1.06×); 256³ (34 MFLOP) and
+ * 32×1024×1024 (67 MFLOP) broke even (0.72–1.21×); 537 MFLOP gained 0.92–2.15×. On an idle
+ * machine the break-even should be lower; 32 M keeps a busy machine from paying for the split.
+ */
+export const SPLIT_MIN_FLOPS = 32_000_000;
+
+/**
+ * The wasm backend on two threads: the same kernels, but each arena is a SHARED WebAssembly.Memory
+ * and a gemm of at least `minFlops` flops (and N ≥ 16 columns) splits C's columns with one helper
+ * thread (threads.ts). The caller checks first that this runtime can (threads.ts whyNoThreads).
+ * `minFlops` is SPLIT_MIN_FLOPS but for tests, which split every product.
+ */
+export function threadedWasmBackend(minFlops = SPLIT_MIN_FLOPS): Backend {
+  return {
+    ...wasmBackend,
+    threads: 2,
+    createArena(floats) {
+      const home = sharedHome(arenaPages(floats), minFlops);
+      const buffer = home.memory.buffer;
+      homes.set(buffer, home.kernels);
+      sharedHomes.set(buffer, home);
+      return new Arena(new Float32Array(buffer, 0, floats));
+    },
+  };
+}

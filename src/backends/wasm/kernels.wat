@@ -244,15 +244,37 @@
         (local.set $j (i32.add (local.get $j) (i32.const 1)))
         (br $loop1))))
 
-  ;; The macro loop: 4-row blocks of op(A) × 8-column panels of op(B), then the edges (see above).
+  ;; The whole product: every column of C (what one thread runs).
   (func (export "gemm") (param $transA i32) (param $transB i32) (param $M i32) (param $N i32) (param $K i32)
                         (param $A i32) (param $B i32) (param $beta i32) (param $C i32) (param $scratch i32)
+    (call $gemmCols (local.get $transA) (local.get $transB) (local.get $M) (local.get $N) (local.get $K)
+                    (local.get $A) (local.get $B) (local.get $beta) (local.get $C) (local.get $scratch)
+                    (i32.const 0) (local.get $N)))
+
+  ;; Columns [j0, j1) of C: what one of two threads runs (src/backends/wasm/threads.ts). j0 is a
+  ;; multiple of 8 and j1 is a multiple of 8 or N, so the two halves are whole panels, and the last
+  ;; N mod 8 columns belong to the half that ends at N. Each half packs its own panels of op(B) into
+  ;; their places in the one scratch (panel p at scratch + p·K·32 bytes, as a whole-product pack
+  ;; would put it), so the two threads never write the same bytes and need no barrier. Every
+  ;; element of C is the same sequential sum over k whichever half computes it, so a split product
+  ;; is bit for bit the one-thread product.
+  (func $gemmCols (export "gemmCols") (param $transA i32) (param $transB i32) (param $M i32) (param $N i32) (param $K i32)
+                        (param $A i32) (param $B i32) (param $beta i32) (param $C i32) (param $scratch i32)
+                        (param $j0 i32) (param $j1 i32)
     (local $sai i32) (local $sak i32) (local $ldc i32)
     (local $panel i32) (local $sbk i32) (local $rem i32) (local $remStride i32)
     (local $i i32) (local $j i32) (local $n8 i32) (local $r i32) (local $arow i32) (local $crow i32) (local $rr i32)
+    (local $jEnd i32)
     (local.set $ldc (i32.shl (local.get $N) (i32.const 2)))
     (local.set $n8 (i32.and (local.get $N) (i32.const -8)))
-    (local.set $r (i32.sub (local.get $N) (local.get $n8)))
+    ;; this range's full panels end at jEnd; it owns the last N mod 8 columns only if it ends at N
+    (if (i32.eq (local.get $j1) (local.get $N))
+      (then
+        (local.set $jEnd (local.get $n8))
+        (local.set $r (i32.sub (local.get $N) (local.get $n8))))
+      (else
+        (local.set $jEnd (local.get $j1))
+        (local.set $r (i32.const 0))))
     (if (local.get $transA)
       (then
         (local.set $sai (i32.const 4))
@@ -264,9 +286,14 @@
     ;; $sbk the step down a panel, $rem and $remStride the last N mod 8 columns
     (if (i32.or (local.get $transB) (i32.gt_u (i32.mul (local.get $K) (local.get $N)) (i32.const 8192)))
       (then
+        ;; pack columns [j0, j1) only, into their places (panel j0/8 starts at scratch + j0·K·4)
         (if (local.get $transB)
-          (then (call $packB (local.get $B) (i32.const 4) (i32.shl (local.get $K) (i32.const 2)) (local.get $N) (local.get $K) (local.get $scratch)))
-          (else (call $packB (local.get $B) (local.get $ldc) (i32.const 4) (local.get $N) (local.get $K) (local.get $scratch))))
+          (then (call $packB (i32.add (local.get $B) (i32.mul (local.get $j0) (i32.shl (local.get $K) (i32.const 2))))
+                             (i32.const 4) (i32.shl (local.get $K) (i32.const 2)) (i32.sub (local.get $j1) (local.get $j0)) (local.get $K)
+                             (i32.add (local.get $scratch) (i32.shl (i32.mul (local.get $j0) (local.get $K)) (i32.const 2)))))
+          (else (call $packB (i32.add (local.get $B) (i32.shl (local.get $j0) (i32.const 2)))
+                             (local.get $ldc) (i32.const 4) (i32.sub (local.get $j1) (local.get $j0)) (local.get $K)
+                             (i32.add (local.get $scratch) (i32.shl (i32.mul (local.get $j0) (local.get $K)) (i32.const 2))))))
         (local.set $B (local.get $scratch))
         (local.set $panel (i32.shl (local.get $K) (i32.const 5)))
         (local.set $sbk (i32.const 32))
@@ -284,10 +311,10 @@
         (local.set $arow (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $sai))))
         (local.set $crow (i32.add (local.get $C) (i32.mul (local.get $i) (local.get $ldc))))
         ;; 4×8 tiles, one per panel, left to right
-        (local.set $j (i32.const 0))
+        (local.set $j (local.get $j0))
         (block $tilesDone
           (loop $tileLoop
-            (br_if $tilesDone (i32.ge_s (local.get $j) (local.get $n8)))
+            (br_if $tilesDone (i32.ge_s (local.get $j) (local.get $jEnd)))
             (call $tile4x8 (local.get $arow) (local.get $sai) (local.get $sak)
                            (i32.add (local.get $B) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $panel))) (local.get $sbk)
                            (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2))) (local.get $ldc)
@@ -312,10 +339,10 @@
         (br_if $rowsDone (i32.ge_s (local.get $i) (local.get $M)))
         (local.set $arow (i32.add (local.get $A) (i32.mul (local.get $i) (local.get $sai))))
         (local.set $crow (i32.add (local.get $C) (i32.mul (local.get $i) (local.get $ldc))))
-        (local.set $j (i32.const 0))
+        (local.set $j (local.get $j0))
         (block $tilesDone
           (loop $tileLoop
-            (br_if $tilesDone (i32.ge_s (local.get $j) (local.get $n8)))
+            (br_if $tilesDone (i32.ge_s (local.get $j) (local.get $jEnd)))
             (call $tile1x8 (local.get $arow) (local.get $sak)
                            (i32.add (local.get $B) (i32.mul (i32.shr_u (local.get $j) (i32.const 3)) (local.get $panel))) (local.get $sbk)
                            (i32.add (local.get $crow) (i32.shl (local.get $j) (i32.const 2))) (local.get $K) (local.get $beta))

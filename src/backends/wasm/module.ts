@@ -6,11 +6,13 @@
  * sized once (initial = maximum pages: it can never grow and detach the arena's views). Compiling
  * happens once per process, on first use; instantiating a compiled 4 KB module is cheap.
  */
-import { KERNELS_WASM_BASE64 } from './kernels-wasm.js';
+import { KERNELS_SHARED_WASM_BASE64, KERNELS_WASM_BASE64 } from './kernels-wasm.js';
 
 /** The kernels' exports. Every pointer is a byte offset into the instance's memory. */
 export interface KernelExports {
   gemm(transA: number, transB: number, M: number, N: number, K: number, A: number, B: number, beta: number, C: number, scratch: number): void;
+  /** Columns [j0, j1) of gemm's C (j0 a multiple of 8, j1 one too or N): one thread's half. */
+  gemmCols(transA: number, transB: number, M: number, N: number, K: number, A: number, B: number, beta: number, C: number, scratch: number, j0: number, j1: number): void;
   reluForward(Y: number, b: number, rows: number, cols: number): void;
   sigmoidForward(Y: number, b: number, rows: number, cols: number): void;
   tanhForward(Y: number, b: number, rows: number, cols: number): void;
@@ -31,16 +33,21 @@ export const PAGE_BYTES = 65536;
 export const MAX_PAGES = 65536;
 
 let bytes: Uint8Array<ArrayBuffer> | null = null;
+let sharedBytes: Uint8Array<ArrayBuffer> | null = null;
 let compiled: WebAssembly.Module | null = null;
+let compiledShared: WebAssembly.Module | null = null;
 let supported: boolean | null = null;
+
+function decode(base64: string): Uint8Array<ArrayBuffer> {
+  const text = atob(base64);
+  const out = new Uint8Array(text.length);
+  for (let i = 0; i < text.length; i++) out[i] = text.charCodeAt(i);
+  return out;
+}
 
 /** The kernel module's bytes, decoded from base64 once (atob exists in browsers and Node ≥ 16). */
 export function kernelBytes(): Uint8Array<ArrayBuffer> {
-  if (bytes === null) {
-    const text = atob(KERNELS_WASM_BASE64);
-    bytes = new Uint8Array(text.length);
-    for (let i = 0; i < text.length; i++) bytes[i] = text.charCodeAt(i);
-  }
+  bytes ??= decode(KERNELS_WASM_BASE64);
   return bytes;
 }
 
@@ -61,13 +68,29 @@ export function wasmSimdSupported(): boolean {
   return supported;
 }
 
-/** A new instance of the kernels over `memory` (the module is compiled on the first call). */
-export function instantiateKernels(memory: WebAssembly.Memory): KernelExports {
+/**
+ * The compiled kernels for an ordinary memory, or (shared) for a shared one: the same .wat
+ * assembled twice (scripts/build-wasm.mjs), because a module declares whether the memory it
+ * imports is shared and accepts only that kind. Compiled once each, on first use; the shared
+ * one is also what the helper thread instantiates (threads.ts posts it across).
+ */
+export function kernelModule(shared: boolean): WebAssembly.Module {
   if (!wasmSimdSupported()) {
     throw new Error("backend 'wasm': this runtime has no WebAssembly SIMD (Node ≥ 16.4 and current browsers have it); use backend 'js'");
   }
+  if (shared) {
+    sharedBytes ??= decode(KERNELS_SHARED_WASM_BASE64);
+    compiledShared ??= new WebAssembly.Module(sharedBytes);
+    return compiledShared;
+  }
   compiled ??= new WebAssembly.Module(kernelBytes());
-  const instance = new WebAssembly.Instance(compiled, {
+  return compiled;
+}
+
+/** A new instance of the kernels over `memory` (ordinary or shared; compiled on the first call). */
+export function instantiateKernels(memory: WebAssembly.Memory): KernelExports {
+  const shared = typeof SharedArrayBuffer === 'function' && memory.buffer instanceof SharedArrayBuffer;
+  const instance = new WebAssembly.Instance(kernelModule(shared), {
     env: { memory },
     math: { exp: Math.exp, log1p: Math.log1p },
   });
