@@ -75,11 +75,11 @@ export function csvRows(path: string): ChunkSource {
 }
 
 /** Labelled rows for evaluate, prepared as the model's training data was (see prepareEvaluation). */
-export function loadEvaluationData(path: string, labelsPath: string | undefined, preprocessing: Preprocessing | null, inputSize: number): EvaluationData {
+export function loadEvaluationData(path: string, labelsPath: string | undefined, preprocessing: Preprocessing | null, inputSize: number, classes: readonly string[] | null = null): EvaluationData {
   if (!isNpyPath(path)) {
     if (labelsPath) throw new UsageError(`evaluate: --labels goes with .npy features; ${path} is read as CSV, whose label is a column`);
     return prepareEvaluation(csvRows(path), preprocessing, inputSize, { source: path });
   }
   const labels = labelsPath ? loadNpyMatrix(labelsPath) : undefined;
-  return prepareEvaluation(loadNpyMatrix(path), preprocessing, inputSize, { labels, labelsSource: labelsPath, source: path });
+  return prepareEvaluation(loadNpyMatrix(path), preprocessing, inputSize, { labels, labelsSource: labelsPath, source: path, classes });
 }

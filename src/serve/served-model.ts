@@ -51,6 +51,8 @@ export interface ServedModel {
   outputSize: number;
   featureNames?: string[];
   training?: Record<string, unknown>;
+  /** A classifier's class names, one per output (the file's, else 0…K−1); null for one output. */
+  classes: string[] | null;
 }
 
 /**
@@ -113,5 +115,6 @@ export function loadServedModel(path: string): ServedModel {
     outputSize: model.outputSize as number,
     featureNames: loaded.featureNames,
     training: loaded.training,
+    classes: loaded.classes ?? (model.outputSize === 1 ? null : Array.from({ length: model.outputSize as number }, (_, i) => String(i))),
   };
 }
