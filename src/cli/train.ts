@@ -154,6 +154,8 @@ function trainWith(argv: string[], io: Io, seen: Interrupts | null): number | Pr
   const yTest = built.oneHot ? oneHot(data.yTest, classes!.length) : data.yTest;
   if (built.validationSplit !== undefined) checkValidationRows(built, data.yTrain, classes);
   if (!json) io.out(`densely: ${data.rows} rows × ${XTrain.cols} features from ${data.source}; train ${XTrain.rows}, test ${XTest.rows}; backend ${model.backend.name}`);
+  // the architecture, once it is not the default one
+  if (!json && plan.given) model.summary(io.out);
   if (!json && classes) io.out(`densely: a multi-class label: ${classes.length} classes (${classes.join(', ')}); a Dense(${classes.length}, softmax) head, loss ${built.loss}`);
   if (!json && built.validationSplit !== undefined) {
     const val = XTrain.rows - Math.floor(XTrain.rows * (1 - built.validationSplit));
