@@ -30,7 +30,7 @@ export const EVALUATE_SPEC: Spec = {
   report: { type: 'string', help: 'write an HTML report (charts and tables) here' },
   'batch-size': { type: 'int', help: 'rows per forward pass', default: 32, min: 1 },
   backend: { type: 'string', help: "kernels to run on: 'js' or 'wasm' (WebAssembly SIMD)", default: 'wasm where WebAssembly SIMD exists, else js' },
-  json: { type: 'boolean', help: 'print one JSON object (the keys of docs/semantics.md, "The analyst\'s summary")' },
+  json: { type: 'boolean', help: 'print one JSON object (the keys of docs/semantics.md, "The analyst\'s summary"; multi-class: docs/cli.md)' },
   help: { type: 'boolean', help: 'show this help' },
 };
 
@@ -46,7 +46,8 @@ export function evaluate(argv: string[], io: Io): number {
   if (o.report) checkWritableTarget(o.report as string);
   const loaded = loadModelFile(o.model as string, { backend: backendOption(o.backend) });
   const { model, preparation, featureNames } = loaded;
-  const classes = loaded.classes ?? null;
+  // a model of K > 1 outputs is a classifier: its class names, or 0…K−1 when the file has none
+  const classes = loaded.classes ?? (model.outputSize === 1 ? null : Array.from({ length: model.outputSize as number }, (_, i) => String(i)));
   if (classes) {
     for (const [flag, given] of [['--threshold', o.threshold], ['--contact-cost', o.contactCost], ['--report', o.report]] as const) {
       if (given !== undefined) throw new UsageError(`evaluate: ${flag} needs a binary label; ${o.model as string} has ${classes.length} classes (${classes.join(', ')})`);

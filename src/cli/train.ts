@@ -24,15 +24,15 @@ import type { TrainingData } from '../data/prepare.js';
 
 export const TRAIN_SPEC: Spec = {
   data: { type: 'string', help: '.npy (label = last column unless --labels) or CSV (.csv, .gz ok)', default: 'the embedded bank data' },
-  labels: { type: 'string', help: '.npy labels, one per row of --data (int, bool or float 0/1)' },
-  label: { type: 'string', help: "CSV: the label column (yes/no, true/false or 1/0)", default: "'y', else the last column" },
+  labels: { type: 'string', help: '.npy labels, one per row of --data: 0/1, or whole-number classes (multi-class)' },
+  label: { type: 'string', help: 'CSV: the label column: yes/no, true/false or 1/0; any other values name classes (multi-class, docs/cli.md)', default: "'y', else the last column" },
   drop: { type: 'string', help: 'CSV: columns to leave out, comma-separated (e.g. duration)' },
   delimiter: { type: 'string', help: "CSV: ',' ';' or 'tab'", default: 'sniffed' },
   standardize: { type: 'boolean', help: '.npy: z-score the features with the training rows\' mean and std (CSV numerics always are)' },
   impute: { type: 'string', help: "'mean': fill missing/NaN/Inf numeric cells, and text in numeric columns, with the training mean (default: an error)" },
   numeric: { type: 'string', help: 'CSV: columns to read as numbers whatever the typing rule says, comma-separated' },
   categorical: { type: 'string', help: 'CSV: columns to one-hot encode even if they hold numbers (e.g. zip codes), comma-separated' },
-  'class-weight': { type: 'string', help: "'balanced' (n / (2·count)) or explicit weights like 0:1,1:7.5" },
+  'class-weight': { type: 'string', help: "'balanced' (n / (K·count)) or explicit weights like 0:1,1:7.5 (multi-class: CLASS:WEIGHT for every class)" },
   stratify: { type: 'boolean', help: 'keep the class ratio in both parts of the split (sklearn stratify=y)' },
   epochs: { type: 'int', help: 'passes over the training rows', default: 10, min: 1 },
   'batch-size': { type: 'int', help: 'rows per step', default: 32, min: 1 },
