@@ -382,7 +382,8 @@ function finishTraining(c: FinishContext): number {
     io.out(`fit: ${fitSeconds.toFixed(2)} s, ${result.usPerStep.toFixed(0)} µs/step, ${Math.round(result.samplesPerSecond).toLocaleString('en-US')} samples/s`);
     printEarlyStopping(c);
     const others = Object.entries(otherMetrics).map(([k, v]) => ` - ${k} ${v.toFixed(4)}`).join('');
-    io.out(`test: loss ${testLoss.toFixed(4)} - accuracy ${testAccuracy.toFixed(4)}${others} - ROC AUC ${Number.isFinite(auc) ? auc.toFixed(4) : 'n/a (one class in the test rows)'}`);
+    // (accuracy is there unless --metrics left it out)
+    io.out(`test: loss ${testLoss.toFixed(4)}${testAccuracy === undefined ? '' : ` - accuracy ${testAccuracy.toFixed(4)}`}${others} - ROC AUC ${Number.isFinite(auc) ? auc.toFixed(4) : 'n/a (one class in the test rows)'}`);
     if (summary) for (const line of ['', 'on the test rows:', ...formatSummary(summary), '', ...formatImportance(importance ?? [])]) io.out(line);
     printSaved(c);
     if (o.report) io.out(`wrote the report to ${o.report as string}`);
@@ -431,7 +432,9 @@ function finishMultiClass(c: FinishContext, classes: string[]): number {
   const test = model.evaluate(XTest, yTest);
   const confusion = confusionMatrix(model.predict(XTest).data, data.yTest.data, classes.length);
   const record = modelRecord(c);
-  const testJson = { loss: test.loss, accuracy: test.accuracy, classes, confusion };
+  // the argmax's accuracy, from the confusion matrix (whatever name --metrics gave the metric)
+  const accuracy = confusion.reduce((sum, row, t) => sum + row[t], 0) / XTest.rows;
+  const testJson = { loss: test.loss, accuracy, classes, confusion };
   if (o.save) {
     saveModel(o.save as string, model, {
       featureNames: data.featureNames,
@@ -452,7 +455,7 @@ function finishMultiClass(c: FinishContext, classes: string[]): number {
   }
   io.out(`fit: ${fitSeconds.toFixed(2)} s, ${usPerStep.toFixed(0)} µs/step, ${Math.round(samplesPerSecond).toLocaleString('en-US')} samples/s`);
   printEarlyStopping(c);
-  io.out(`test: loss ${test.loss.toFixed(4)} - accuracy ${test.accuracy.toFixed(4)}`);
+  io.out(`test: loss ${test.loss.toFixed(4)} - accuracy ${accuracy.toFixed(4)}`);
   for (const line of ['', 'on the test rows (rows: true class, columns: predicted):', ...formatConfusion(confusion, classes)]) io.out(line);
   printSaved(c);
   return 0;

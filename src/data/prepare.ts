@@ -116,6 +116,8 @@ export interface CsvTable {
   featureNames: string[];
   /** The label column's name in the CSV. */
   label: string;
+  /** A multi-class label's class names: the label column holds their indices 0…K−1 (null: a 0/1 label). */
+  classes: string[] | null;
   warnings: string[];
 }
 
@@ -386,7 +388,8 @@ export function prepareCsvTable(source: ChunkSource, o: CsvRouteOptions = {}): C
     table.data.set(p.X.subarray(r * p.cols, (r + 1) * p.cols), r * width);
     table.data[r * width + p.cols] = p.y[r];
   }
-  return { table, featureNames: p.featureNames, label: p.preprocessor.label.name, warnings: p.warnings };
+  const label = p.preprocessor.label;
+  return { table, featureNames: p.featureNames, label: label.name, classes: label.family === 'classes' ? label.classes.slice() : null, warnings: p.warnings };
 }
 
 /** Labels given in their own matrix: one column, one per row of the table; errors name both. */

@@ -170,6 +170,16 @@ describe('multi-class: numeric class labels in a .npy', () => {
     expect(run('evaluate', '--model', model, '--data', join(dir, 'other.npy')).err).toMatch(/row 0 has the label 3, which is none of the model's classes \(2, 7, 10\)/);
   });
 
+  it('densely prepare writes the class indices as the label column and the class names beside them', () => {
+    const out = join(mkdtempSync(join(tmpdir(), 'densely-multiclass-prepare-')), 'wine.npy');
+    expect(run('prepare', '--data', wine, '--out', out).code).toBe(0);
+    const meta = JSON.parse(readFileSync(`${out}.json`, 'utf8'));
+    expect(meta).toMatchObject({ label: 'cultivar', classes: CLASSES, shape: [178, 14] });
+    const t = readNpy(readFileSync(out));
+    const labels = Array.from({ length: 178 }, (_, i) => t.data[i * 14 + 13]);
+    expect([0, 1, 2].map((c) => labels.filter((v) => v === c).length)).toEqual([59, 71, 48]);
+  });
+
   it('the CSV preparation maps text labels to their sorted class index', () => {
     const d = prepareCsvTraining(fileChunks(wine), { testSize: 0.2, randomState: 42 });
     expect(d.classes).toEqual(CLASSES);
