@@ -170,6 +170,8 @@ describe('densely train: model options', () => {
       [['--validation-split', '0'], /--validation-split must be a fraction in \(0, 1\)/],
       [['--early-stopping', '-1'], /--early-stopping must be between 0 and/],
       [['--loss', 'sparse_categorical_crossentropy'], /--loss sparse_categorical_crossentropy does not fit a binary label; use one of binary_crossentropy, mse, /],
+      // one validation row: one class, no AUC to watch
+      [['--early-stopping', '2', '--validation-split', '0.0025'], /--early-stopping watches val_auc, but the 1 validation rows \(the last 0\.0025 of the training rows\) hold one class only; use a larger --validation-split/],
     ];
     for (const [argv, message] of cases) {
       const r = run('train', '--data', data, '--epochs', '1', ...argv);
