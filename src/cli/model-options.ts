@@ -19,6 +19,7 @@ import { OPTIMIZER_NAMES, optimizerFromConfig, type OptimizerName } from '../opt
 import type { Optimizer } from '../optim/optimizer.js';
 import { Matrix } from '../tensor/matrix.js';
 import { listOption, type Spec, UsageError } from './args.js';
+import { binaryRecodeHint } from '../data/label-classes.js';
 
 /** The options this file reads, for TRAIN_SPEC. */
 export const MODEL_SPEC: Spec = {
@@ -136,7 +137,7 @@ export function buildModel(plan: ModelPlan, inputs: number, classes: readonly st
   const metrics = (plan.metrics ?? ['accuracy']).slice();
   if (multi) {
     const other = metrics.filter((m) => !ACCURACY_NAMES.includes(m));
-    if (other.length) throw new UsageError(`train: --metrics ${other.join(',')} needs a binary label; a multi-class model reports accuracy (and evaluate its confusion matrix)`);
+    if (other.length) throw new UsageError(`train: --metrics ${other.join(',')} needs a binary label; a multi-class model reports accuracy (and evaluate its confusion matrix)${binaryRecodeHint(classes)}`);
   }
   const monitor = plan.earlyStopping === undefined ? null : multi ? 'val_loss' : 'val_auc';
   // early stopping on val_auc needs the auc metric in the logs

@@ -8,6 +8,7 @@ import type { Sequential } from '../nn/sequential.js';
 import type { Matrix } from '../tensor/matrix.js';
 import { buildModel, MODEL_SPEC, modelOptions, oneHot, type BuiltModel, type ModelPlan } from './model-options.js';
 import { confusionMatrix, formatConfusion } from './confusion.js';
+import { binaryRecodeHint } from '../data/label-classes.js';
 import { backendOption, commandOptions, listOption, type Spec, UsageError } from './args.js';
 import { loadTrainingData } from './dataset.js';
 import type { Io } from './io.js';
@@ -133,7 +134,7 @@ function trainWith(argv: string[], io: Io, seen: Interrupts | null): number | Pr
   if (classes) {
     // the analyst's outputs rank one score per row: they need a binary label
     for (const [flag, given] of [['--report', o.report], ['--threshold', o.threshold], ['--contact-cost', o.contactCost]] as const) {
-      if (given !== undefined) throw new UsageError(`train: ${flag} needs a binary label; ${data.source}'s label has ${classes.length} classes (${classes.join(', ')})`);
+      if (given !== undefined) throw new UsageError(`train: ${flag} needs a binary label; ${data.source}'s label has ${classes.length} classes (${classes.join(', ')})${binaryRecodeHint(classes)}`);
     }
   }
   if (o.report && (XTest.rows < 10 || !hasBothClasses(data.yTest.data))) {

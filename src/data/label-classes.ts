@@ -104,6 +104,17 @@ export function toClassIndices(y: Float32Array, classes: readonly string[], sour
 }
 
 /**
+ * For a two-class label that is not yes/no, true/false or 1/0: how to take the binary route
+ * instead (the analyst's figures need it); '' for more classes.
+ *
+ * @example
+ * binaryRecodeHint(['neg', 'pos']); // "; its two values take the binary route when written 1/0 (or yes/no, true/false)"
+ */
+export function binaryRecodeHint(classes: readonly string[]): string {
+  return classes.length === 2 ? '; its two values take the binary route when written 1/0 (or yes/no, true/false)' : '';
+}
+
+/**
  * Checks a model file's class list: at least two distinct strings, one per output.
  *
  * @example

@@ -181,6 +181,12 @@ describe('densely train: model options', () => {
     const auc = run('train', '--data', wine, '--epochs', '1', '--metrics', 'auc');
     expect(auc.code).toBe(2);
     expect(auc.err).toMatch(/--metrics auc needs a binary label; a multi-class model reports accuracy/);
+    // two values that are not a binary family: two classes, with the way back to the binary route
+    const pn = join(dir, 'pn.csv');
+    writeFileSync(pn, `x,y\n${Array.from({ length: 10 }, (_, i) => `${i},${i % 2 ? 'pos' : 'neg'}`).join('\n')}\n`);
+    const two = run('train', '--data', pn, '--epochs', '1', '--report', join(dir, 'r.html'));
+    expect(two.code).toBe(2);
+    expect(two.err).toMatch(/--report needs a binary label; .*pn\.csv's label has 2 classes \(neg, pos\); its two values take the binary route when written 1\/0/);
     const bce = run('train', '--data', wine, '--epochs', '1', '--loss', 'binary_crossentropy');
     expect(bce.err).toMatch(/--loss binary_crossentropy does not fit a multi-class label \(3 classes\); use one of sparse_categorical_crossentropy, categorical_crossentropy/);
   });
