@@ -18,6 +18,7 @@ import { saveOnnx } from '../node/onnx-files.js';
 import { checkTfjsTarget, saveTfjs } from '../node/tfjs-files.js';
 import { latestCheckpoint, writeCheckpoint } from '../node/checkpoints.js';
 import { checkpointDocument, type RunRecord } from '../io/checkpoint.js';
+import { modelFile, modelFromFile } from '../io/model-file.js';
 import { CheckpointError } from '../errors.js';
 import { Trainer } from '../nn/trainer.js';
 import { fingerprint } from '../tensor/fingerprint.js';
@@ -180,7 +181,9 @@ function trainWith(argv: string[], io: Io, seen: Interrupts | null): number | Pr
   if (resumeDir) {
     const ck = latestCheckpoint(resumeDir, (line) => io.err(`densely: warning: ${line}`));
     checkSameRun(ck.path, ck.run, run);
-    model = ck.model;
+    // the checkpoint's model was loaded on the default backend: move it to the one asked for
+    // (js and wasm round differently, so a resumed run continues on the backend it started on)
+    model = backend === undefined || ck.model.backend.name === backend ? ck.model : modelFromFile(modelFile(ck.model), ck.path, { backend }).model;
     try {
       trainer = Trainer.restore(model, XTrain, yTrain, ck.state, { print, callbacks });
     } catch (e) {

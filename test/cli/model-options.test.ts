@@ -152,6 +152,22 @@ describe('densely train: model options', () => {
     expect(best).not.toBe(r.history.val_auc[run_ - 1]);
   });
 
+  it('a resumed run with the model options ends as the run it continues, early-stopping state included; other options are refused', () => {
+    const opts = ['--epochs', '4', '--layers', '8', '--dropout', '0.1', '--optimizer', 'nadam', '--early-stopping', '5', '--validation-split', '0.2'];
+    const whole = join(dir, 'whole.json');
+    train(...opts, '--save', whole, '--checkpoint-dir', join(dir, 'ck'));
+    const resumed = join(dir, 'resumed.json');
+    // the newest checkpoint is the start of epoch 4: the resume trains that epoch again
+    const r = train(...opts, '--save', resumed, '--resume', join(dir, 'ck'));
+    expect(r.out).toMatch(/resumed from .* at epoch 4, step 0/);
+    const a = loadModelFile(whole).model.getWeights();
+    const b = loadModelFile(resumed).model.getWeights();
+    a.forEach((w, i) => expect(Array.from(b[i])).toEqual(Array.from(w)));
+    const other = run('train', '--data', data, '--backend', 'js', ...opts.slice(0, -1), '0.3', '--resume', join(dir, 'ck'));
+    expect(other.code).toBe(1);
+    expect(other.err).toMatch(/--validation-split 0\.2 then, 0\.3 now/);
+  });
+
   it('a multi-class label early-stops on val_loss', () => {
     const r = JSON.parse(run('train', '--data', wine, '--json', '--epochs', '3', '--early-stopping', '5', '--validation-split', '0.25').out);
     expect(r.earlyStopping).toMatchObject({ monitor: 'val_loss', patience: 5, epochsRun: 3, stoppedEpoch: null });
