@@ -3,7 +3,7 @@
  * and PR AUC, the decision at a threshold, the best-F1 threshold, gains and lift by decile,
  * calibration, and with costs the campaign's profit by cut (src/analysis/summary.ts).
  * A multi-class model gets its loss, accuracy and confusion matrix instead (those figures rank
- * one score per row, so they need a binary label).
+ * one score per row, so they need a binary label); a regression model its loss, MAE, RMSE and R².
  */
 import { formatImportance, permutationImportance } from '../analysis/importance.js';
 import { formatSummary, scoreSummary } from '../analysis/summary.js';
@@ -19,6 +19,7 @@ import type { Sequential } from '../nn/sequential.js';
 import type { Matrix } from '../tensor/matrix.js';
 import { confusionMatrix, formatConfusion } from './confusion.js';
 import { oneHot } from './model-options.js';
+import { formatRegression, regressionFigures } from './regression.js';
 
 export const EVALUATE_SPEC: Spec = {
   model: { type: 'string', help: 'a model file (densely train --save, or model.save)' },
@@ -53,9 +54,16 @@ export function evaluate(argv: string[], io: Io): number {
       if (given !== undefined) throw new UsageError(`evaluate: ${flag} needs a binary label; ${o.model as string} has ${classes.length} classes (${classes.join(', ')})`);
     }
   }
-  const { X, y, warnings } = loadEvaluationData(o.data as string, o.labels as string | undefined, preparation, model.inputSize as number, classes);
+  const regression = loaded.target === 'regression';
+  if (regression) {
+    for (const [flag, given] of [['--threshold', o.threshold], ['--contact-cost', o.contactCost], ['--report', o.report]] as const) {
+      if (given !== undefined) throw new UsageError(`evaluate: ${flag} needs a binary label; ${o.model as string} is a regression model (it predicts numbers)`);
+    }
+  }
+  const { X, y, warnings } = loadEvaluationData(o.data as string, o.labels as string | undefined, preparation, model.inputSize as number, classes, regression);
   for (const w of warnings) io.err(`densely: warning: ${w}`);
   if (classes) return evaluateClasses(model, X, y, classes, o, io);
+  if (regression) return evaluateRegression(model, X, y, o, io);
   if (model.outputSize !== 1) throw new Error(`${o.model as string}: the model has ${model.outputSize} outputs; evaluate reads one score per row`);
   const scores = model.predict(X, { batchSize: (o.batchSize as number | undefined) ?? 32 });
   checkFiniteScores(scores.data, o.data as string);
@@ -99,5 +107,21 @@ function evaluateClasses(model: Sequential, X: Matrix, y: Matrix, classes: strin
   io.out(`densely: ${o.model as string} on ${o.data as string}`);
   io.out(`${X.rows} rows, ${classes.length} classes: loss ${logs.loss.toFixed(4)} - accuracy ${accuracy.toFixed(4)}`);
   for (const line of ['', 'rows: true class, columns: predicted', ...formatConfusion(confusion, classes)]) io.out(line);
+  return 0;
+}
+
+/** A regression model on labelled rows: its loss (as compiled), MAE, RMSE and R². */
+function evaluateRegression(model: Sequential, X: Matrix, y: Matrix, o: Record<string, unknown>, io: Io): number {
+  const batchSize = (o.batchSize as number | undefined) ?? 32;
+  const P = model.predict(X, { batchSize });
+  checkFiniteScores(P.data, o.data as string);
+  const logs = model.evaluate(X, y, { batchSize });
+  const figures = regressionFigures(P.data, y.data);
+  if (o.json) {
+    io.out(JSON.stringify({ ...logs, ...figures }));
+    return 0;
+  }
+  io.out(`densely: ${o.model as string} on ${o.data as string}`);
+  io.out(`${X.rows} rows: loss ${logs.loss.toFixed(4)} - ${formatRegression(figures)}`);
   return 0;
 }

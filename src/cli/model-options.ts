@@ -3,7 +3,8 @@
  * the loss, the metrics, the validation split and early stopping. They are checked before any data
  * is read ({@link modelOptions}), then turned into a compiled Sequential once the label is known
  * ({@link buildModel}): a binary label gets a Dense(1, sigmoid) head, a multi-class label of K
- * classes a Dense(K, softmax) head. With no option given, the model is the marketing pipeline's
+ * classes a Dense(K, softmax) head, and a regression target (a label that is not binary, with
+ * --loss mse, mae or huber) a Dense(1, linear) head. With no option given, the model is the marketing pipeline's
  * (Dense 64 relu, Dense 64 relu, Dense 1 sigmoid; Adam; binary cross-entropy; accuracy).
  */
 import { ACTIVATION_NAMES, type ActivationName } from '../nn/activations.js';
@@ -27,8 +28,8 @@ export const MODEL_SPEC: Spec = {
   activation: { type: 'string', help: `hidden layers' activation: ${ACTIVATION_NAMES.join(', ')}`, default: 'relu' },
   dropout: { type: 'number', help: 'a Dropout of this rate after each hidden layer (0: none)', default: 0, min: 0, max: 0.99 },
   optimizer: { type: 'string', help: OPTIMIZER_NAMES.join('|'), default: 'adam' },
-  loss: { type: 'string', help: 'binary label: binary_crossentropy, mse, mae, huber, hinge; multi-class: sparse_categorical_crossentropy, categorical_crossentropy', default: 'binary_crossentropy, or sparse_categorical_crossentropy for a multi-class label' },
-  metrics: { type: 'string', help: 'comma-separated, printed per epoch and in --json: accuracy, auc, precision, recall, mae, mse (multi-class: accuracy)', default: 'accuracy' },
+  loss: { type: 'string', help: 'binary label: binary_crossentropy, mse, mae, huber, hinge; multi-class: sparse_categorical_crossentropy, categorical_crossentropy; mse, mae or huber on a numeric label that is not 0/1: regression (a linear output)', default: 'binary_crossentropy, or sparse_categorical_crossentropy for a multi-class label' },
+  metrics: { type: 'string', help: 'comma-separated, printed per epoch and in --json: accuracy, auc, precision, recall, mae, mse (multi-class: accuracy; regression: mae, mse)', default: 'accuracy (regression: mae)' },
   'validation-split': { type: 'number', help: "hold out the LAST fraction of the training rows (before shuffling) as validation data, as Keras's validation_split", min: 0, max: 0.99 },
   'early-stopping': { type: 'int', help: 'stop after this many epochs without improvement of val_auc (binary) or val_loss (multi-class), and keep the best epoch\'s weights; validation: --validation-split, else 0.1', min: 0 },
 };
@@ -39,6 +40,15 @@ export const EARLY_STOPPING_VALIDATION_SPLIT = 0.1;
 /** Losses for a binary (0/1) label, after a sigmoid; losses for a multi-class label, after a softmax. */
 const BINARY_LOSSES = ['binary_crossentropy', 'binaryCrossentropy', 'mse', 'mean_squared_error', 'meanSquaredError', 'mae', 'mean_absolute_error', 'meanAbsoluteError', 'huber', 'huber_loss', 'huberLoss', 'hinge'];
 const CLASS_LOSSES = ['sparse_categorical_crossentropy', 'sparseCategoricalCrossentropy', 'categorical_crossentropy', 'categoricalCrossentropy'];
+/** The losses that make a label that is not binary a regression target. */
+const REGRESSION_LOSSES = ['mse', 'mean_squared_error', 'meanSquaredError', 'mae', 'mean_absolute_error', 'meanAbsoluteError', 'huber', 'huber_loss', 'huberLoss'];
+const REGRESSION_METRICS = ['mae', 'mean_absolute_error', 'meanAbsoluteError', 'mse', 'mean_squared_error', 'meanSquaredError'];
+
+/** Whether --loss asks for a regression when the label is not binary (a 0/1 label stays binary, after a sigmoid). */
+export function isRegressionLoss(loss: string | undefined): boolean {
+  return loss !== undefined && REGRESSION_LOSSES.includes(loss);
+}
+
 /** The accuracy names, the only metrics of a multi-class model here (its targets are class indices). */
 const ACCURACY_NAMES = ['accuracy', 'acc', 'sparse_categorical_accuracy', 'sparseCategoricalAccuracy'];
 
@@ -127,7 +137,8 @@ export interface BuiltModel {
  * @example
  * buildModel(modelOptions({}), 16, null, { seed: 42 }).model.summary(); // Dense 64, Dense 64, Dense 1
  */
-export function buildModel(plan: ModelPlan, inputs: number, classes: readonly string[] | null, o: { seed: number; backend?: string }): BuiltModel {
+export function buildModel(plan: ModelPlan, inputs: number, classes: readonly string[] | null, o: { seed: number; backend?: string; regression?: boolean }): BuiltModel {
+  if (o.regression) return buildRegression(plan, inputs, o);
   const multi = classes !== null;
   const what = multi ? `a multi-class label (${classes.length} classes)` : 'a binary label';
   const loss = plan.loss ?? (multi ? 'sparse_categorical_crossentropy' : 'binary_crossentropy');
@@ -144,17 +155,39 @@ export function buildModel(plan: ModelPlan, inputs: number, classes: readonly st
   if (monitor === 'val_auc' && !metrics.includes('auc')) metrics.push('auc');
   const validationSplit = plan.validationSplit ?? (plan.earlyStopping !== undefined ? EARLY_STOPPING_VALIDATION_SPLIT : undefined);
 
-  const layers: Layer[] = [];
-  plan.layers.forEach((units, i) => {
-    layers.push(new Dense(units, { activation: plan.activation, ...(i === 0 ? { inputShape: [inputs] } : {}) }));
-    if (plan.dropout > 0) layers.push(new Dropout(plan.dropout));
-  });
+  const layers = hiddenLayers(plan, inputs);
   const first = plan.layers.length === 0 ? { inputShape: [inputs] } : {};
   layers.push(multi ? new Dense(classes.length, { activation: 'softmax', ...first }) : new Dense(1, { activation: 'sigmoid', ...first }));
   const model = new Sequential(layers, { seed: o.seed, backend: o.backend });
   model.compile({ optimizer: makeOptimizer(plan), loss: loss as never, metrics: metrics as never });
   const earlyStopping = monitor === null ? null : new EarlyStopping({ monitor, patience: plan.earlyStopping, restoreBestWeights: true });
   return { model, loss, metrics, validationSplit, earlyStopping, monitor, oneHot: multi && /^categorical/.test(loss) };
+}
+
+/** The hidden layers of the plan, each followed by its Dropout when asked. */
+function hiddenLayers(plan: ModelPlan, inputs: number): Layer[] {
+  const layers: Layer[] = [];
+  plan.layers.forEach((units, i) => {
+    layers.push(new Dense(units, { activation: plan.activation, ...(i === 0 ? { inputShape: [inputs] } : {}) }));
+    if (plan.dropout > 0) layers.push(new Dropout(plan.dropout));
+  });
+  return layers;
+}
+
+/** A regression model: the hidden layers, then Dense(1, linear); mae by default; early stopping on val_loss. */
+function buildRegression(plan: ModelPlan, inputs: number, o: { seed: number; backend?: string }): BuiltModel {
+  const loss = plan.loss!;
+  const metrics = (plan.metrics ?? ['mae']).slice();
+  const other = metrics.filter((m) => !REGRESSION_METRICS.includes(m));
+  if (other.length) throw new UsageError(`train: --metrics ${other.join(',')} does not fit a regression target (numbers to predict); use mae or mse`);
+  const layers = hiddenLayers(plan, inputs);
+  layers.push(new Dense(1, { activation: 'linear', ...(plan.layers.length === 0 ? { inputShape: [inputs] } : {}) }));
+  const model = new Sequential(layers, { seed: o.seed, backend: o.backend });
+  model.compile({ optimizer: makeOptimizer(plan), loss: loss as never, metrics: metrics as never });
+  const monitor = plan.earlyStopping === undefined ? null : 'val_loss';
+  const validationSplit = plan.validationSplit ?? (monitor ? EARLY_STOPPING_VALIDATION_SPLIT : undefined);
+  const earlyStopping = monitor === null ? null : new EarlyStopping({ monitor, patience: plan.earlyStopping, restoreBestWeights: true });
+  return { model, loss, metrics, validationSplit, earlyStopping, monitor, oneHot: false };
 }
 
 /** Adam as the pipeline always built it; any other by its name, with --learning-rate when given. */

@@ -56,6 +56,9 @@ export function predict(argv: string[], io: Io): number {
   const { model, preparation } = loaded;
   // a model of K > 1 outputs is a classifier: its class names, or 0…K−1 when the file has none
   const classes = loaded.classes ?? (model.outputSize === 1 ? null : Array.from({ length: model.outputSize as number }, (_, i) => String(i)));
+  // a regression model's one output is the number predicted: a 'prediction' column, no decision
+  const regression = loaded.target === 'regression';
+  if (regression && o.threshold !== undefined) throw new UsageError(`predict: --threshold needs a binary model; ${o.model as string} is a regression model (it predicts numbers)`);
   if (classes) {
     for (const [flag, given] of [['--threshold', o.threshold], ['--top', o.top]] as const) {
       if (given !== undefined) throw new UsageError(`predict: ${flag} needs a binary model; ${o.model as string} has ${classes.length} classes (${classes.join(', ')})`);
@@ -77,7 +80,7 @@ export function predict(argv: string[], io: Io): number {
     } else throw new Error('--data -: this command has no stdin to read');
   }
   try {
-    return score(rows, { model, preparation, batchSize, csv, idName, top, out, toCsv, io, classes });
+    return score(rows, { model, preparation, batchSize, csv, idName, top, out, toCsv, io, classes, regression });
   } finally {
     spool?.close();
   }
@@ -95,13 +98,16 @@ interface ScoreJob {
   io: Io;
   /** A multi-class model's class names (null: one score per row). */
   classes: string[] | null;
+  /** A regression model: the column is 'prediction'. */
+  regression: boolean;
 }
 
 /** Scores `rows` (a path, or a CSV source) and writes the list. */
 function score(rows: ChunkSource | string, job: ScoreJob): number {
-  const { model, preparation, batchSize, csv, idName, top, out, toCsv, io, classes } = job;
+  const { model, preparation, batchSize, csv, idName, top, out, toCsv, io, classes, regression } = job;
   const list: ScoreListJob = {
     classes,
+    ...(regression ? { valueColumn: 'prediction' } : {}),
     batchSize,
     csv,
     idName,
@@ -112,7 +118,7 @@ function score(rows: ChunkSource | string, job: ScoreJob): number {
   };
   const report = (written: number, total: number, warnings: string[]) => {
     for (const line of warnings) io.err(`densely: warning: ${line}`);
-    io.err(`densely: wrote ${written} ${written < total ? `of ${total} ` : ''}${classes ? `rows of ${classes.length} class probabilities` : 'scores'} to ${out === '-' ? 'stdout' : out}`);
+    io.err(`densely: wrote ${written} ${written < total ? `of ${total} ` : ''}${classes ? `rows of ${classes.length} class probabilities` : regression ? 'predictions' : 'scores'} to ${out === '-' ? 'stdout' : out}`);
     return 0;
   };
 

@@ -6,7 +6,8 @@ import { renderReport } from '../report/report.js';
 import { rocAuc } from '../nn/metrics.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { Matrix } from '../tensor/matrix.js';
-import { buildModel, MODEL_SPEC, modelOptions, oneHot, type BuiltModel, type ModelPlan } from './model-options.js';
+import { buildModel, isRegressionLoss, MODEL_SPEC, modelOptions, oneHot, type BuiltModel, type ModelPlan } from './model-options.js';
+import { formatRegression, regressionFigures } from './regression.js';
 import { confusionMatrix, formatConfusion } from './confusion.js';
 import { binaryRecodeHint } from '../data/label-classes.js';
 import { backendOption, commandOptions, listOption, type Spec, UsageError } from './args.js';
@@ -128,6 +129,8 @@ function trainWith(argv: string[], io: Io, seen: Interrupts | null): number | Pr
     testSize,
     randomState,
     stratify: o.stratify === true,
+    // --loss mse, mae or huber: a label that is not binary is a number to predict
+    regression: isRegressionLoss(plan.loss),
   });
   for (const w of data.warnings) io.err(`densely: warning: ${w}`);
   const { XTrain, XTest } = data;
@@ -136,6 +139,11 @@ function trainWith(argv: string[], io: Io, seen: Interrupts | null): number | Pr
     // the analyst's outputs rank one score per row: they need a binary label
     for (const [flag, given] of [['--report', o.report], ['--threshold', o.threshold], ['--contact-cost', o.contactCost]] as const) {
       if (given !== undefined) throw new UsageError(`train: ${flag} needs a binary label; ${data.source}'s label has ${classes.length} classes (${classes.join(', ')})${binaryRecodeHint(classes)}`);
+    }
+  }
+  if (data.regression) {
+    for (const [flag, given] of [['--report', o.report], ['--threshold', o.threshold], ['--contact-cost', o.contactCost], ['--class-weight', o.classWeight]] as const) {
+      if (given !== undefined) throw new UsageError(`train: ${flag} needs a binary label; ${data.source}'s label is a regression target (numbers to predict, --loss ${plan.loss})`);
     }
   }
   if (o.report && (XTest.rows < 10 || !hasBothClasses(data.yTest.data))) {
@@ -147,7 +155,7 @@ function trainWith(argv: string[], io: Io, seen: Interrupts | null): number | Pr
 
   const onNan = (o.onNan as string | undefined) ?? 'stop';
   if (onNan !== 'stop' && onNan !== 'skip-batch') throw new UsageError(`train: --on-nan takes 'stop' or 'skip-batch', got '${onNan}'`);
-  const built = buildModel(plan, XTrain.cols, classes, { seed, backend });
+  const built = buildModel(plan, XTrain.cols, classes, { seed, backend, regression: data.regression });
   let model = built.model;
   // the rate the optimizer runs at (--learning-rate, or its own default), for the record
   const learningRate = (model.compiled('train').optimizer as unknown as { learningRate: number }).learningRate;
@@ -158,6 +166,7 @@ function trainWith(argv: string[], io: Io, seen: Interrupts | null): number | Pr
   if (!json) io.out(`densely: ${data.rows} rows × ${XTrain.cols} features from ${data.source}; train ${XTrain.rows}, test ${XTest.rows}; backend ${model.backend.name}`);
   // the architecture, once it is not the default one
   if (!json && plan.given) model.summary(io.out);
+  if (!json && data.regression) io.out(`densely: a regression target: a Dense(1, linear) head, loss ${built.loss}`);
   if (!json && classes) io.out(`densely: a multi-class label: ${classes.length} classes (${classes.join(', ')}); a Dense(${classes.length}, softmax) head, loss ${built.loss}`);
   if (!json && built.validationSplit !== undefined) {
     const val = XTrain.rows - Math.floor(XTrain.rows * (1 - built.validationSplit));
@@ -174,7 +183,7 @@ function trainWith(argv: string[], io: Io, seen: Interrupts | null): number | Pr
     },
     data: { rows: XTrain.rows, cols: XTrain.cols, fingerprint: `${fingerprint(XTrain)}/${fingerprint(data.yTrain)}` },
   };
-  const sections = { featureNames: data.featureNames, preparation: data.preprocessing, ...(classes ? { classes } : {}) };
+  const sections = { featureNames: data.featureNames, preparation: data.preprocessing, ...(classes ? { classes } : {}), ...(data.regression ? { target: 'regression' as const } : {}) };
   const callbacks = built.earlyStopping ? [built.earlyStopping] : [];
   const print = json ? () => {} : io.out;
   let trainer: Trainer;
@@ -293,7 +302,7 @@ interface FinishContext {
   seed: number;
   learningRate: number;
   classWeight: Record<number, number> | undefined;
-  sections: { featureNames?: string[]; preparation: TrainingData['preprocessing']; classes?: string[] };
+  sections: { featureNames?: string[]; preparation: TrainingData['preprocessing']; classes?: string[]; target?: 'regression' };
   plan: ModelPlan;
   built: BuiltModel;
   /** The test targets as the loss takes them (one-hot rows for categorical_crossentropy). */
@@ -303,7 +312,7 @@ interface FinishContext {
 /** What the new model options add to the record, the JSON and the saved file (nothing when none was given). */
 function modelRecord(c: FinishContext): Record<string, unknown> {
   const { plan, built } = c;
-  if (!plan.given && !c.data.classes) return {};
+  if (!plan.given && !c.data.classes && !c.data.regression) return {};
   const es = built.earlyStopping;
   return {
     model: { layers: plan.layers, activation: plan.activation, dropout: plan.dropout, optimizer: plan.optimizer, loss: built.loss, metrics: built.metrics, validationSplit: built.validationSplit ?? null },
@@ -314,12 +323,13 @@ function modelRecord(c: FinishContext): Record<string, unknown> {
 /** The history for --json: loss and accuracy as before, every key (val_*, other metrics) once a model option is given. */
 function historyJson(c: FinishContext): Record<string, number[]> {
   const h = c.trainer.history.history as Record<string, number[]>;
-  return c.plan.given || c.data.classes ? { ...h } : { loss: h.loss, accuracy: h.accuracy };
+  return c.plan.given || c.data.classes || c.data.regression ? { ...h } : { loss: h.loss, accuracy: h.accuracy };
 }
 
 /** After the training: test figures, the saved model, the report, the printed summary. */
 function finishTraining(c: FinishContext): number {
   if (c.data.classes) return finishMultiClass(c, c.data.classes);
+  if (c.data.regression) return finishRegression(c);
   const { o, io, json, data, model, epochs, batchSize, testSize, randomState, seed, learningRate, classWeight, yTest } = c;
   const { XTrain, XTest } = data;
   const history = c.trainer.history;
@@ -461,6 +471,39 @@ function finishMultiClass(c: FinishContext, classes: string[]): number {
   printEarlyStopping(c);
   io.out(`test: loss ${test.loss.toFixed(4)} - accuracy ${accuracy.toFixed(4)}`);
   for (const line of ['', 'on the test rows (rows: true class, columns: predicted):', ...formatConfusion(confusion, classes)]) io.out(line);
+  printSaved(c);
+  return 0;
+}
+
+/** The end of a regression run: the test loss and metrics, MAE, RMSE and R², the saved model marked as a regression. */
+function finishRegression(c: FinishContext): number {
+  const { o, io, json, data, model, epochs, batchSize, testSize, randomState, seed, learningRate, yTest } = c;
+  const { XTrain, XTest } = data;
+  const fitSeconds = (performance.now() - c.started) / 1000;
+  const steps = fitSteps(c);
+  const test = model.evaluate(XTest, yTest);
+  const figures = regressionFigures(model.predict(XTest).data, yTest.data);
+  const record = modelRecord(c);
+  const testJson = { ...test, ...figures };
+  if (o.save) {
+    saveModel(o.save as string, model, {
+      featureNames: data.featureNames,
+      preparation: data.preprocessing,
+      target: 'regression',
+      training: { data: data.source, epochs, batchSize, testSize, randomState, seed, learningRate, ...record, test: testJson },
+    });
+  }
+  if (o.saveTfjs) saveTfjs(o.saveTfjs as string, model.toJSON(), { preparation: data.preprocessing, featureNames: data.featureNames });
+  if (o.saveOnnx) saveOnnx(o.saveOnnx as string, model.toJSON(), o.onnxPreprocess ? data.preprocessing : null);
+  const usPerStep = (fitSeconds * 1e6) / steps;
+  const samplesPerSecond = (fitRows(c) * epochsRun(c)) / fitSeconds;
+  if (json) {
+    io.out(JSON.stringify({ rows: data.rows, features: XTrain.cols, trainRows: XTrain.rows, testRows: XTest.rows, epochs, batchSize, backend: model.backend.name, fitSeconds, usPerStep, samplesPerSecond, target: 'regression', ...record, history: historyJson(c), test: testJson }));
+    return 0;
+  }
+  io.out(`fit: ${fitSeconds.toFixed(2)} s, ${usPerStep.toFixed(0)} µs/step, ${Math.round(samplesPerSecond).toLocaleString('en-US')} samples/s`);
+  printEarlyStopping(c);
+  io.out(`test: loss ${test.loss.toFixed(4)} - ${formatRegression(figures)}`);
   printSaved(c);
   return 0;
 }

@@ -17,6 +17,9 @@ import { compareCodePoints, parseNumber } from './columns.js';
 /** The most classes a label may have (the scan tracks this many distinct values). */
 export const MAX_CLASSES = 1000;
 
+/** How to predict numbers instead (a regression target). */
+const REGRESSION_HINT = 'to predict the numbers themselves, train a regression: --loss mse (regression: true in the API)';
+
 /** Whether every name reads as a finite number (numeric classes, matched by value). */
 function allNumbers(values: readonly string[]): boolean {
   return values.every((v) => Number.isFinite(parseNumber(v)));
@@ -34,7 +37,7 @@ function allNumbers(values: readonly string[]): boolean {
 export function labelClasses(values: readonly string[], column: string, source = 'input', more = false): string[] {
   const shown = values.slice(0, 10).map((v) => JSON.stringify(v)).join(', ');
   if (more || values.length > MAX_CLASSES) {
-    throw new CsvError(source, `label column '${column}' has more than ${MAX_CLASSES} distinct values (${shown}, …): too many to be classes`);
+    throw new CsvError(source, `label column '${column}' has more than ${MAX_CLASSES} distinct values (${shown}, …): too many to be classes; ${REGRESSION_HINT}`);
   }
   if (values.length < 2) throw new CsvError(source, `label column '${column}' has one value only (${shown}); a classifier needs at least two classes`);
   if (!allNumbers(values)) return [...new Set(values)].sort(compareCodePoints);
@@ -46,9 +49,9 @@ function numericClassNames(values: readonly number[], what: string, source: stri
   const distinct = [...new Set(values)].sort((a, b) => a - b);
   const fractional = distinct.find((v) => !Number.isInteger(v));
   if (fractional !== undefined) {
-    throw new E(source, `${what}: neither binary (0/1) nor whole-number classes; found ${distinct.length} distinct values, e.g. ${fractional}; class labels must be whole numbers or text`);
+    throw new E(source, `${what}: neither binary (0/1) nor whole-number classes; found ${distinct.length} distinct values, e.g. ${fractional}; class labels must be whole numbers or text; ${REGRESSION_HINT}`);
   }
-  if (distinct.length > MAX_CLASSES) throw new E(source, `${what} has ${distinct.length} distinct values: more than ${MAX_CLASSES}, too many to be classes`);
+  if (distinct.length > MAX_CLASSES) throw new E(source, `${what} has ${distinct.length} distinct values: more than ${MAX_CLASSES}, too many to be classes; ${REGRESSION_HINT}`);
   if (distinct.length < 2) throw new E(source, `${what} has one value only (${distinct[0]}); a classifier needs at least two classes`);
   return distinct.map(String);
 }

@@ -35,6 +35,11 @@ export interface SplitChoice {
   randomState?: number;
   /** Keep the class ratio in both parts (sklearn's stratify=y); needs the labels. */
   stratify?: boolean;
+  /**
+   * A label that is not binary (not 0/1; for a CSV, not yes/no, true/false or 1/0) is a number to
+   * predict, kept as it is (a regression target), instead of naming classes. Default false.
+   */
+  regression?: boolean;
 }
 
 export interface NpyTrainingOptions extends SplitChoice {
@@ -98,9 +103,11 @@ export interface TrainingData {
   source: string;
   /**
    * A multi-class label's class names, sorted (label-classes.ts): the labels are their indices.
-   * null for a binary (0/1) label.
+   * null for a binary (0/1) label or a regression target.
    */
   classes: string[] | null;
+  /** Whether the labels are numbers to predict (SplitChoice.regression, and a label that is not binary). */
+  regression: boolean;
 }
 
 /** Features for predict: `X: [rows, features]`, and lines for stderr. */
@@ -163,7 +170,8 @@ export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): Traini
   }
   if (X.cols === 0) throw new DataError(path, `has no feature columns (shape [${table.rows}, ${table.cols}]); a model needs at least one`);
   if (X.rows === 0) throw new DataError(path, `has no rows`);
-  const classes = labelClassesOf(y, labelsName ?? `${path} (label = last column)`);
+  const regression = isRegression(y, o, labelsName ?? `${path} (label = last column)`);
+  const classes = regression ? null : labelClassesOf(y, labelsName ?? `${path} (label = last column)`);
   if (classes) y = new Matrix(y.rows, 1, toClassIndices(y.data, classes, labelsName ?? path));
   const impute = o.impute ?? 'none';
   if (impute !== 'mean') checkFiniteCells(X, path);
@@ -196,6 +204,7 @@ export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): Traini
     warnings,
     source: path,
     classes,
+    regression,
   };
 }
 
@@ -209,7 +218,8 @@ function prepareNpyInPlace(table: Matrix, o: NpyTrainingOptions): TrainingData {
   if (o.featureNames && o.featureNames.length !== cols) throw new DataError(path, `${o.featureNames.length} feature names for ${cols} feature columns`);
   if (cols === 0) throw new DataError(path, `has no feature columns (shape [${table.rows}, ${table.cols}]); a model needs at least one`);
   if (table.rows === 0) throw new DataError(path, `has no rows`);
-  const classes = labelClassesOf(y, labelsName);
+  const regression = isRegression(y, o, labelsName);
+  const classes = regression ? null : labelClassesOf(y, labelsName);
   if (classes) y = new Matrix(y.rows, 1, toClassIndices(y.data, classes, labelsName));
   const { train, test } = splitRows(table.rows, () => y.data, o, path);
   const order = new Int32Array(train.length + test.length);
@@ -236,7 +246,7 @@ function prepareNpyInPlace(table: Matrix, o: NpyTrainingOptions): TrainingData {
     s.transform(XTest.data);
     preprocessing = { kind: 'npy', standardizer: s.toJSON() };
   }
-  return { XTrain, yTrain: y.takeRows(train), XTest, yTest: y.takeRows(test), rows: table.rows, featureNames: o.featureNames, preprocessing, warnings, source: path, classes };
+  return { XTrain, yTrain: y.takeRows(train), XTest, yTest: y.takeRows(test), rows: table.rows, featureNames: o.featureNames, preprocessing, warnings, source: path, classes, regression };
 }
 
 /**
@@ -258,8 +268,10 @@ export function prepareCsvTraining(source: ChunkSource, o: CsvTrainingOptions = 
     drop: o.drop,
     impute: o.impute,
     types: o.types,
+    regression: o.regression,
     split: (rows, scan) => {
       if (scan.label === null) throw new DataError(name, `no label column`);
+      if (o.stratify && scan.labelFamily === 'number') throw new DataError(name, `a regression target (numbers to predict) has no classes to stratify by; leave out --stratify`);
       if (rows < 2) throw new DataError(name, `needs at least 2 data rows to split, found ${rows}`);
       return splitRows(rows, () => readLabels(source, scan), o, name);
     },
@@ -279,6 +291,7 @@ export function prepareCsvTraining(source: ChunkSource, o: CsvTrainingOptions = 
     warnings: p.warnings,
     source: name,
     classes: p.preprocessor.label?.family === 'classes' ? p.preprocessor.label.classes.slice() : null,
+    regression: p.preprocessor.label?.family === 'number',
   };
 }
 
@@ -339,7 +352,7 @@ export function prepareEvaluation(
   input: ChunkSource | Matrix,
   preprocessing: Preprocessing | null,
   inputSize: number,
-  o: { labels?: Matrix; labelsSource?: string; source?: string; classes?: readonly string[] | null } = {},
+  o: { labels?: Matrix; labelsSource?: string; source?: string; classes?: readonly string[] | null; regression?: boolean } = {},
 ): EvaluationData {
   if (!(input instanceof Matrix)) {
     const name = o.source ?? input.sourceName ?? 'input';
@@ -364,6 +377,7 @@ export function prepareEvaluation(
   const labelsName = o.labels ? (o.labelsSource ?? 'labels') : `${name} (label = last column)`;
   // a multi-class model's labels are values of its classes, read as their indices
   if (o.classes) y = new Matrix(y.rows, 1, toClassIndices(y.data, o.classes, labelsName));
+  else if (o.regression) checkFiniteCells(y, labelsName);
   else checkBinaryLabels(y, labelsName);
   const { X, warnings } = preparePredictFeatures(table, preprocessing, inputSize, name);
   return { X, y, warnings };
@@ -407,6 +421,17 @@ function checkFiniteCells(X: Matrix, source: string): void {
       source, `column ${bad.firstColumn} has NaN or Inf in ${bad.inFirstColumn} row(s) (${bad.rows} row(s) in all); fix the data or use --impute mean`,
     );
   }
+}
+
+/**
+ * Whether the labels are a regression target: asked for, and not 0/1 (0/1 labels stay binary).
+ * Their values must be finite; a stratified split needs classes.
+ */
+function isRegression(y: Matrix, o: SplitChoice, source: string): boolean {
+  if (!o.regression || findNonBinary(y.data, 0) === null) return false;
+  checkFiniteCells(y, source);
+  if (o.stratify) throw new DataError(source, `a regression target (numbers to predict) has no classes to stratify by; leave out --stratify`);
+  return true;
 }
 
 /**

@@ -54,7 +54,7 @@ export interface CsvScan {
   columns: ColumnSummary[];
   /** The label column, or null when there is none. */
   label: string | null;
-  /** A binary label's family, or 'classes' for a multi-class label (see label-classes.ts). */
+  /** A binary label's family, 'classes' for a multi-class label (see label-classes.ts), 'number' for a regression target. */
   labelFamily: LabelKind | null;
   /** A multi-class label's class names, sorted (null for a binary label or none). */
   labelClasses: string[] | null;
@@ -73,6 +73,11 @@ export interface ScanOptions {
    * null for no label (features only).
    */
   label?: string | null;
+  /**
+   * A label that is not binary is a number to predict (a regression target, read as it is)
+   * instead of a class. Default false: such a label names classes.
+   */
+  regression?: boolean;
 }
 
 function csvOpts(source: ChunkSource, o: { delimiter?: string; source?: string }): CsvOptions {
@@ -140,12 +145,20 @@ export function scanCsv(source: ChunkSource, options: ScanOptions = {}): CsvScan
     try {
       family = labelFamily(values, label, name, more);
     } catch (e) {
-      // not yes/no, true/false or 1/0: the values name classes (a multi-class target)
+      // not yes/no, true/false or 1/0: the values name classes (a multi-class target), or are
+      // the numbers to predict (a regression target)
       if (!(e instanceof CsvError)) throw e;
-      classes = labelClasses(values, label, name, more);
-      family = 'classes';
+      if (options.regression) {
+        if (col.kind !== 'numeric' || col.nonFinite > 0) {
+          throw new CsvError(name, `label column '${label}' must hold finite numbers to be a regression target (e.g. ${JSON.stringify(col.examples.find((v) => !Number.isFinite(parseNumber(v))) ?? col.examples[0])})`);
+        }
+        family = 'number';
+      } else {
+        classes = labelClasses(values, label, name, more);
+        family = 'classes';
+      }
     }
-    if (family !== 'classes') {
+    if (family !== 'classes' && family !== 'number') {
       for (const [v, n] of tally) {
         if (labelValue(v, family) === 1) positives += n;
         else negatives += n;
@@ -172,14 +185,14 @@ export type ColumnSpec =
   | { name: string; type: 'binary'; fill: number | null }
   | { name: string; type: 'onehot'; categories: string[] };
 
-/** A binary label's family, or 'classes' for a multi-class one. */
-export type LabelKind = LabelFamily | 'classes';
+/** A binary label's family, 'classes' for a multi-class one, 'number' for a regression target. */
+export type LabelKind = LabelFamily | 'classes' | 'number';
 
 /**
  * The label column: a binary one (its family says which texts are 1 and 0), or a multi-class one
  * (its sorted class names; a label becomes its class's index).
  */
-export type LabelSpec = { name: string; family: LabelFamily } | { name: string; family: 'classes'; classes: string[] };
+export type LabelSpec = { name: string; family: LabelFamily | 'number' } | { name: string; family: 'classes'; classes: string[] };
 
 export interface PreprocessorJSON {
   format: 'densely.preprocessor';
@@ -512,7 +525,7 @@ export class Preprocessor {
     let y: Float32Array | null = null;
     const family = this.label?.family ?? 'yes/no';
     // a multi-class label reads as its class's index (label-classes.ts), a binary one as 1/0
-    const classIndex = this.label?.family === 'classes' ? classIndexer(this.label.classes) : null;
+    const classIndex = this.label?.family === 'classes' ? classIndexer(this.label.classes) : this.label?.family === 'number' ? readNumber : null;
 
     const mask = options.rows instanceof Uint8Array ? options.rows : null;
     const set = options.rows && !(options.rows instanceof Uint8Array) ? options.rows : null;
@@ -607,7 +620,7 @@ export class Preprocessor {
             const v = fields[labelIdx];
             const l = classIndex !== null ? classIndex(v) : labelValue(v, family as LabelFamily);
             if (l !== l) {
-              const expected = this.label!.family === 'classes' ? `one of the classes the model was trained on (${this.label!.classes.join(', ')})` : family.replace('/', ' or ');
+              const expected = this.label!.family === 'classes' ? `one of the classes the model was trained on (${this.label!.classes.join(', ')})` : family === 'number' ? 'a finite number' : family.replace('/', ' or ');
               throw new CsvError(name, `label '${this.label!.name}' must be ${expected}, got ${JSON.stringify(v)}`, line);
             }
             y![out] = l;
@@ -699,8 +712,8 @@ export class Preprocessor {
       }
     });
     const label = o!.label ?? null;
-    if (label !== null && (typeof label.name !== 'string' || !['yes/no', 'true/false', '1/0', 'classes'].includes(label.family))) {
-      fail(`'label' must be null, { name, family: 'yes/no' | 'true/false' | '1/0' } or { name, family: 'classes', classes }`);
+    if (label !== null && (typeof label.name !== 'string' || !['yes/no', 'true/false', '1/0', 'classes', 'number'].includes(label.family))) {
+      fail(`'label' must be null, { name, family: 'yes/no' | 'true/false' | '1/0' | 'number' } or { name, family: 'classes', classes }`);
     }
     if (label?.family === 'classes') {
       const c = (label as { classes?: unknown }).classes;
@@ -719,6 +732,12 @@ export class Preprocessor {
     }
     return p;
   }
+}
+
+/** A regression label's text as its number; NaN (refused by the caller) when it is not a finite one. */
+function readNumber(v: string): number {
+  const x = parseNumber(v);
+  return Number.isFinite(x) ? x : NaN;
 }
 
 function checkSameHeader(header: string[], scan: CsvScan): void {
@@ -781,7 +800,7 @@ export function readLabels(source: ChunkSource, scan: CsvScan): Float32Array {
   if (scan.label === null || scan.labelFamily === null) throw new CsvError(scan.source, `no label column to read`);
   const index = scan.header.indexOf(scan.label);
   const family = scan.labelFamily;
-  const classIndex = family === 'classes' ? classIndexer(scan.labelClasses!) : null;
+  const classIndex = family === 'classes' ? classIndexer(scan.labelClasses!) : family === 'number' ? readNumber : null;
   const y = new Float32Array(scan.rows);
   forEachCsvRow(
     source,

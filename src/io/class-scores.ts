@@ -9,7 +9,7 @@
 import { float32Text } from '../tensor/float32-text.js';
 
 /** A CSV field, quoted when it holds the delimiter, a quote or a line break (RFC 4180). */
-function field(v: string): string {
+export function field(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 

@@ -9,6 +9,7 @@
  *   training       what produced the file (options, test figures), for the record
  *   classes        a multi-class model's class names, one per output in output order (absent
  *                  for a binary model, whose one output is the probability of class 1)
+ *   target         'regression' when the one output is a number predicted (absent: a classifier)
  *
  * A file saved by the API (`model.save(path)`, which has no data sections) and one saved by
  * `densely train --save` are the same document, so each side loads the other's. Browser-safe:
@@ -29,6 +30,8 @@ export interface DataSections {
   training?: Record<string, unknown>;
   /** A multi-class model's class names, one per output (see the file comment). */
   classes?: string[];
+  /** 'regression': the one output is the predicted number, not a probability. */
+  target?: 'regression';
 }
 
 /** The whole file: nn's document and io's sections, side by side at the top level. */
@@ -42,6 +45,8 @@ export interface LoadedModel {
   training?: Record<string, unknown>;
   /** A multi-class model's class names (undefined for a binary model or a file without them). */
   classes?: string[];
+  /** 'regression' for a model that predicts numbers (see the file comment). */
+  target?: 'regression';
 }
 
 /**
@@ -61,6 +66,10 @@ export function modelFile(model: Sequential, sections: DataSections = {}, option
     if (bad) throw new ModelFileError('modelFile', bad, 'classes');
     if (sections.preparation) checkLabelClasses(sections.preparation, sections.classes, 'modelFile');
     file.classes = sections.classes.slice();
+  }
+  if (sections.target !== undefined) {
+    checkTarget(sections.target, model.outputSize as number, sections.classes, 'modelFile');
+    file.target = sections.target;
   }
   return file;
 }
@@ -92,7 +101,22 @@ export function modelFromFile(json: unknown, source = 'model', options: Pick<Seq
     if (bad) throw new ModelFileError(source, bad, 'classes');
     if (preparation) checkLabelClasses(preparation, classes as string[], source);
   }
-  return { model, preparation, featureNames: featureNames as string[] | undefined, training: training as Record<string, unknown> | undefined, ...(classes ? { classes: (classes as string[]).slice() } : {}) };
+  const target = doc.target;
+  if (target !== undefined) checkTarget(target, model.outputSize as number, classes, source);
+  return {
+    model,
+    preparation,
+    featureNames: featureNames as string[] | undefined,
+    training: training as Record<string, unknown> | undefined,
+    ...(classes ? { classes: (classes as string[]).slice() } : {}),
+    ...(target ? { target: 'regression' as const } : {}),
+  };
+}
+
+/** A regression model has one output and no classes. */
+function checkTarget(target: unknown, outputs: number, classes: unknown, source: string): void {
+  if (target !== 'regression') throw new ModelFileError(source, `must be 'regression' or absent, got ${describe(target)}`, 'target');
+  if (outputs !== 1 || classes !== undefined) throw new ModelFileError(source, `a regression model has one output and no classes (this one has ${outputs} outputs${classes !== undefined ? ' and classes' : ''})`, 'target');
 }
 
 /** A CSV preparation with a multi-class label must name the same classes, in the same order. */

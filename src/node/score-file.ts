@@ -13,7 +13,7 @@ import { writeNpy } from '../data/npy.js';
 import type { PreprocessorJSON } from '../data/preprocessor.js';
 import { scoreCsvBlocks } from '../io/score-stream.js';
 import { scoredCsvHeader, scoredCsvRows, selectRows, type ScoredCsvOptions, type TopSpec } from '../io/scored-list.js';
-import { classScoresHeader, classScoresRows } from '../io/class-scores.js';
+import { classScoresHeader, classScoresRows, field } from '../io/class-scores.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { AtomicWriter } from './files.js';
 
@@ -35,6 +35,14 @@ export interface ScoreListJob {
   checkUnchanged?: () => void;
   /** A multi-class model's class names, one per output: the list has a probability per class. */
   classes?: readonly string[] | null;
+  /** The value column's name instead of 'score' (a regression model's 'prediction'), with no decision column. */
+  valueColumn?: string;
+}
+
+/** The list's header line: `[id,]score[,decision]`, or `[id,]<valueColumn>`. */
+function listHeader(job: ScoreListJob, id: ScoredCsvOptions['id']): string {
+  if (job.valueColumn === undefined) return scoredCsvHeader({ ...job.csv, id });
+  return `${id ? `${field(id.name)},` : ''}${field(job.valueColumn)}\n`;
 }
 
 export interface ScoreListResult {
@@ -58,6 +66,7 @@ export function scoreCsvToList(source: ChunkSource, preprocessor: PreprocessorJS
   const keep = idName === undefined ? [] : [idName];
   const name = source.sourceName ?? 'input';
   const classes = job.classes ?? null;
+  if (job.valueColumn !== undefined && csv.threshold !== undefined) throw new Error(`a threshold needs a binary model; this one predicts numbers`);
   if (classes && (top || csv.threshold !== undefined)) throw new Error(`${top ? 'top' : 'a threshold'} needs a binary model; this one has ${classes.length} classes (${classes.join(', ')})`);
   if (classes && toCsv) {
     // one probability per class and the predicted class, block by block (as below)
@@ -85,7 +94,7 @@ export function scoreCsvToList(source: ChunkSource, preprocessor: PreprocessorJS
     // the first block, so an input refused at its header or first rows writes nothing
     const w = sink();
     try {
-      let header = scoredCsvHeader({ ...csv, id: idName === undefined ? undefined : { name: idName, values: [] } });
+      let header = listHeader(job, idName === undefined ? undefined : { name: idName, values: [] });
       const r = scoreCsvBlocks(source, preprocessor, model, {
         keep,
         batchSize,
@@ -129,7 +138,7 @@ export function writeScoreList(scores: Float32Array, source: ChunkSource, job: S
     }
     const w = sink();
     try {
-      w.write(scoredCsvHeader({ ...csv, id }) + scoredCsvRows(scores, selected, { ...csv, id }));
+      w.write(listHeader(job, id) + scoredCsvRows(scores, selected, { ...csv, id }));
       w.commit();
     } catch (e) {
       w.abort();

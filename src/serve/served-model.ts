@@ -53,6 +53,8 @@ export interface ServedModel {
   training?: Record<string, unknown>;
   /** A classifier's class names, one per output (the file's, else 0…K−1); null for one output. */
   classes: string[] | null;
+  /** Whether the one output is a predicted number (a regression model), not a probability. */
+  regression: boolean;
 }
 
 /**
@@ -116,5 +118,6 @@ export function loadServedModel(path: string): ServedModel {
     featureNames: loaded.featureNames,
     training: loaded.training,
     classes: loaded.classes ?? (model.outputSize === 1 ? null : Array.from({ length: model.outputSize as number }, (_, i) => String(i))),
+    regression: loaded.target === 'regression',
   };
 }
