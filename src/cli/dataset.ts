@@ -32,6 +32,8 @@ export interface DataOptions {
   testSize: number;
   randomState: number;
   stratify?: boolean;
+  /** A label that is not binary is a number to predict (see SplitChoice.regression). */
+  regression?: boolean;
 }
 
 /** True for .npy and .npy.gz files; everything else is read as CSV. */
@@ -41,7 +43,7 @@ export function isNpyPath(path: string): boolean {
 
 export function loadTrainingData(o: DataOptions): TrainingData {
   const path = o.data ?? DEFAULT_DATA;
-  const split = { testSize: o.testSize, randomState: o.randomState, stratify: o.stratify };
+  const split = { testSize: o.testSize, randomState: o.randomState, stratify: o.stratify, regression: o.regression };
   if (!isNpyPath(path)) {
     if (o.labels) throw new UsageError(`train: --labels goes with .npy features; ${path} is read as CSV, whose label is a column (--label NAME)`);
     return prepareCsvTraining(fileChunks(path), { label: o.label, drop: o.drop, delimiter: o.delimiter, impute: o.impute, types: o.types, ...split });
@@ -75,11 +77,11 @@ export function csvRows(path: string): ChunkSource {
 }
 
 /** Labelled rows for evaluate, prepared as the model's training data was (see prepareEvaluation). */
-export function loadEvaluationData(path: string, labelsPath: string | undefined, preprocessing: Preprocessing | null, inputSize: number): EvaluationData {
+export function loadEvaluationData(path: string, labelsPath: string | undefined, preprocessing: Preprocessing | null, inputSize: number, classes: readonly string[] | null = null, regression = false): EvaluationData {
   if (!isNpyPath(path)) {
     if (labelsPath) throw new UsageError(`evaluate: --labels goes with .npy features; ${path} is read as CSV, whose label is a column`);
     return prepareEvaluation(csvRows(path), preprocessing, inputSize, { source: path });
   }
   const labels = labelsPath ? loadNpyMatrix(labelsPath) : undefined;
-  return prepareEvaluation(loadNpyMatrix(path), preprocessing, inputSize, { labels, labelsSource: labelsPath, source: path });
+  return prepareEvaluation(loadNpyMatrix(path), preprocessing, inputSize, { labels, labelsSource: labelsPath, source: path, classes, regression });
 }

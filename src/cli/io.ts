@@ -8,6 +8,8 @@ export interface Io {
   err(line: string): void;
   /** Text to stdout as it is (default: through out, line by line). */
   write?(text: string): void;
+  /** Text to a terminal, for fit's redrawn progress bar; absent when stdout is not a TTY (then one line per epoch). */
+  terminal?(text: string): void;
   /** All of stdin, for `--data -` (tests). */
   readStdin?(): Uint8Array;
   /** stdin copied to a temporary (already unlinked) file, for `--data -` in bounded memory. */
@@ -24,6 +26,7 @@ export const processIo: Io = {
   out: (line) => process.stdout.write(`${line}\n`),
   err: (line) => process.stderr.write(`${line}\n`),
   write: (text) => writeStdout(text),
+  ...(process.stdout.isTTY ? { terminal: (text: string) => void process.stdout.write(text) } : {}),
   readStdin: () => readFileSync(0),
   spoolStdin: () => spoolToTempFile(0),
   onInterrupt: (handler) => {

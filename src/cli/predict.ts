@@ -4,6 +4,8 @@
  * `--data -` reads CSV from stdin and `--out -` writes CSV to stdout, for shell pipelines.
  * Raw CSV rows are scored block by block (io/score-stream.ts), so memory stays bounded: 4 bytes
  * a row for the scores when they must be kept (--top, .npy), nothing per row otherwise.
+ * A multi-class model writes one probability per class (`p_<class>`) and the predicted class's
+ * name (`class`), or a .npy of `[rows, K]` probabilities (io/class-scores.ts).
  */
 import { statSync } from 'node:fs';
 import type { ChunkSource } from '../data/csv.js';
@@ -21,7 +23,7 @@ import { checkFiniteScores } from '../io/finite-scores.js';
 export const PREDICT_SPEC: Spec = {
   model: { type: 'string', help: 'a model file: saved by densely train --save or by model.save (any version)' },
   data: { type: 'string', help: "rows to score: raw CSV (prepared as in training) or .npy features; '-' reads CSV from stdin" },
-  out: { type: 'string', help: "scores.csv (id,score[,decision]) or preds.npy (<f4 [n, 1]); '-' writes CSV to stdout" },
+  out: { type: 'string', help: "scores.csv (id,score[,decision]; multi-class: id,p_<class>…,class) or preds.npy (<f4 [n, 1]; multi-class [n, K]); '-' writes CSV to stdout" },
   id: { type: 'string', help: 'CSV: a column carried through to the output, first (never a feature)' },
   top: { type: 'string', help: 'keep only the highest scores, sorted: a count (500) or a percentage (10%)' },
   threshold: { type: 'number', help: 'CSV: add a decision column, 1 when the score is at least this', min: 0, max: 1 },
@@ -51,8 +53,18 @@ export function predict(argv: string[], io: Io): number {
   }
   if (out !== '-') checkWritableTarget(out);
 
-  const { model, preparation } = loadModelFile(o.model as string, { backend: backendOption(o.backend, o.threads) });
-  if (model.outputSize !== 1) throw new Error(`${o.model as string}: the model has ${model.outputSize} outputs; predict writes one score per row`);
+  const loaded = loadModelFile(o.model as string, { backend: backendOption(o.backend, o.threads) });
+  const { model, preparation } = loaded;
+  // a model of K > 1 outputs is a classifier: its class names, or 0…K−1 when the file has none
+  const classes = loaded.classes ?? (model.outputSize === 1 ? null : Array.from({ length: model.outputSize as number }, (_, i) => String(i)));
+  // a regression model's one output is the number predicted: a 'prediction' column, no decision
+  const regression = loaded.target === 'regression';
+  if (regression && o.threshold !== undefined) throw new UsageError(`predict: --threshold needs a binary model; ${o.model as string} is a regression model (it predicts numbers)`);
+  if (classes) {
+    for (const [flag, given] of [['--threshold', o.threshold], ['--top', o.top]] as const) {
+      if (given !== undefined) throw new UsageError(`predict: ${flag} needs a binary model; ${o.model as string} has ${classes.length} classes (${classes.join(', ')})`);
+    }
+  }
   const batchSize = (o.batchSize as number | undefined) ?? 32;
   const csv: ScoredCsvOptions = { threshold: o.threshold as number | undefined };
   const idName = o.id === undefined ? undefined : String(o.id);
@@ -69,7 +81,7 @@ export function predict(argv: string[], io: Io): number {
     } else throw new Error('--data -: this command has no stdin to read');
   }
   try {
-    return score(rows, { model, preparation, batchSize, csv, idName, top, out, toCsv, io });
+    return score(rows, { model, preparation, batchSize, csv, idName, top, out, toCsv, io, classes, regression });
   } finally {
     spool?.close();
   }
@@ -85,12 +97,18 @@ interface ScoreJob {
   out: string;
   toCsv: boolean;
   io: Io;
+  /** A multi-class model's class names (null: one score per row). */
+  classes: string[] | null;
+  /** A regression model: the column is 'prediction'. */
+  regression: boolean;
 }
 
 /** Scores `rows` (a path, or a CSV source) and writes the list. */
 function score(rows: ChunkSource | string, job: ScoreJob): number {
-  const { model, preparation, batchSize, csv, idName, top, out, toCsv, io } = job;
+  const { model, preparation, batchSize, csv, idName, top, out, toCsv, io, classes, regression } = job;
   const list: ScoreListJob = {
+    classes,
+    ...(regression ? { valueColumn: 'prediction' } : {}),
     batchSize,
     csv,
     idName,
@@ -101,7 +119,7 @@ function score(rows: ChunkSource | string, job: ScoreJob): number {
   };
   const report = (written: number, total: number, warnings: string[]) => {
     for (const line of warnings) io.err(`densely: warning: ${line}`);
-    io.err(`densely: wrote ${written} ${written < total ? `of ${total} ` : ''}scores to ${out === '-' ? 'stdout' : out}`);
+    io.err(`densely: wrote ${written} ${written < total ? `of ${total} ` : ''}${classes ? `rows of ${classes.length} class probabilities` : regression ? 'predictions' : 'scores'} to ${out === '-' ? 'stdout' : out}`);
     return 0;
   };
 
@@ -121,7 +139,7 @@ function score(rows: ChunkSource | string, job: ScoreJob): number {
   const scores = model.predict(X, { batchSize }).data;
   checkFiniteScores(scores, typeof rows === 'string' ? rows : (rows.sourceName ?? 'stdin'));
   const written = writeScoreList(scores, typeof rows === 'string' ? csvRows(rows) : rows, list);
-  return report(written, scores.length, warnings);
+  return report(written, X.rows, warnings);
 }
 
 /** A file's size and modification time, to tell whether it changed between two reads. */

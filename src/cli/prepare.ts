@@ -37,7 +37,8 @@ export function prepare(argv: string[], io: Io): number {
   for (const w of p.warnings) io.err(`densely: warning: ${w}`);
   const { rows, cols } = p.table;
   const out = o.out as string;
-  const meta = { features: p.featureNames, label: p.label, shape: [rows, cols] };
+  // a multi-class label is written as class indices; the names say which index is which
+  const meta = { features: p.featureNames, label: p.label, ...(p.classes ? { classes: p.classes } : {}), shape: [rows, cols] };
   // the .npy and its names are one result: both replaced, or neither
   writeFilesTogether([
     { path: out, data: writeNpy({ dtype: 'f4', shape: [rows, cols], data: p.table.data }) },

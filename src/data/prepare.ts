@@ -23,6 +23,7 @@ import { Preprocessor, prepareCsv, readLabels, type PreprocessorJSON } from './p
 import { splitIndices, stratifiedSplitIndices } from './split.js';
 import { arrangeRowsInPlace } from './arrange-rows.js';
 import { Standardizer, type Impute, type StandardizerJSON } from './standardize.js';
+import { numericLabelClasses, toClassIndices } from './label-classes.js';
 
 /** What the model file stores so that predict prepares new rows exactly as training did. */
 export type Preprocessing = { kind: 'csv'; preprocessor: PreprocessorJSON } | { kind: 'npy'; standardizer: StandardizerJSON };
@@ -34,6 +35,11 @@ export interface SplitChoice {
   randomState?: number;
   /** Keep the class ratio in both parts (sklearn's stratify=y); needs the labels. */
   stratify?: boolean;
+  /**
+   * A label that is not binary (not 0/1; for a CSV, not yes/no, true/false or 1/0) is a number to
+   * predict, kept as it is (a regression target), instead of naming classes. Default false.
+   */
+  regression?: boolean;
 }
 
 export interface NpyTrainingOptions extends SplitChoice {
@@ -79,7 +85,7 @@ export interface CsvTrainingOptions extends CsvRouteOptions, SplitChoice {}
 export interface TrainingData {
   /** `[nTrain, features]` */
   XTrain: Matrix;
-  /** `[nTrain, 1]` labels 0/1 */
+  /** `[nTrain, 1]` labels 0/1, or class indices 0…K−1 when `classes` is set */
   yTrain: Matrix;
   /** `[nTest, features]` */
   XTest: Matrix;
@@ -95,6 +101,13 @@ export interface TrainingData {
   warnings: string[];
   /** The input's name. */
   source: string;
+  /**
+   * A multi-class label's class names, sorted (label-classes.ts): the labels are their indices.
+   * null for a binary (0/1) label or a regression target.
+   */
+  classes: string[] | null;
+  /** Whether the labels are numbers to predict (SplitChoice.regression, and a label that is not binary). */
+  regression: boolean;
 }
 
 /** Features for predict: `X: [rows, features]`, and lines for stderr. */
@@ -110,6 +123,8 @@ export interface CsvTable {
   featureNames: string[];
   /** The label column's name in the CSV. */
   label: string;
+  /** A multi-class label's class names: the label column holds their indices 0…K−1 (null: a 0/1 label). */
+  classes: string[] | null;
   warnings: string[];
 }
 
@@ -155,7 +170,9 @@ export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): Traini
   }
   if (X.cols === 0) throw new DataError(path, `has no feature columns (shape [${table.rows}, ${table.cols}]); a model needs at least one`);
   if (X.rows === 0) throw new DataError(path, `has no rows`);
-  checkBinaryLabels(y, labelsName ?? `${path} (label = last column)`);
+  const regression = isRegression(y, o, labelsName ?? `${path} (label = last column)`);
+  const classes = regression ? null : labelClassesOf(y, labelsName ?? `${path} (label = last column)`);
+  if (classes) y = new Matrix(y.rows, 1, toClassIndices(y.data, classes, labelsName ?? path));
   const impute = o.impute ?? 'none';
   if (impute !== 'mean') checkFiniteCells(X, path);
   const { train, test } = splitRows(X.rows, () => y.data, o, path);
@@ -186,6 +203,8 @@ export function prepareNpyTraining(table: Matrix, o: NpyTrainingOptions): Traini
     preprocessing,
     warnings,
     source: path,
+    classes,
+    regression,
   };
 }
 
@@ -194,12 +213,14 @@ function prepareNpyInPlace(table: Matrix, o: NpyTrainingOptions): TrainingData {
   const path = o.source;
   const labelsName = o.labels ? (o.labelsSource ?? 'labels') : `${path} (label = last column)`;
   if (!o.labels && table.cols < 2) throw new DataError(path, `needs at least 2 columns (features, then the label), got shape [${table.rows}, ${table.cols}]`);
-  const y = o.labels ? checkLabelsFit(o.labels, table, labelsName, path) : table.sliceColumns(-1);
+  let y = o.labels ? checkLabelsFit(o.labels, table, labelsName, path) : table.sliceColumns(-1);
   const cols = o.labels ? table.cols : table.cols - 1;
   if (o.featureNames && o.featureNames.length !== cols) throw new DataError(path, `${o.featureNames.length} feature names for ${cols} feature columns`);
   if (cols === 0) throw new DataError(path, `has no feature columns (shape [${table.rows}, ${table.cols}]); a model needs at least one`);
   if (table.rows === 0) throw new DataError(path, `has no rows`);
-  checkBinaryLabels(y, labelsName);
+  const regression = isRegression(y, o, labelsName);
+  const classes = regression ? null : labelClassesOf(y, labelsName);
+  if (classes) y = new Matrix(y.rows, 1, toClassIndices(y.data, classes, labelsName));
   const { train, test } = splitRows(table.rows, () => y.data, o, path);
   const order = new Int32Array(train.length + test.length);
   order.set(train);
@@ -225,7 +246,7 @@ function prepareNpyInPlace(table: Matrix, o: NpyTrainingOptions): TrainingData {
     s.transform(XTest.data);
     preprocessing = { kind: 'npy', standardizer: s.toJSON() };
   }
-  return { XTrain, yTrain: y.takeRows(train), XTest, yTest: y.takeRows(test), rows: table.rows, featureNames: o.featureNames, preprocessing, warnings, source: path };
+  return { XTrain, yTrain: y.takeRows(train), XTest, yTest: y.takeRows(test), rows: table.rows, featureNames: o.featureNames, preprocessing, warnings, source: path, classes, regression };
 }
 
 /**
@@ -247,8 +268,10 @@ export function prepareCsvTraining(source: ChunkSource, o: CsvTrainingOptions = 
     drop: o.drop,
     impute: o.impute,
     types: o.types,
+    regression: o.regression,
     split: (rows, scan) => {
       if (scan.label === null) throw new DataError(name, `no label column`);
+      if (o.stratify && scan.labelFamily === 'number') throw new DataError(name, `a regression target (numbers to predict) has no classes to stratify by; leave out --stratify`);
       if (rows < 2) throw new DataError(name, `needs at least 2 data rows to split, found ${rows}`);
       return splitRows(rows, () => readLabels(source, scan), o, name);
     },
@@ -267,6 +290,8 @@ export function prepareCsvTraining(source: ChunkSource, o: CsvTrainingOptions = 
     preprocessing: { kind: 'csv', preprocessor: p.preprocessor.toJSON() },
     warnings: p.warnings,
     source: name,
+    classes: p.preprocessor.label?.family === 'classes' ? p.preprocessor.label.classes.slice() : null,
+    regression: p.preprocessor.label?.family === 'number',
   };
 }
 
@@ -310,7 +335,7 @@ export function preparePredictFeatures(
 
 /** Features and their true labels, for evaluating a trained model. */
 export interface EvaluationData extends PredictFeatures {
-  /** `[rows, 1]` labels 0/1. */
+  /** `[rows, 1]` labels 0/1, or class indices for a multi-class model. */
   y: Matrix;
 }
 
@@ -323,7 +348,12 @@ export interface EvaluationData extends PredictFeatures {
  * const { X, y } = prepareEvaluation(Matrix.from([[1, 2, 0], [3, 4, 1]]), null, 2, { source: 't.npy' });
  * X.shape; // [2, 2]; y.data = [0, 1]
  */
-export function prepareEvaluation(input: ChunkSource | Matrix, preprocessing: Preprocessing | null, inputSize: number, o: { labels?: Matrix; labelsSource?: string; source?: string } = {}): EvaluationData {
+export function prepareEvaluation(
+  input: ChunkSource | Matrix,
+  preprocessing: Preprocessing | null,
+  inputSize: number,
+  o: { labels?: Matrix; labelsSource?: string; source?: string; classes?: readonly string[] | null; regression?: boolean } = {},
+): EvaluationData {
   if (!(input instanceof Matrix)) {
     const name = o.source ?? input.sourceName ?? 'input';
     if (o.labels) throw new DataError(name, `is read as CSV, whose labels are its label column; labels from another file go with .npy features`);
@@ -344,7 +374,11 @@ export function prepareEvaluation(input: ChunkSource | Matrix, preprocessing: Pr
     y = table.sliceColumns(-1);
     table = table.sliceColumns(0, -1);
   }
-  checkBinaryLabels(y, o.labels ? (o.labelsSource ?? 'labels') : `${name} (label = last column)`);
+  const labelsName = o.labels ? (o.labelsSource ?? 'labels') : `${name} (label = last column)`;
+  // a multi-class model's labels are values of its classes, read as their indices
+  if (o.classes) y = new Matrix(y.rows, 1, toClassIndices(y.data, o.classes, labelsName));
+  else if (o.regression) checkFiniteCells(y, labelsName);
+  else checkBinaryLabels(y, labelsName);
   const { X, warnings } = preparePredictFeatures(table, preprocessing, inputSize, name);
   return { X, y, warnings };
 }
@@ -368,7 +402,8 @@ export function prepareCsvTable(source: ChunkSource, o: CsvRouteOptions = {}): C
     table.data.set(p.X.subarray(r * p.cols, (r + 1) * p.cols), r * width);
     table.data[r * width + p.cols] = p.y[r];
   }
-  return { table, featureNames: p.featureNames, label: p.preprocessor.label.name, warnings: p.warnings };
+  const label = p.preprocessor.label;
+  return { table, featureNames: p.featureNames, label: label.name, classes: label.family === 'classes' ? label.classes.slice() : null, warnings: p.warnings };
 }
 
 /** Labels given in their own matrix: one column, one per row of the table; errors name both. */
@@ -386,6 +421,26 @@ function checkFiniteCells(X: Matrix, source: string): void {
       source, `column ${bad.firstColumn} has NaN or Inf in ${bad.inFirstColumn} row(s) (${bad.rows} row(s) in all); fix the data or use --impute mean`,
     );
   }
+}
+
+/**
+ * Whether the labels are a regression target: asked for, and not 0/1 (0/1 labels stay binary).
+ * Their values must be finite; a stratified split needs classes.
+ */
+function isRegression(y: Matrix, o: SplitChoice, source: string): boolean {
+  if (!o.regression || findNonBinary(y.data, 0) === null) return false;
+  checkFiniteCells(y, source);
+  if (o.stratify) throw new DataError(source, `a regression target (numbers to predict) has no classes to stratify by; leave out --stratify`);
+  return true;
+}
+
+/**
+ * null for 0/1 labels (the binary route, unchanged); otherwise the class names of multi-class
+ * labels (sorted distinct whole numbers, label-classes.ts), or an error naming the source.
+ */
+function labelClassesOf(y: Matrix, source: string): string[] | null {
+  if (findNonBinary(y.data, 0) === null) return null;
+  return numericLabelClasses(y.data, source);
 }
 
 /** Labels other than 0 and 1: an error naming the source and the distinct values found (the first 10). */

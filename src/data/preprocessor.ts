@@ -39,6 +39,7 @@ import {
   type LabelFamily,
 } from './columns.js';
 import { RunningMoments, countRows, rowMask, scaleFor, type Impute, type RowFilter } from './standardize.js';
+import { classIndexer, labelClasses } from './label-classes.js';
 
 export type { RowFilter, Impute } from './standardize.js';
 
@@ -53,8 +54,11 @@ export interface CsvScan {
   columns: ColumnSummary[];
   /** The label column, or null when there is none. */
   label: string | null;
-  labelFamily: LabelFamily | null;
-  /** Rows whose label maps to 1 / to 0 (0 and 0 without a label). */
+  /** A binary label's family, 'classes' for a multi-class label (see label-classes.ts), 'number' for a regression target. */
+  labelFamily: LabelKind | null;
+  /** A multi-class label's class names, sorted (null for a binary label or none). */
+  labelClasses: string[] | null;
+  /** Rows whose label maps to 1 / to 0 (0 and 0 without a label, or a multi-class one). */
   positives: number;
   negatives: number;
 }
@@ -69,6 +73,11 @@ export interface ScanOptions {
    * null for no label (features only).
    */
   label?: string | null;
+  /**
+   * A label that is not binary is a number to predict (a regression target, read as it is)
+   * instead of a class. Default false: such a label names classes.
+   */
+  regression?: boolean;
 }
 
 function csvOpts(source: ChunkSource, o: { delimiter?: string; source?: string }): CsvOptions {
@@ -122,7 +131,8 @@ export function scanCsv(source: ChunkSource, options: ScanOptions = {}): CsvScan
   );
   const header = summary.header;
   const columns = scanners.map((s) => s.summary());
-  let family: LabelFamily | null = null;
+  let family: LabelKind | null = null;
+  let classes: string[] | null = null;
   let positives = 0;
   let negatives = 0;
   if (label !== null) {
@@ -130,10 +140,29 @@ export function scanCsv(source: ChunkSource, options: ScanOptions = {}): CsvScan
     if (col.missing > 0) {
       throw new CsvError(name, `label column '${label}' has ${plural(col.missing, 'missing value')} (first at line ${col.firstBadLine})`);
     }
-    family = labelFamily([...tally.keys()], label, name, tally.size > SCAN_DISTINCT_LIMIT);
-    for (const [v, n] of tally) {
-      if (labelValue(v, family) === 1) positives += n;
-      else negatives += n;
+    const values = [...tally.keys()];
+    const more = tally.size > SCAN_DISTINCT_LIMIT;
+    try {
+      family = labelFamily(values, label, name, more);
+    } catch (e) {
+      // not yes/no, true/false or 1/0: the values name classes (a multi-class target), or are
+      // the numbers to predict (a regression target)
+      if (!(e instanceof CsvError)) throw e;
+      if (options.regression) {
+        if (col.kind !== 'numeric' || col.nonFinite > 0) {
+          throw new CsvError(name, `label column '${label}' must hold finite numbers to be a regression target (e.g. ${JSON.stringify(col.examples.find((v) => !Number.isFinite(parseNumber(v))) ?? col.examples[0])})`);
+        }
+        family = 'number';
+      } else {
+        classes = labelClasses(values, label, name, more);
+        family = 'classes';
+      }
+    }
+    if (family !== 'classes' && family !== 'number') {
+      for (const [v, n] of tally) {
+        if (labelValue(v, family) === 1) positives += n;
+        else negatives += n;
+      }
     }
   }
   return {
@@ -144,6 +173,7 @@ export function scanCsv(source: ChunkSource, options: ScanOptions = {}): CsvScan
     columns,
     label,
     labelFamily: family,
+    labelClasses: classes,
     positives,
     negatives,
   };
@@ -155,11 +185,20 @@ export type ColumnSpec =
   | { name: string; type: 'binary'; fill: number | null }
   | { name: string; type: 'onehot'; categories: string[] };
 
+/** A binary label's family, 'classes' for a multi-class one, 'number' for a regression target. */
+export type LabelKind = LabelFamily | 'classes' | 'number';
+
+/**
+ * The label column: a binary one (its family says which texts are 1 and 0), or a multi-class one
+ * (its sorted class names; a label becomes its class's index).
+ */
+export type LabelSpec = { name: string; family: LabelFamily | 'number' } | { name: string; family: 'classes'; classes: string[] };
+
 export interface PreprocessorJSON {
   format: 'densely.preprocessor';
   version: 1;
   columns: ColumnSpec[];
-  label: { name: string; family: LabelFamily } | null;
+  label: LabelSpec | null;
   dropped: string[];
   impute: Impute;
   featureNames: string[];
@@ -223,7 +262,7 @@ export interface TransformOptions {
 export interface TransformResult {
   /** `[rows, cols]` row-major features. */
   X: Float32Array;
-  /** `[rows]` 1/0 labels, or null when not read. */
+  /** `[rows]` 1/0 labels (class indices for a multi-class label), or null when not read. */
   y: Float32Array | null;
   rows: number;
   cols: number;
@@ -265,7 +304,7 @@ function plural(n: number, word: string): string {
  */
 export class Preprocessor {
   readonly columns: readonly ColumnSpec[];
-  readonly label: { name: string; family: LabelFamily } | null;
+  readonly label: LabelSpec | null;
   readonly dropped: readonly string[];
   readonly impute: Impute;
   /** One name per output feature: numerics keep their name, one-hot features are `col=value`. */
@@ -273,7 +312,7 @@ export class Preprocessor {
 
   constructor(
     columns: ColumnSpec[],
-    label: { name: string; family: LabelFamily } | null,
+    label: LabelSpec | null,
     dropped: string[] = [],
     impute: Impute = 'none',
   ) {
@@ -419,7 +458,8 @@ export class Preprocessor {
       // Imputed training cells sit at the mean: they add to n, not to the squared deviations.
       return { name: colName, type: 'standardize', mean: m.mean, std: scaleFor(m.m2 / nTrain, m.mean, nTrain), fill };
     });
-    const label = scan.label !== null ? { name: scan.label, family: scan.labelFamily! } : null;
+    const label: LabelSpec | null =
+      scan.label === null ? null : scan.labelFamily === 'classes' ? { name: scan.label, family: 'classes', classes: scan.labelClasses!.slice() } : { name: scan.label, family: scan.labelFamily! };
     return new Preprocessor(columns, label, drop.slice(), impute);
   }
 
@@ -484,6 +524,8 @@ export class Preprocessor {
     let labelIdx = -1;
     let y: Float32Array | null = null;
     const family = this.label?.family ?? 'yes/no';
+    // a multi-class label reads as its class's index (label-classes.ts), a binary one as 1/0
+    const classIndex = this.label?.family === 'classes' ? classIndexer(this.label.classes) : this.label?.family === 'number' ? readNumber : null;
 
     const mask = options.rows instanceof Uint8Array ? options.rows : null;
     const set = options.rows && !(options.rows instanceof Uint8Array) ? options.rows : null;
@@ -576,9 +618,10 @@ export class Preprocessor {
           }
           if (labelIdx >= 0) {
             const v = fields[labelIdx];
-            const l = labelValue(v, family);
+            const l = classIndex !== null ? classIndex(v) : labelValue(v, family as LabelFamily);
             if (l !== l) {
-              throw new CsvError(name, `label '${this.label!.name}' must be ${family.replace('/', ' or ')}, got ${JSON.stringify(v)}`, line);
+              const expected = this.label!.family === 'classes' ? `one of the classes the model was trained on (${this.label!.classes.join(', ')})` : family === 'number' ? 'a finite number' : family.replace('/', ' or ');
+              throw new CsvError(name, `label '${this.label!.name}' must be ${expected}, got ${JSON.stringify(v)}`, line);
             }
             y![out] = l;
           }
@@ -631,7 +674,7 @@ export class Preprocessor {
       format: 'densely.preprocessor',
       version: 1,
       columns: this.columns.map((c) => (c.type === 'onehot' ? { ...c, categories: c.categories.slice() } : { ...c })),
-      label: this.label ? { ...this.label } : null,
+      label: this.label ? (this.label.family === 'classes' ? { ...this.label, classes: this.label.classes.slice() } : { ...this.label }) : null,
       dropped: this.dropped.slice(),
       impute: this.impute,
       featureNames: this.featureNames.slice(),
@@ -669,13 +712,18 @@ export class Preprocessor {
       }
     });
     const label = o!.label ?? null;
-    if (label !== null && (typeof label.name !== 'string' || !['yes/no', 'true/false', '1/0'].includes(label.family))) {
-      fail(`'label' must be null or { name, family: 'yes/no' | 'true/false' | '1/0' }`);
+    if (label !== null && (typeof label.name !== 'string' || !['yes/no', 'true/false', '1/0', 'classes', 'number'].includes(label.family))) {
+      fail(`'label' must be null, { name, family: 'yes/no' | 'true/false' | '1/0' | 'number' } or { name, family: 'classes', classes }`);
+    }
+    if (label?.family === 'classes') {
+      const c = (label as { classes?: unknown }).classes;
+      if (!Array.isArray(c) || c.length < 2 || !c.every((v) => typeof v === 'string') || new Set(c).size !== c.length) fail(`'label.classes' must be a list of two or more distinct strings`);
     }
     const impute = o!.impute ?? 'none';
     if (impute !== 'none' && impute !== 'mean') fail(`'impute' must be 'none' or 'mean'`);
     const dropped = Array.isArray(o!.dropped) ? o!.dropped.map(String) : [];
-    const p = new Preprocessor(columns, label ? { name: label.name, family: label.family } : null, dropped, impute);
+    const spec: LabelSpec | null = label === null ? null : label.family === 'classes' ? { name: label.name, family: 'classes', classes: label.classes.slice() } : { name: label.name, family: label.family };
+    const p = new Preprocessor(columns, spec, dropped, impute);
     if (o!.featureNames !== undefined) {
       const names = o!.featureNames;
       if (!Array.isArray(names) || names.length !== p.featureNames.length || names.some((n, i) => n !== p.featureNames[i])) {
@@ -684,6 +732,12 @@ export class Preprocessor {
     }
     return p;
   }
+}
+
+/** A regression label's text as its number; NaN (refused by the caller) when it is not a finite one. */
+function readNumber(v: string): number {
+  const x = parseNumber(v);
+  return Number.isFinite(x) ? x : NaN;
 }
 
 function checkSameHeader(header: string[], scan: CsvScan): void {
@@ -739,20 +793,21 @@ export function prepareCsv(source: ChunkSource, options: PrepareOptions = {}): P
 }
 
 /**
- * One pass that reads only the label column as 1/0, [rows] (for a stratified split, which
+ * One pass that reads only the label column as 1/0 (or class indices), [rows] (for a stratified split, which
  * needs the labels before anything is fitted).
  */
 export function readLabels(source: ChunkSource, scan: CsvScan): Float32Array {
   if (scan.label === null || scan.labelFamily === null) throw new CsvError(scan.source, `no label column to read`);
   const index = scan.header.indexOf(scan.label);
   const family = scan.labelFamily;
+  const classIndex = family === 'classes' ? classIndexer(scan.labelClasses!) : family === 'number' ? readNumber : null;
   const y = new Float32Array(scan.rows);
   forEachCsvRow(
     source,
     {
       onHeader: (header) => checkSameHeader(header, scan),
       onRow: (fields, row) => {
-        y[row] = labelValue(fields[index], family);
+        y[row] = classIndex !== null ? classIndex(fields[index]) : labelValue(fields[index], family as LabelFamily);
       },
     },
     { delimiter: scan.delimiter, source: scan.source },

@@ -7,6 +7,9 @@
  *                  Standardizer, replayed by `densely predict` (absent or null: used as they are)
  *   featureNames   the features in column order, when known
  *   training       what produced the file (options, test figures), for the record
+ *   classes        a multi-class model's class names, one per output in output order (absent
+ *                  for a binary model, whose one output is the probability of class 1)
+ *   target         'regression' when the one output is a number predicted (absent: a classifier)
  *
  * A file saved by the API (`model.save(path)`, which has no data sections) and one saved by
  * `densely train --save` are the same document, so each side loads the other's. Browser-safe:
@@ -18,12 +21,17 @@ import { Standardizer } from '../data/standardize.js';
 import type { SequentialJSON } from '../nn/model-json.js';
 import { Sequential, type SequentialOptions, type ToJSONOptions } from '../nn/sequential.js';
 import { describe, ModelFileError } from '../errors.js';
+import { checkClassNames } from '../data/label-classes.js';
 
 /** The data sections io adds to nn's document. */
 export interface DataSections {
   preparation?: Preprocessing | null;
   featureNames?: string[];
   training?: Record<string, unknown>;
+  /** A multi-class model's class names, one per output (see the file comment). */
+  classes?: string[];
+  /** 'regression': the one output is the predicted number, not a probability. */
+  target?: 'regression';
 }
 
 /** The whole file: nn's document and io's sections, side by side at the top level. */
@@ -35,6 +43,10 @@ export interface LoadedModel {
   preparation: Preprocessing | null;
   featureNames?: string[];
   training?: Record<string, unknown>;
+  /** A multi-class model's class names (undefined for a binary model or a file without them). */
+  classes?: string[];
+  /** 'regression' for a model that predicts numbers (see the file comment). */
+  target?: 'regression';
 }
 
 /**
@@ -49,6 +61,16 @@ export function modelFile(model: Sequential, sections: DataSections = {}, option
   if (sections.preparation !== undefined) file.preparation = sections.preparation;
   if (sections.featureNames !== undefined) file.featureNames = sections.featureNames.slice();
   if (sections.training !== undefined) file.training = sections.training;
+  if (sections.classes !== undefined) {
+    const bad = checkClassNames(sections.classes, model.outputSize as number);
+    if (bad) throw new ModelFileError('modelFile', bad, 'classes');
+    if (sections.preparation) checkLabelClasses(sections.preparation, sections.classes, 'modelFile');
+    file.classes = sections.classes.slice();
+  }
+  if (sections.target !== undefined) {
+    checkTarget(sections.target, model.outputSize as number, sections.classes, 'modelFile');
+    file.target = sections.target;
+  }
   return file;
 }
 
@@ -73,7 +95,37 @@ export function modelFromFile(json: unknown, source = 'model', options: Pick<Seq
   }
   const training = doc.training;
   if (training !== undefined && (training === null || typeof training !== 'object' || Array.isArray(training))) throw new ModelFileError(source, 'must be an object', 'training');
-  return { model, preparation, featureNames: featureNames as string[] | undefined, training: training as Record<string, unknown> | undefined };
+  const classes = doc.classes;
+  if (classes !== undefined) {
+    const bad = checkClassNames(classes, model.outputSize as number);
+    if (bad) throw new ModelFileError(source, bad, 'classes');
+    if (preparation) checkLabelClasses(preparation, classes as string[], source);
+  }
+  const target = doc.target;
+  if (target !== undefined) checkTarget(target, model.outputSize as number, classes, source);
+  return {
+    model,
+    preparation,
+    featureNames: featureNames as string[] | undefined,
+    training: training as Record<string, unknown> | undefined,
+    ...(classes ? { classes: (classes as string[]).slice() } : {}),
+    ...(target ? { target: 'regression' as const } : {}),
+  };
+}
+
+/** A regression model has one output and no classes. */
+function checkTarget(target: unknown, outputs: number, classes: unknown, source: string): void {
+  if (target !== 'regression') throw new ModelFileError(source, `must be 'regression' or absent, got ${describe(target)}`, 'target');
+  if (outputs !== 1 || classes !== undefined) throw new ModelFileError(source, `a regression model has one output and no classes (this one has ${outputs} outputs${classes !== undefined ? ' and classes' : ''})`, 'target');
+}
+
+/** A CSV preparation with a multi-class label must name the same classes, in the same order. */
+function checkLabelClasses(p: Preprocessing, classes: readonly string[], source: string): void {
+  const label = p.kind === 'csv' ? p.preprocessor.label : null;
+  if (label?.family !== 'classes') return;
+  if (label.classes.length !== classes.length || label.classes.some((c, i) => c !== classes[i])) {
+    throw new ModelFileError(source, `name other classes (${classes.join(', ')}) than the preparation's label (${label.classes.join(', ')})`, 'classes');
+  }
 }
 
 /** The preparation must be one densely knows, valid, and produce exactly the model's input width. */

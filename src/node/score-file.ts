@@ -4,6 +4,8 @@
  * does with a request body. Memory stays bounded: rows are scored block by block
  * (io/score-stream.ts) and, when nothing must be sorted, written as they are scored; with `top`
  * (or a .npy) the scores are kept (4 bytes a row) and the chosen rows' IDs read in a second pass.
+ * A multi-class model (`classes`) writes one probability per class and the predicted class
+ * (io/class-scores.ts), or a .npy of `[rows, K]` probabilities; it has no `top` or threshold.
  */
 import { readCsvColumn } from '../data/csv-column.js';
 import type { ChunkSource } from '../data/csv.js';
@@ -11,6 +13,7 @@ import { writeNpy } from '../data/npy.js';
 import type { PreprocessorJSON } from '../data/preprocessor.js';
 import { scoreCsvBlocks } from '../io/score-stream.js';
 import { scoredCsvHeader, scoredCsvRows, selectRows, type ScoredCsvOptions, type TopSpec } from '../io/scored-list.js';
+import { classScoresHeader, classScoresRows, field } from '../io/class-scores.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { AtomicWriter } from './files.js';
 
@@ -30,6 +33,16 @@ export interface ScoreListJob {
   writeBytes?: (bytes: Uint8Array) => void;
   /** Called between the two reads of a sorted list: throws if the rows changed in between. */
   checkUnchanged?: () => void;
+  /** A multi-class model's class names, one per output: the list has a probability per class. */
+  classes?: readonly string[] | null;
+  /** The value column's name instead of 'score' (a regression model's 'prediction'), with no decision column. */
+  valueColumn?: string;
+}
+
+/** The list's header line: `[id,]score[,decision]`, or `[id,]<valueColumn>`. */
+function listHeader(job: ScoreListJob, id: ScoredCsvOptions['id']): string {
+  if (job.valueColumn === undefined) return scoredCsvHeader({ ...job.csv, id });
+  return `${id ? `${field(id.name)},` : ''}${field(job.valueColumn)}\n`;
 }
 
 export interface ScoreListResult {
@@ -52,12 +65,36 @@ export function scoreCsvToList(source: ChunkSource, preprocessor: PreprocessorJS
   const { batchSize, csv, idName, top, toCsv, sink } = job;
   const keep = idName === undefined ? [] : [idName];
   const name = source.sourceName ?? 'input';
+  const classes = job.classes ?? null;
+  if (job.valueColumn !== undefined && csv.threshold !== undefined) throw new Error(`a threshold needs a binary model; this one predicts numbers`);
+  if (classes && (top || csv.threshold !== undefined)) throw new Error(`${top ? 'top' : 'a threshold'} needs a binary model; this one has ${classes.length} classes (${classes.join(', ')})`);
+  if (classes && toCsv) {
+    // one probability per class and the predicted class, block by block (as below)
+    const w = sink();
+    try {
+      let header = classScoresHeader(classes, idName);
+      const r = scoreCsvBlocks(source, preprocessor, model, {
+        keep,
+        batchSize,
+        onBlock: (b) => {
+          w.write(header + classScoresRows(b.scores, classes, idName === undefined ? undefined : b.kept[0]));
+          header = '';
+        },
+      });
+      if (r.rows === 0) throw new Error(`${name}: header only, no data rows`);
+      w.commit();
+      return { written: r.rows, total: r.rows, warnings: r.warnings };
+    } catch (e) {
+      w.abort();
+      throw e;
+    }
+  }
   if (toCsv && !top) {
     // straight through: each block's lines go out as soon as they are scored; the header with
     // the first block, so an input refused at its header or first rows writes nothing
     const w = sink();
     try {
-      let header = scoredCsvHeader({ ...csv, id: idName === undefined ? undefined : { name: idName, values: [] } });
+      let header = listHeader(job, idName === undefined ? undefined : { name: idName, values: [] });
       const r = scoreCsvBlocks(source, preprocessor, model, {
         keep,
         batchSize,
@@ -80,7 +117,7 @@ export function scoreCsvToList(source: ChunkSource, preprocessor: PreprocessorJS
   const r = scoreCsvBlocks(source, preprocessor, model, { keep, batchSize, onBlock: (b) => parts.push(b.scores.slice()) });
   if (r.rows === 0) throw new Error(`${name}: header only, no data rows`);
   job.checkUnchanged?.();
-  const written = writeScoreList(concat(parts, r.rows), source, job);
+  const written = writeScoreList(concat(parts, r.rows * (classes?.length ?? 1)), source, job);
   return { written, total: r.rows, warnings: r.warnings };
 }
 
@@ -90,6 +127,7 @@ export function scoreCsvToList(source: ChunkSource, preprocessor: PreprocessorJS
  */
 export function writeScoreList(scores: Float32Array, source: ChunkSource, job: ScoreListJob): number {
   const { csv, idName, top, toCsv, sink } = job;
+  if (job.classes) return writeClassScores(scores, source, job, job.classes);
   const selected = selectRows(scores, top);
   if (toCsv) {
     let id: ScoredCsvOptions['id'];
@@ -100,7 +138,7 @@ export function writeScoreList(scores: Float32Array, source: ChunkSource, job: S
     }
     const w = sink();
     try {
-      w.write(scoredCsvHeader({ ...csv, id }) + scoredCsvRows(scores, selected, { ...csv, id }));
+      w.write(listHeader(job, id) + scoredCsvRows(scores, selected, { ...csv, id }));
       w.commit();
     } catch (e) {
       w.abort();
@@ -111,6 +149,27 @@ export function writeScoreList(scores: Float32Array, source: ChunkSource, job: S
     job.writeBytes(writeNpy({ dtype: 'f4', shape: [scores.length, 1], data: scores }));
   }
   return selected.length;
+}
+
+/** A multi-class list: `P: [rows, K]` probabilities as CSV (with the IDs, read from `source`) or a .npy `[rows, K]`. */
+function writeClassScores(P: Float32Array, source: ChunkSource, job: ScoreListJob, classes: readonly string[]): number {
+  const rows = P.length / classes.length;
+  if (job.top || job.csv.threshold !== undefined) throw new Error(`${job.top ? 'top' : 'a threshold'} needs a binary model; this one has ${classes.length} classes`);
+  if (!job.toCsv) {
+    if (!job.writeBytes) throw new Error('writeScoreList: a .npy list needs writeBytes');
+    job.writeBytes(writeNpy({ dtype: 'f4', shape: [rows, classes.length], data: P }));
+    return rows;
+  }
+  const ids = job.idName === undefined ? undefined : readCsvColumn(source, job.idName, { rows: new Uint8Array(rows).fill(1) });
+  const w = job.sink();
+  try {
+    w.write(classScoresHeader(classes, job.idName) + classScoresRows(P, classes, ids));
+    w.commit();
+  } catch (e) {
+    w.abort();
+    throw e;
+  }
+  return rows;
 }
 
 /** The blocks' scores as one array. */

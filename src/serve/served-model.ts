@@ -51,6 +51,10 @@ export interface ServedModel {
   outputSize: number;
   featureNames?: string[];
   training?: Record<string, unknown>;
+  /** A classifier's class names, one per output (the file's, else 0…K−1); null for one output. */
+  classes: string[] | null;
+  /** Whether the one output is a predicted number (a regression model), not a probability. */
+  regression: boolean;
 }
 
 /**
@@ -113,5 +117,7 @@ export function loadServedModel(path: string): ServedModel {
     outputSize: model.outputSize as number,
     featureNames: loaded.featureNames,
     training: loaded.training,
+    classes: loaded.classes ?? (model.outputSize === 1 ? null : Array.from({ length: model.outputSize as number }, (_, i) => String(i))),
+    regression: loaded.target === 'regression',
   };
 }

@@ -263,6 +263,8 @@ async function score(req: IncomingMessage, res: ServerResponse, query: URLSearch
         top,
         toCsv: true,
         sink: () => openAtomicWriter(output),
+        classes: served.classes,
+        ...(served.regression ? { valueColumn: 'prediction' } : {}),
       });
     } catch (e) {
       throw new RequestError(400, (e as Error).message);
@@ -299,7 +301,7 @@ function metadataOf(served: ServedModel, name: string) {
       input: served.columns
         ? { format: 'columns', columns: served.columns.describe }
         : { format: 'array', features: served.inputSize, featureNames: served.featureNames ?? null, standardized: served.standardizer !== null },
-      output: { values: served.outputSize, meaning: served.outputSize === 1 ? 'probability of the positive class' : 'one probability per class' },
+      output: { values: served.outputSize, meaning: served.regression ? 'the predicted number' : served.outputSize === 1 ? 'probability of the positive class' : 'one probability per class', ...(served.classes ? { classes: served.classes } : {}) },
       preparation: served.preparation,
       featureNames: served.featureNames ?? null,
       training: served.training ?? null,

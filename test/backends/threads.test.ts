@@ -82,10 +82,17 @@ describe('the wasm backend on two threads', () => {
       await fit(threadedWasmBackend(0));
       await sleep(20);
     }
-    const before = twoThreadGemms();
-    const two = await fit(threadedWasmBackend(0));
-    expect(twoThreadGemms()).toBeGreaterThan(before + 50); // it really ran on two threads
-    expect(two).toEqual(one);
+    // each new model is a new memory, which the helper takes up between slices: on a loaded
+    // machine a run may split few of its gemms, so run until one splits most of them (every run
+    // must equal one thread, however many it split)
+    let most = 0;
+    for (let attempt = 0; attempt < 10 && most <= 50; attempt++) {
+      const before = twoThreadGemms();
+      const two = await fit(threadedWasmBackend(0));
+      most = Math.max(most, twoThreadGemms() - before);
+      expect(two).toEqual(one);
+    }
+    expect(most).toBeGreaterThan(50); // it really ran on two threads
   });
 
   it('lets the process exit after two-thread gemms (the helper never keeps it alive)', () => {

@@ -144,13 +144,14 @@ describe('densely train', () => {
     writeFileSync(bad, 'not numpy at all');
     const nan = join(dir, 'nan.npy');
     writeFileSync(nan, writeNpy({ shape: [3, 3], data: new Float32Array([1, 2, 0, NaN, 1, 1, 0, 0, 0]) }));
+    // labels 0, 0.5, 1: neither 0/1 nor whole-number classes
     const three = join(dir, 'three.npy');
-    writeFileSync(three, writeNpy({ shape: [3, 3], data: new Float32Array([1, 2, 0, 3, 1, 2, 0, 0, 1]) }));
+    writeFileSync(three, writeNpy({ shape: [3, 3], data: new Float32Array([1, 2, 0, 3, 1, 0.5, 0, 0, 1]) }));
     const cases: [string[], RegExp][] = [
       [['train', '--data', join(dir, 'missing.npy')], /missing\.npy: no such file/],
       [['train', '--data', bad], /bad\.npy: .*magic/i],
       [['train', '--data', nan], /nan\.npy: column 0 has NaN or Inf in 1 row\(s\)/],
-      [['train', '--data', three], /three\.npy \(label = last column\): labels must be 0 or 1.*0, 1, 2/],
+      [['train', '--data', three], /three\.npy \(label = last column\): the labels: neither binary \(0\/1\) nor whole-number classes; found 3 distinct values, e\.g\. 0\.5/],
       [['train', '--epochs', 'ten'], /--epochs must be an integer, got 'ten'/],
       [['train', '--bogus'], /Unknown option '--bogus'/],
       [['predict', '--model', join(dir, 'none.json'), '--data', bad, '--out', join(dir, 'o.npy')], /none\.json: no such file/],

@@ -112,7 +112,7 @@ describe('prepareNpyTraining', () => {
     );
     expect(() => prepareNpyTraining(new Matrix(0, 3), { source: 'empty.npy' })).toThrow('empty.npy: has no rows');
     expect(() => prepareNpyTraining(t.sliceColumns(0, 2), { source: 't.npy' })).toThrow(
-      't.npy (label = last column): labels must be 0 or 1 for binary cross-entropy; found 20 distinct values: 0, 0.10000000149011612, 0.4000000059604645, 0.8999999761581421, 1.600000023841858, 2.5, 3.5999999046325684, 4.900000095367432, 6.400000095367432, 8.100000381469727, …',
+      't.npy (label = last column): the labels: neither binary (0/1) nor whole-number classes; found 20 distinct values, e.g. 0.10000000149011612; class labels must be whole numbers or text',
     );
   });
 

@@ -289,10 +289,11 @@ describe('errors and missing values', () => {
     expect(prepareCsv(src, { drop: ['notes'] }).featureNames).toEqual(['age']);
   });
 
-  it('a label outside yes/no, true/false, 1/0 lists the values found', () => {
-    expect(() => scanCsv(fileChunks(fixture('bad-label.csv')))).toThrow(
-      /bad-label\.csv: label column 'y' must be binary \(yes\/no, true\/false or 1\/0\), found 3 distinct values: "yes", "no", "maybe"/,
-    );
+  it('a label outside yes/no, true/false, 1/0 names classes; one that cannot be classes lists the values found', () => {
+    const scan = scanCsv(fileChunks(fixture('bad-label.csv')));
+    expect([scan.labelFamily, scan.labelClasses]).toEqual(['classes', ['maybe', 'no', 'yes']]);
+    expect(() => scanCsv(text('x,y\n1,maybe\n2,maybe\n'))).toThrow(/label column 'y' has one value only \("maybe"\); a classifier needs at least two classes/);
+    expect(() => scanCsv(text('x,y\n1,0.5\n2,2\n3,1\n'))).toThrow(/label column 'y': neither binary \(0\/1\) nor whole-number classes; found 3 distinct values, e\.g\. 0\.5/);
     expect(() => scanCsv(text('x,y\n1,yes\n2,\n'))).toThrow(/label column 'y' has 1 missing value \(first at line 3\)/);
     expect(() => scanCsv(text('x,y\n1,yes\n'), { label: 'target' })).toThrow(/label column 'target' not found; the columns are: x, y/);
     // 1.0 / 0.0 labels; an explicit label name; no label at all.
