@@ -71,7 +71,7 @@ export { ProgressBar, progressLine, formatEta, defaultTerminalWriter } from './p
 export { planMemory, type MemoryPlan } from './memory-plan.js';
 export { MODEL_FORMAT, MODEL_VERSION, type SequentialJSON, type SequentialJSONv1, type CliModelJSONv1, type CompileJSON, type WeightJSON } from './model-json.js';
 export { registerPathWriter, SAVE_FORMATS, type ModelWriter, type PathWriter, type SaveFormat } from './save-handlers.js';
-export { Sequential, type SequentialOptions, type CompileOptions, type PredictOptions, type ToJSONOptions, type SaveOptions } from './sequential.js';
+export { Sequential, type SequentialOptions, type CompileOptions, type PredictOptions, type ToJSONOptions, type SaveOptions, type ShapedWeight } from './sequential.js';
 export type { MatrixLike, TargetsLike } from './inputs.js';
 export { toCategorical } from './inputs.js';
 export { gradCheck, relativeError, GRAD_CHECK_TOLERANCE, type GradCheckOptions, type GradCheckResult, type LayerGradCheck, type GradCheckPoint } from './grad-check.js';

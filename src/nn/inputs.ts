@@ -14,6 +14,21 @@ export function toFeatures(X: MatrixLike, name: string): Matrix {
   return m;
 }
 
+/**
+ * predict's rows: as toFeatures, and a flat list of numbers is one row when its length is the
+ * model's input size (`predict([1, 0, 0])` on a 3-input model). Any other flat list is refused
+ * with what to pass instead: Keras and tfjs would read it as a batch of 1-feature rows, which is a
+ * different question, so densely does not guess.
+ */
+export function toPredictRows(X: MatrixLike | ArrayLike<number>, inputSize: number | undefined, name: string): Matrix {
+  const flat = ArrayBuffer.isView(X) || (Array.isArray(X) && X.length > 0 && typeof X[0] === 'number');
+  if (!flat) return toFeatures(X as MatrixLike, name);
+  const values = X as ArrayLike<number>;
+  if (inputSize !== undefined && values.length === inputSize) return toFeatures(new Matrix(1, values.length, Float32Array.from(values)), name);
+  const want = inputSize === undefined ? 'rows of features' : `rows of ${inputSize} features`;
+  throw new TypeError(`${name}: got a flat list of ${values.length} numbers; the model takes ${want}: pass [[x1, x2, …]] for one row, an array of rows, or a Matrix [rows, ${inputSize ?? 'features'}]`);
+}
+
 /** Targets as a Matrix [rows, k]; a flat array becomes [rows, 1]. */
 export function toTargets(y: TargetsLike, rows: number, name: string): Matrix {
   if (!(y instanceof Matrix) && !ArrayBuffer.isView(y)) {

@@ -8,7 +8,7 @@ import { MT19937 } from '../tensor/random.js';
 import { RowViews } from '../tensor/row-views.js';
 import type { History, Logs } from './callbacks.js';
 import { Dense } from './dense.js';
-import { checkBinary, toFeatures, toTargets, type MatrixLike, type TargetsLike } from './inputs.js';
+import { checkBinary, toFeatures, toPredictRows, toTargets, type MatrixLike, type TargetsLike } from './inputs.js';
 import type { Layer } from './layer.js';
 import { getLoss, type Loss, type LossName, type LossOptions } from './losses.js';
 import { checkOptions } from './options.js';
@@ -280,9 +280,9 @@ export class Sequential implements TrainableModel {
   }
 
   /** Outputs for every row of X, [n, outputs]; probabilities after a sigmoid output. */
-  predict(X: MatrixLike, options: PredictOptions = {}): Matrix {
+  predict(X: MatrixLike | ArrayLike<number>, options: PredictOptions = {}): Matrix {
     checkOptions('predict', options, PREDICT_OPTIONS);
-    const Xm = toFeatures(X, 'predict: X');
+    const Xm = toPredictRows(X, this.inputSize, 'predict: X');
     this.ensureBuiltFor(Xm, 'predict');
     const batchSize = positiveInt(options.batchSize ?? 32, 'predict: batchSize');
     const out = new Matrix(Xm.rows, this.outputSize);
@@ -344,25 +344,38 @@ export class Sequential implements TrainableModel {
     return p;
   }
 
-  /** Copies of the weights in Keras order: kernel [in, out] row-major, bias [out], per layer. */
-  getWeights(): Float32Array[] {
+  /**
+   * Copies of the weights in Keras order: kernel [in, out] row-major, bias [out], per layer. Each
+   * is a flat Float32Array that also carries its Keras `shape` (as `weightShapes()` lists them).
+   */
+  getWeights(): ShapedWeight[] {
     this.requireBuilt('getWeights');
-    return this.paramList.map((p) => p.param.slice());
+    const shapes = this.weightShapes();
+    return this.paramList.map((p, i) => shaped(p.param.slice(), shapes[i]));
+  }
+
+  /** The Keras shape of each weight tensor, in getWeights order: [in, out] for a kernel, [out] for a bias. */
+  weightShapes(): number[][] {
+    this.requireBuilt('weightShapes');
+    return this.layers.flatMap((l) => l.paramShapes().map((s) => [...s]));
   }
 
   /** Keras's trainable_weights: copies of the weights fit updates (a frozen layer's left out), Keras order. */
-  get trainableWeights(): Float32Array[] {
+  get trainableWeights(): ShapedWeight[] {
     return this.weightsWhere(true);
   }
 
   /** Keras's non_trainable_weights: copies of the frozen layers' weights, Keras order. */
-  get nonTrainableWeights(): Float32Array[] {
+  get nonTrainableWeights(): ShapedWeight[] {
     return this.weightsWhere(false);
   }
 
-  private weightsWhere(trainable: boolean): Float32Array[] {
+  private weightsWhere(trainable: boolean): ShapedWeight[] {
     this.requireBuilt(trainable ? 'trainableWeights' : 'nonTrainableWeights');
-    return this.layers.filter((l) => (l.trainable !== false) === trainable).flatMap((l) => l.params().map((p) => p.param.slice()));
+    return this.layers.filter((l) => (l.trainable !== false) === trainable).flatMap((l) => {
+      const shapes = l.paramShapes();
+      return l.params().map((p, i) => shaped(p.param.slice(), shapes[i]));
+    });
   }
 
   /** Sets the weights from Keras order (as getWeights returns them). Lengths are checked per tensor. */
@@ -760,3 +773,14 @@ function emptyBuffers(): BatchBuffers {
   return { X: none(), y: none(), w: none(), dOut: none() };
 }
 
+
+/**
+ * A weight tensor as getWeights returns it: flat float32 values, and their Keras shape. `shape`
+ * is typed optional so that a plain Float32Array can still take an element's place in the list
+ * (setWeights takes flat arrays); getWeights always sets it.
+ */
+export type ShapedWeight = Float32Array & { readonly shape?: readonly number[] };
+
+function shaped(values: Float32Array, shape: readonly number[]): ShapedWeight {
+  return Object.defineProperty(values, 'shape', { value: Object.freeze([...shape]), enumerable: false }) as ShapedWeight;
+}
