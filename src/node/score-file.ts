@@ -68,17 +68,18 @@ export function scoreCsvToList(source: ChunkSource, preprocessor: PreprocessorJS
   const classes = job.classes ?? null;
   if (job.valueColumn !== undefined && csv.threshold !== undefined) throw new Error(`a threshold needs a binary model; this one predicts numbers`);
   if (classes && (top || csv.threshold !== undefined)) throw new Error(`${top ? 'top' : 'a threshold'} needs a binary model; this one has ${classes.length} classes (${classes.join(', ')})`);
-  if (classes && toCsv) {
-    // one probability per class and the predicted class, block by block (as below)
+  // straight through: each block's lines go out as soon as they are scored; the header with the
+  // first block, so an input refused at its header or first rows writes nothing
+  const stream = (header: string, lines: (scores: Float32Array, ids: string[] | undefined) => string): ScoreListResult => {
     const w = sink();
     try {
-      let header = classScoresHeader(classes, idName);
+      let first = header;
       const r = scoreCsvBlocks(source, preprocessor, model, {
         keep,
         batchSize,
         onBlock: (b) => {
-          w.write(header + classScoresRows(b.scores, classes, idName === undefined ? undefined : b.kept[0]));
-          header = '';
+          w.write(first + lines(b.scores, idName === undefined ? undefined : b.kept[0]));
+          first = '';
         },
       });
       if (r.rows === 0) throw new Error(`${name}: header only, no data rows`);
@@ -88,28 +89,12 @@ export function scoreCsvToList(source: ChunkSource, preprocessor: PreprocessorJS
       w.abort();
       throw e;
     }
-  }
+  };
+  // one probability per class and the predicted class
+  if (classes && toCsv) return stream(classScoresHeader(classes, idName), (scores, ids) => classScoresRows(scores, classes, ids));
   if (toCsv && !top) {
-    // straight through: each block's lines go out as soon as they are scored; the header with
-    // the first block, so an input refused at its header or first rows writes nothing
-    const w = sink();
-    try {
-      let header = listHeader(job, idName === undefined ? undefined : { name: idName, values: [] });
-      const r = scoreCsvBlocks(source, preprocessor, model, {
-        keep,
-        batchSize,
-        onBlock: (b) => {
-          w.write(header + scoredCsvRows(b.scores, selectRows(b.scores), { ...csv, id: idName === undefined ? undefined : { name: idName, values: b.kept[0] } }));
-          header = '';
-        },
-      });
-      if (r.rows === 0) throw new Error(`${name}: header only, no data rows`);
-      w.commit();
-      return { written: r.rows, total: r.rows, warnings: r.warnings };
-    } catch (e) {
-      w.abort();
-      throw e;
-    }
+    const header = listHeader(job, idName === undefined ? undefined : { name: idName, values: [] });
+    return stream(header, (scores, ids) => scoredCsvRows(scores, selectRows(scores), { ...csv, id: idName === undefined ? undefined : { name: idName, values: ids as string[] } }));
   }
   // --top, or .npy: keep the scores (4 bytes a row), then the IDs of the chosen rows only
   // (keep checks the ID column's name at the header, before any scoring)
