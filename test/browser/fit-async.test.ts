@@ -5,49 +5,26 @@
  *
  * Skipped, saying so, when /usr/bin/chromium is missing; .ci/run installs it with apt.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPage, hasChromium, launchChromium, serveFolder } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = join(__dirname, '..', '..');
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`test/browser: ${CHROMIUM} not found, so the Chromium tests are skipped (apt-get install chromium; .ci/run does)`);
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
 
 describe.skipIf(!hasChromium)('examples/browser in headless Chromium', () => {
-  let dir: string;
-  let server: Server;
   let url: string;
+  let close: () => void;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'densely-browser-'));
-    const { build } = await import('vite');
-    await build({ root: join(root, 'examples', 'browser'), base: './', logLevel: 'warn', build: { outDir: dir, emptyOutDir: true } });
-    server = createServer((req, res) => {
-      const path = normalize(join(dir, decodeURIComponent((req.url ?? '/').split('?')[0]).replace(/^\/+/, '') || 'index.html'));
-      if (!path.startsWith(dir) || !existsSync(path)) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream' }).end(readFileSync(path));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    url = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/index.html`;
+    const served = await serveFolder(await buildPage(join(root, 'examples', 'browser'), 'densely-browser-'));
+    url = `${served.base}/index.html`;
+    close = served.close;
   });
 
-  afterAll(() => server?.close());
+  afterAll(() => close?.());
 
   it('trains with fitAsync while a 10 ms timer keeps close to its idle rate', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

@@ -7,17 +7,15 @@
  *
  * Skipped, saying so, when /usr/bin/chromium is missing; .ci/run installs it with apt.
  */
-import { existsSync, mkdirSync, mkdtempSync, rmSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { pathToFileURL } from 'node:url';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { hasChromium, launchChromium } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = join(__dirname, '..', '..');
 const artifacts = join(root, 'test', 'artifacts');
-const hasChromium = existsSync(CHROMIUM);
-if (!hasChromium) console.warn(`test/browser: ${CHROMIUM} not found, so the playground test is skipped (apt-get install chromium; .ci/run does)`);
 
 /** The bound the test loss must fall below (a 16-16 tanh net passes ~0.2 on these spirals, then overfits). */
 const TEST_LOSS_BOUND = 0.35;
@@ -39,11 +37,7 @@ describe.skipIf(!hasChromium)('examples/playground in headless Chromium, from di
   });
 
   it('trains two spirals below the test-loss bound, pauses, steps, inspects a sample and checks gradients', async () => {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1300, height: 1000 } });
       const errors: string[] = [];

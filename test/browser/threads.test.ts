@@ -8,63 +8,33 @@
  *
  * Skipped, saying so, when /usr/bin/chromium is missing.
  */
-import { existsSync, mkdtempSync, readFileSync } from 'node:fs';
-import { createServer, type Server } from 'node:http';
-import { tmpdir } from 'node:os';
-import { extname, join, normalize } from 'node:path';
+import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { buildPage, hasChromium, ISOLATION, launchChromium, serveFolder } from './chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const root = join(__dirname, '..', '..');
-const hasChromium = existsSync(CHROMIUM);
-
-const TYPES: Record<string, string> = { '.html': 'text/html', '.js': 'text/javascript', '.map': 'application/json' };
-const ISOLATION = { 'cross-origin-opener-policy': 'same-origin', 'cross-origin-embedder-policy': 'require-corp' };
 
 describe.skipIf(!hasChromium)('the wasm backend on two threads in headless Chromium', () => {
-  let dir: string;
-  let server: Server;
   let base: string;
+  let close: () => void;
 
   beforeAll(async () => {
-    dir = mkdtempSync(join(tmpdir(), 'densely-threads-'));
-    const { build } = await import('vite');
-    await build({ root: join(root, 'test', 'browser', 'threads-page'), base: './', logLevel: 'warn', build: { outDir: dir, emptyOutDir: true } });
     // /isolated/… is served with COOP/COEP (cross-origin isolated), /plain/… without
-    server = createServer((req, res) => {
-      const [, mode, ...rest] = (req.url ?? '/').split('?')[0].split('/');
-      const path = normalize(join(dir, decodeURIComponent(rest.join('/')) || 'index.html'));
-      if (!path.startsWith(dir) || !existsSync(path)) {
-        res.writeHead(404).end();
-        return;
-      }
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', ...(mode === 'isolated' ? ISOLATION : {}) }).end(readFileSync(path));
-    });
-    await new Promise<void>((resolve) => server.listen(0, '127.0.0.1', resolve));
-    const address = server.address();
-    base = `http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}`;
+    const served = await serveFolder(await buildPage(join(root, 'test', 'browser', 'threads-page'), 'densely-threads-'), { modes: { isolated: ISOLATION, plain: {} } });
+    base = served.base;
+    close = served.close;
   });
 
-  afterAll(() => server?.close());
+  afterAll(() => close?.());
 
   it('examples/browser runs cross-origin isolated: wasm on two threads, trained, and the same losses with fit', async () => {
-    const { build } = await import('vite');
-    const example = mkdtempSync(join(tmpdir(), 'densely-example-'));
-    await build({ root: join(root, 'examples', 'browser'), base: './', logLevel: 'warn', build: { outDir: example, emptyOutDir: true } });
-    const isolated = createServer((req, res) => {
-      const path = normalize(join(example, decodeURIComponent((req.url ?? '/').split('?')[0]).replace(/^\/+/, '') || 'index.html'));
-      if (!path.startsWith(example) || !existsSync(path)) return void res.writeHead(404).end();
-      res.writeHead(200, { 'content-type': TYPES[extname(path)] ?? 'application/octet-stream', ...ISOLATION }).end(readFileSync(path));
-    });
-    await new Promise<void>((resolve) => isolated.listen(0, '127.0.0.1', resolve));
-    const address = isolated.address();
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const isolated = await serveFolder(await buildPage(join(root, 'examples', 'browser'), 'densely-example-'), { headers: ISOLATION });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];
       page.on('pageerror', (e) => errors.push(e.message));
-      await page.goto(`http://127.0.0.1:${typeof address === 'object' && address ? address.port : 0}/index.html`);
+      await page.goto(`${isolated.base}/index.html`);
       await page.waitForFunction(() => document.getElementById('out')?.textContent?.includes('DONE'), undefined, { timeout: 90_000 });
       const text = (await page.textContent('#out')) ?? '';
       expect(errors).toEqual([]);
@@ -79,11 +49,7 @@ describe.skipIf(!hasChromium)('the wasm backend on two threads in headless Chrom
   });
 
   async function open(mode: 'isolated' | 'plain'): Promise<{ report: Record<string, unknown>; warnings: string[]; errors: string[] }> {
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({
-      executablePath: CHROMIUM,
-      args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'],
-    });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage();
       const errors: string[] = [];

@@ -3,7 +3,7 @@
  * marks, the tables with the summary's numbers; and, in headless Chromium, drawn, with no request
  * leaving the page (a screenshot goes to test/artifacts/, git-ignored).
  */
-import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
+import { mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
@@ -14,8 +14,8 @@ import { writeNpy } from '../../src/data/npy.js';
 import { renderReport } from '../../src/report/report.js';
 import { Matrix } from '../../src/tensor/matrix.js';
 import { MT19937 } from '../../src/tensor/random.js';
+import { hasChromium, launchChromium } from '../browser/chromium.js';
 
-const CHROMIUM = '/usr/bin/chromium';
 const artifacts = join(__dirname, '..', 'artifacts');
 
 function scored(n: number) {
@@ -71,7 +71,7 @@ describe('renderReport', () => {
   });
 });
 
-describe.skipIf(!existsSync(CHROMIUM))('the report from densely train, in headless Chromium', () => {
+describe.skipIf(!hasChromium)('the report from densely train, in headless Chromium', () => {
   it('draws every chart, makes no request, and is screenshotted to test/artifacts', async () => {
     const dir = mkdtempSync(join(tmpdir(), 'densely-report-'));
     const n = 1500;
@@ -86,8 +86,7 @@ describe.skipIf(!existsSync(CHROMIUM))('the report from densely train, in headle
     const report = join(dir, 'report.html');
     const r = main(['train', '--data', join(dir, 'd.npy'), '--epochs', '3', '--contact-cost', '1', '--conversion-value', '6', '--report', report, '--json'], { out: () => {}, err: () => {} });
     expect(r).toBe(0);
-    const { chromium } = await import('playwright-core');
-    const browser = await chromium.launch({ executablePath: CHROMIUM, args: ['--no-sandbox', '--disable-gpu', '--disable-quic', '--no-first-run', '--disable-background-networking', '--disable-component-update', '--disable-sync'] });
+    const browser = await launchChromium();
     try {
       const page = await browser.newPage({ viewport: { width: 1360, height: 900 } });
       const requests: string[] = [];
