@@ -360,6 +360,20 @@ export class Sequential implements TrainableModel {
     return this.layers.flatMap((l) => l.paramShapes().map((s) => [...s]));
   }
 
+  /**
+   * Keras's model.trainable: setting it sets every layer's `trainable` (false freezes the whole
+   * model, true unfreezes every layer); it reads true while any layer is trainable. As for a
+   * layer, a change takes effect at the next training step.
+   */
+  get trainable(): boolean {
+    return this.layers.some((l) => l.trainable !== false);
+  }
+
+  set trainable(value: boolean) {
+    if (typeof value !== 'boolean') throw new TypeError(`${this.name}: trainable must be true or false, got ${JSON.stringify(value)}`);
+    for (const layer of this.layers) layer.trainable = value;
+  }
+
   /** Keras's trainable_weights: copies of the weights fit updates (a frozen layer's left out), Keras order. */
   get trainableWeights(): ShapedWeight[] {
     return this.weightsWhere(true);

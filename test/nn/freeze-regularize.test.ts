@@ -104,6 +104,25 @@ describe('layer.trainable = false', () => {
     }
   });
 
+  it('model.trainable = false freezes every layer, and true unfreezes them all, as in Keras', () => {
+    const { X, y } = data();
+    const m = model();
+    m.compile({ optimizer: 'adam', loss: 'binary_crossentropy' });
+    m.fit(X, y, { epochs: 1, batchSize: 8, verbose: 0 });
+    m.trainable = false;
+    expect(m.trainable).toBe(false);
+    expect(m.layers.every((l) => l.trainable === false)).toBe(true);
+    const before = m.getWeights();
+    m.fit(X, y, { epochs: 2, batchSize: 8, verbose: 0 });
+    expect(m.getWeights()).toEqual(before); // nothing moved
+    expect(m.summary(null)).toContain('Trainable params: 0');
+    m.trainable = true;
+    expect(m.layers.every((l) => l.trainable === true)).toBe(true);
+    m.fit(X, y, { epochs: 1, batchSize: 8, verbose: 0 });
+    expect(m.getWeights()[0]).not.toEqual(before[0]);
+    expect(() => ((m as unknown as { trainable: unknown }).trainable = 'no')).toThrow('trainable must be true or false, got "no"');
+  });
+
   it('summary counts frozen weights as Non-trainable params', () => {
     const m = model({ frozen: true });
     const text = m.summary(null);
