@@ -30,7 +30,7 @@ export const MODEL_SPEC: Spec = {
   dropout: { type: 'number', help: 'a Dropout of this rate after each hidden layer (0: none)', default: 0, min: 0, max: 0.99 },
   optimizer: { type: 'string', help: OPTIMIZER_NAMES.join('|'), default: 'adam' },
   loss: { type: 'string', help: 'binary label: binary_crossentropy, mse, mae, huber, hinge; multi-class: sparse_categorical_crossentropy, categorical_crossentropy; mse, mae or huber on a numeric label that is not 0/1: regression (a linear output)', default: 'binary_crossentropy, or sparse_categorical_crossentropy for a multi-class label' },
-  metrics: { type: 'string', help: 'comma-separated, printed per epoch and in --json: accuracy, auc, precision, recall, mae, mse (multi-class: accuracy; regression: mae, mse)', default: 'accuracy (regression: mae)' },
+  metrics: { type: 'string', help: 'comma-separated, printed per epoch and in --json: accuracy, auc, precision, recall, mae, mse (multi-class: accuracy, and auc, precision, recall micro-averaged; regression: mae, mse)', default: 'accuracy (regression: mae)' },
   'validation-split': { type: 'number', help: "hold out the LAST fraction of the training rows (before shuffling) as validation data, as Keras's validation_split", min: 0, max: 0.99 },
   'early-stopping': { type: 'int', help: 'stop after this many epochs without improvement of val_auc (binary) or val_loss (multi-class), and keep the best epoch\'s weights; validation: --validation-split, else 0.1', min: 0 },
 };
@@ -50,8 +50,12 @@ export function isRegressionLoss(loss: string | undefined): boolean {
   return loss !== undefined && REGRESSION_LOSSES.includes(loss);
 }
 
-/** The accuracy names, the only metrics of a multi-class model here (its targets are class indices). */
-const ACCURACY_NAMES = ['accuracy', 'acc', 'sparse_categorical_accuracy', 'sparseCategoricalAccuracy'];
+/**
+ * The metrics of a multi-class model (its targets are class indices): accuracy (the argmax), and
+ * auc, precision and recall micro-averaged over the one-hot rows the indices stand for, as Keras's
+ * AUC(multi_label=False), Precision and Recall count a softmax head.
+ */
+const CLASS_METRICS = ['accuracy', 'acc', 'sparse_categorical_accuracy', 'sparseCategoricalAccuracy', 'auc', 'precision', 'recall'];
 
 /** The model options as given, checked. */
 export interface ModelPlan {
@@ -148,8 +152,8 @@ export function buildModel(plan: ModelPlan, inputs: number, classes: readonly st
   }
   const metrics = (plan.metrics ?? ['accuracy']).slice();
   if (multi) {
-    const other = metrics.filter((m) => !ACCURACY_NAMES.includes(m));
-    if (other.length) throw new UsageError(`train: --metrics ${other.join(',')} needs a binary label; a multi-class model reports accuracy (and evaluate its confusion matrix)${binaryRecodeHint(classes)}`);
+    const other = metrics.filter((m) => !CLASS_METRICS.includes(m));
+    if (other.length) throw new UsageError(`train: --metrics ${other.join(',')} does not fit a multi-class label; it takes accuracy, auc, precision and recall (micro-averaged over the classes)${binaryRecodeHint(classes)}`);
   }
   const monitor = plan.earlyStopping === undefined ? null : multi ? 'val_loss' : 'val_auc';
   // early stopping on val_auc needs the auc metric in the logs

@@ -472,7 +472,9 @@ function finishMultiClass(c: FinishContext, classes: string[]): number {
   const record = modelRecord(c);
   // the argmax's accuracy, from the confusion matrix (whatever name --metrics gave the metric)
   const accuracy = confusion.reduce((sum, row, t) => sum + row[t], 0) / XTest.rows;
-  const testJson = { loss: test.loss, accuracy, classes, confusion };
+  // the other --metrics on the test rows (auc, precision, recall: micro-averaged), by their names
+  const otherMetrics = Object.fromEntries(Object.entries(test).filter(([k]) => k !== 'loss' && !/^(acc|accuracy|sparse_categorical_accuracy|sparseCategoricalAccuracy)$/.test(k)));
+  const testJson = { loss: test.loss, accuracy, ...otherMetrics, classes, confusion };
   saveAll(c, { classes }, { classWeight, ...record, test: testJson });
   const skipped = c.trainer.skipped;
   if (skipped.length) io.err(`densely: warning: --on-nan skip-batch skipped ${skipped.length} batch${skipped.length === 1 ? '' : 'es'} with a NaN or an Infinity (first: ${skipped[0]})`);
@@ -482,7 +484,7 @@ function finishMultiClass(c: FinishContext, classes: string[]): number {
   }
   printFit(c, fitSeconds);
   printEarlyStopping(c);
-  io.out(`test: loss ${test.loss.toFixed(4)} - accuracy ${accuracy.toFixed(4)}`);
+  io.out(`test: loss ${test.loss.toFixed(4)} - accuracy ${accuracy.toFixed(4)}${Object.entries(otherMetrics).map(([k, v]) => ` - ${k} ${(v as number).toFixed(4)}`).join('')}`);
   for (const line of ['', 'on the test rows (rows: true class, columns: predicted):', ...formatConfusion(confusion, classes)]) io.out(line);
   printSaved(c);
   return 0;

@@ -157,8 +157,10 @@ export const mseMetric: Metric = errorMetric('mse', (d) => d * d);
  * Precision TP / (TP + FP) and recall TP / (TP + FN) at a threshold (default 0.5; predicted
  * positive when p > threshold, strictly, as Keras), over every output of every row (Keras
  * flattens), each row counted with its weight. Undefined (0/0) gives 0, as Keras's divide_no_nan.
+ * `sparse`: y holds one class index per row, read as its one-hot row (as aucMetric does), so a
+ * softmax head under sparse categorical cross-entropy gets the micro-averaged figure.
  */
-export function confusionMetric(name: string, which: 'precision' | 'recall', threshold = 0.5): Metric {
+export function confusionMetric(name: string, which: 'precision' | 'recall', threshold = 0.5, sparse = false): Metric {
   return {
     name,
     create() {
@@ -174,9 +176,10 @@ export function confusionMetric(name: string, which: 'precision' | 'recall', thr
             const wi = w === null ? 1 : w[i];
             for (let j = i * k, end = j + k; j < end; j++) {
               const predicted = probability(out, i, j, k, fused) > threshold;
-              if (predicted && y[j] === 1) tp += wi;
+              const positive = sparse ? y[i] === j - i * k : y[j] === 1;
+              if (predicted && positive) tp += wi;
               else if (predicted) fp += wi;
-              else if (y[j] === 1) fn += wi;
+              else if (positive) fn += wi;
             }
           }
         },
@@ -391,7 +394,7 @@ export function getMetric(spec: MetricSpec | string, loss?: Loss, outputs = 1): 
   if (name === 'precision' || name === 'recall') {
     const t = options.threshold ?? 0.5;
     if (!(t >= 0 && t <= 1)) throw new RangeError(`compile: ${name} threshold must be in [0, 1], got ${t}`);
-    return needsOneHot(confusionMetric(key, name, t));
+    return confusionMetric(key, name, t, sparseMulti);
   }
   let m = METRIC_NAMES.get(name);
   if (!m && ACCURACY_ALIASES.has(name)) {

@@ -194,9 +194,17 @@ describe('densely train: model options', () => {
       expect(r.code, argv.join(' ')).toBe(2);
       expect(r.err).toMatch(message);
     }
-    const auc = run('train', '--data', wine, '--epochs', '1', '--metrics', 'auc');
-    expect(auc.code).toBe(2);
-    expect(auc.err).toMatch(/--metrics auc needs a binary label; a multi-class model reports accuracy/);
+    const mse = run('train', '--data', wine, '--epochs', '1', '--metrics', 'mse');
+    expect(mse.code).toBe(2);
+    expect(mse.err).toMatch(/--metrics mse does not fit a multi-class label; it takes accuracy, auc, precision and recall/);
+    // a multi-class model takes auc, precision and recall, micro-averaged, per epoch and in --json
+    const micro = run('train', '--data', wine, '--epochs', '2', '--layers', '8', '--metrics', 'accuracy,auc,precision,recall', '--validation-split', '0.2', '--json');
+    expect(micro.code, micro.err).toBe(0);
+    const h = JSON.parse(micro.out).history;
+    for (const k of ['auc', 'precision', 'recall', 'val_auc', 'val_precision', 'val_recall']) {
+      expect(h[k], k).toHaveLength(2);
+      for (const v of h[k]) expect(v >= 0 && v <= 1, `${k} ${v}`).toBe(true);
+    }
     // two values that are not a binary family: two classes, with the way back to the binary route
     const pn = join(dir, 'pn.csv');
     writeFileSync(pn, `x,y\n${Array.from({ length: 10 }, (_, i) => `${i},${i % 2 ? 'pos' : 'neg'}`).join('\n')}\n`);

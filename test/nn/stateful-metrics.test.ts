@@ -105,7 +105,7 @@ describe('stateful metrics', () => {
     expect(weightedAveragePrecision(s, l, w)).toBeCloseTo(averagePrecision(dup(s), dup(l)), 12);
   });
 
-  it('metrics on a fused softmax head see probabilities; sparse targets refuse precision (auc takes them: keras-port.test.ts)', () => {
+  it('metrics on a fused softmax head see probabilities; sparse targets refuse mse (auc, precision and recall read them as one-hot)', () => {
     const m = new Sequential([new Dense(3, { activation: 'softmax', inputShape: [2] })], { seed: 1 });
     m.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: ['mse', 'auc'] });
     const X = Matrix.from([[1, 0], [0, 1], [1, 1], [-1, 0.5]]);
@@ -116,7 +116,24 @@ describe('stateful metrics', () => {
     const logs = m.evaluate(X, y);
     expect(logs.mse).toBeCloseTo(se / 12, 6);
     expect(logs.auc).toBeCloseTo(rocAuc(p, y.data), 6);
-    expect(() => getMetric('precision', { accuracy: 'sparse' } as never, 3)).toThrow(/sparse class indices/);
+    expect(() => getMetric('mse', { accuracy: 'sparse' } as never, 3)).toThrow(/sparse class indices/);
+    // precision and recall on sparse class indices equal those on the one-hot rows they stand for
+    const sparse = new Sequential([new Dense(3, { activation: 'softmax', inputShape: [2] })], { seed: 1 });
+    sparse.compile({ optimizer: 'adam', loss: 'sparse_categorical_crossentropy', metrics: [{ precision: { threshold: 0.3 } }, { recall: { threshold: 0.3 } }] });
+    const oneHot = new Sequential([new Dense(3, { activation: 'softmax', inputShape: [2] })], { seed: 1 });
+    oneHot.compile({ optimizer: 'adam', loss: 'categorical_crossentropy', metrics: [{ precision: { threshold: 0.3 } }, { recall: { threshold: 0.3 } }] });
+    const a = sparse.evaluate(X, [0, 1, 2, 0]);
+    const b = oneHot.evaluate(X, y);
+    expect(a.precision).toBe(b.precision);
+    expect(a.recall).toBe(b.recall);
+    let tp = 0;
+    let predicted = 0;
+    for (let i = 0; i < 12; i++) {
+      if (p[i] > 0.3) predicted++;
+      if (p[i] > 0.3 && y.data[i] === 1) tp++;
+    }
+    expect(b.precision).toBeCloseTo(tp / predicted, 6);
+    expect(b.recall).toBeCloseTo(tp / 4, 6);
     expect(() => getMetric('f1')).toThrow(/unknown metric 'f1'.*auc, precision, recall/);
     expect(() => getMetric({ auc: { curve: 'XY' as never } })).toThrow(/'ROC' or 'PR'/);
   });
