@@ -27,10 +27,10 @@ export function exportModel(argv: string[], io: Io): number {
   if (o.preprocess && !o.onnx) throw new UsageError('export: --preprocess goes with --onnx F.onnx');
   if (o.tfjs) checkTfjsTarget(o.tfjs as string);
   if (o.onnx) checkWritableTarget(o.onnx as string);
-  const { model, preparation, featureNames } = loadModelFile(o.model as string);
+  const { model, preparation, featureNames, classes, target } = loadModelFile(o.model as string);
   if (o.preprocess && !preparation) throw new Error(`${o.model as string}: --preprocess: the model file has no data preparation to put in the graph`);
   const doc = model.toJSON();
-  if (o.tfjs) io.err(`densely: wrote ${saveTfjs(o.tfjs as string, doc, { preparation, featureNames })} and its weights.bin`);
+  if (o.tfjs) io.err(`densely: wrote ${saveTfjs(o.tfjs as string, doc, { preparation, featureNames, classes, target })} and its weights.bin`);
   if (o.onnx) {
     saveOnnx(o.onnx as string, doc, o.preprocess ? preparation : null);
     io.err(`densely: wrote ${o.onnx as string}${o.preprocess ? ' (with the data preparation: its inputs are the raw columns)' : ''}`);

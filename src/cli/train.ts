@@ -366,7 +366,7 @@ function saveAll(c: FinishContext, file: { classes?: string[]; target?: 'regress
       training: { data: data.source, epochs, batchSize, testSize, randomState, seed, learningRate, ...training },
     });
   }
-  if (o.saveTfjs) saveTfjs(o.saveTfjs as string, model.toJSON(), { preparation: data.preprocessing, featureNames: data.featureNames });
+  if (o.saveTfjs) saveTfjs(o.saveTfjs as string, model.toJSON(), { preparation: data.preprocessing, featureNames: data.featureNames, ...file });
   if (o.saveOnnx) saveOnnx(o.saveOnnx as string, model.toJSON(), o.onnxPreprocess ? data.preprocessing : null);
 }
 

@@ -43,7 +43,7 @@ export function saveModel(path: string, model: Sequential, sections: DataSection
   const format = options.format ?? 'densely';
   if (options.preprocess && format !== 'onnx') throw new Error(`saveModel: preprocess goes with format 'onnx' (the ${format} format has no place for the preparation)`);
   if (format === 'tfjs') {
-    saveTfjs(path, model.toJSON(), { preparation: sections.preparation, featureNames: sections.featureNames });
+    saveTfjs(path, model.toJSON(), { preparation: sections.preparation, featureNames: sections.featureNames, classes: sections.classes, target: sections.target });
     return;
   }
   if (format === 'onnx') {

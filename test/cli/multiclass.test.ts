@@ -68,6 +68,26 @@ describe('multi-class: the wine data from the CLI', () => {
     expect(() => loadModelFile(join(dir, 'bad.json'))).toThrow(/classes.*names 2 classes but the model has 3 outputs/);
   });
 
+  it('the TensorFlow.js export keeps the class names (userDefinedMetadata), and predict from it writes them', () => {
+    const folder = join(dir, 'tfjs');
+    expect(run('export', '--model', model, '--tfjs', folder).code).toBe(0);
+    const json = JSON.parse(readFileSync(join(folder, 'model.json'), 'utf8'));
+    expect(json.userDefinedMetadata.densely.classes).toEqual(CLASSES);
+    const loaded = loadModelFile(folder);
+    expect(loaded.classes).toEqual(CLASSES);
+    const fromJson = join(dir, 'p-json.csv');
+    const fromTfjs = join(dir, 'p-tfjs.csv');
+    expect(run('predict', '--model', model, '--data', wine, '--out', fromJson).code).toBe(0);
+    expect(run('predict', '--model', join(folder, 'model.json'), '--data', wine, '--out', fromTfjs).code).toBe(0);
+    const a = csvTable(readFileSync(fromJson, 'utf8'));
+    const b = csvTable(readFileSync(fromTfjs, 'utf8'));
+    expect(b[0]).toEqual(['p_class_0', 'p_class_1', 'p_class_2', 'class']);
+    expect(b.map((r) => r[3])).toEqual(a.map((r) => r[3])); // the same predicted class names
+    // a class list that does not fit the outputs is refused, as in a densely file
+    writeFileSync(join(folder, 'model.json'), JSON.stringify({ ...json, userDefinedMetadata: { densely: { ...json.userDefinedMetadata.densely, classes: ['a'] } } }));
+    expect(() => loadModelFile(folder)).toThrow(/classes/);
+  });
+
   it('predict writes one probability per class (summing to 1) and the predicted class; .npy gets [rows, 3]', () => {
     const out = join(dir, 'p.csv');
     const r = run('predict', '--model', model, '--data', wine, '--out', out, '--id', 'proline');

@@ -154,15 +154,18 @@ export function documentFromTfjs(json: unknown, readFile: (name: string) => Uint
 
 /**
  * The data sections densely kept in a model.json's `userDefinedMetadata.densely` (see
- * to-tfjs.ts): the preparation and feature names, checked later with the model (modelFromFile).
+ * to-tfjs.ts): the preparation, feature names, class names and target, checked later with the
+ * model (modelFromFile), as a densely file's are.
  */
 export function tfjsDataSections(json: unknown): DenselyMetadata {
   const meta = (json as { userDefinedMetadata?: { densely?: unknown } } | null)?.userDefinedMetadata?.densely;
   if (meta === null || typeof meta !== 'object' || Array.isArray(meta)) return {};
-  const { preparation, featureNames } = meta as DenselyMetadata;
+  const { preparation, featureNames, classes, target } = meta as DenselyMetadata;
   const out: DenselyMetadata = {};
   if (preparation !== undefined) out.preparation = preparation;
   if (featureNames !== undefined) out.featureNames = featureNames;
+  if (classes !== undefined) out.classes = classes;
+  if (target !== undefined) out.target = target;
   return out;
 }
 

@@ -43,6 +43,10 @@ export interface TfjsWeightGroup {
 export interface DenselyMetadata {
   preparation?: Preprocessing | null;
   featureNames?: string[];
+  /** A multi-class model's class names, one per output (the model file's `classes`). */
+  classes?: string[];
+  /** 'regression' when the one output is a number predicted (the model file's `target`). */
+  target?: 'regression';
 }
 
 /** model.json. */

@@ -73,6 +73,8 @@ export function tfjsArtifacts(doc: SequentialJSON, metadata: DenselyMetadata = {
   const densely: DenselyMetadata = {};
   if (metadata.preparation) densely.preparation = structuredClone(metadata.preparation);
   if (metadata.featureNames) densely.featureNames = metadata.featureNames.slice();
+  if (metadata.classes) densely.classes = metadata.classes.slice();
+  if (metadata.target) densely.target = metadata.target;
   if (Object.keys(densely).length > 0) modelJson.userDefinedMetadata = { densely };
   return { modelJson, weightFiles: new Map([[TFJS_WEIGHTS_FILE, float32Bytes(values)]]) };
 }
