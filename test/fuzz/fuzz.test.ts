@@ -1,7 +1,7 @@
 /**
  * The mutation fuzzers in CI: 2,000 cases per reader (a few seconds in all). Each case must end
- * in success or densely's own error, within the per-case time limit; a failure names the seed and
- * index, and `npm run fuzz -- --target T --seed S --index I` replays it. `npm run fuzz` runs
+ * in success or densely's own error (no time limit here: a test asserts no wall-clock time; a case
+ * that hangs meets vitest's own timeout); a failure names the seed and index, and `npm run fuzz -- --target T --seed S --index I` replays it. `npm run fuzz` runs
  * 20,000 per reader. The seed changes with DENSELY_FUZZ_SEED (default 11).
  */
 import { describe, expect, it } from 'vitest';
@@ -12,7 +12,7 @@ const seed = Number(process.env.DENSELY_FUZZ_SEED ?? 11);
 describe('mutation fuzzers', () => {
   for (const target of TARGETS) {
     it(`${target}: 2,000 mutated files end in success or a densely error`, () => {
-      const r = fuzz(target, seed, 2000, { caseMs: 2000 });
+      const r = fuzz(target, seed, 2000);
       expect(r.failures).toEqual([]);
       // the mutations really do reach both outcomes
       expect(r.refused).toBeGreaterThan(20);

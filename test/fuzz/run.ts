@@ -28,7 +28,7 @@ if (values.index !== undefined) {
   let failed = false;
   for (const t of targets) {
     const t0 = performance.now();
-    const r = fuzz(t, seed, cases);
+    const r = fuzz(t, seed, cases, { caseMs: 2000 });
     const s = ((performance.now() - t0) / 1000).toFixed(1);
     console.log(`${t}: ${r.cases} cases in ${s} s, ${r.refused} refused with a densely error, slowest ${r.slowestMs.toFixed(0)} ms, ${r.failures.length} failures`);
     for (const f of r.failures) console.log(`  ${f}`);
