@@ -14,7 +14,7 @@ import type { ActivationName } from './activations.js';
  *   (both cross-entropies)           —         p          Keras's normalised, clipped form, below
  *   mean_squared_error               —         out        2(out − y)/k
  *   mean_absolute_error              —         out        sign(out − y)/k
- *   huber (δ = 1)                    —         out        clip(out − y, −δ, δ)/k
+ *   huber (δ = 1)                    —         out        clipProbability(out − y, −δ, δ)/k
  *   hinge                            —         out        −y'·[y'·out < 1]/k,  y' = 2y − 1 for 0/1 labels
  *
  * With `fromLogits: true` (getLoss(name, { fromLogits: true }), Keras's from_logits) a
@@ -110,7 +110,7 @@ function makeBinaryCrossentropy(fromLogits: boolean): Loss {
         for (let j = i * k, end = j + k; j < end; j++) {
           const yj = y[j];
           const p = out[j];
-          const pc = p < EPS ? EPS : p > 1 - EPS ? 1 - EPS : p;
+          const pc = clipProbability(p);
           rowLoss -= yj * Math.log(pc) + (1 - yj) * Math.log(1 - pc);
           dOut[j] = pc === p ? (wi * (p - yj) * scale) / (p * (1 - p)) : 0;
         }
@@ -173,8 +173,11 @@ function makeCategorical(sparse: boolean, fromLogits: boolean): Loss {
         if (logits) {
           let m = -Infinity;
           for (let c = 0; c < k; c++) m = Math.max(m, out[o + c]);
+          // e^(z − m) once per class, kept in float64 for the gradient below
+          if (expScratch.length < k) expScratch = new Float64Array(k);
+          const e = expScratch;
           let sumExp = 0;
-          for (let c = 0; c < k; c++) sumExp += Math.exp(out[o + c] - m);
+          for (let c = 0; c < k; c++) sumExp += e[c] = Math.exp(out[o + c] - m);
           const lse = m + Math.log(sumExp);
           let ySum = 0;
           for (let c = 0; c < k; c++) {
@@ -182,16 +185,16 @@ function makeCategorical(sparse: boolean, fromLogits: boolean): Loss {
             ySum += yc;
             rowLoss -= yc * (out[o + c] - lse);
           }
-          for (let c = 0; c < k; c++) dOut[o + c] = wi * ((Math.exp(out[o + c] - m) / sumExp) * ySum - (sparse ? +(c === label) : y[o + c]));
+          for (let c = 0; c < k; c++) dOut[o + c] = wi * ((e[c] / sumExp) * ySum - (sparse ? +(c === label) : y[o + c]));
         } else if (sparse) {
           // TF's order for sparse targets: clip first, then log, then a softmax of those logs,
           // which is pc / Σ pc:  ℓ = −log pc_y + log Σ pc,  ∂ℓ/∂p_j = [p_j unclipped]·(1/Σpc − [j = y]/pc_j)
           let S = 0;
-          for (let c = 0; c < k; c++) S += clip(out[o + c]);
-          rowLoss = Math.log(S) - Math.log(clip(out[o + label]));
+          for (let c = 0; c < k; c++) S += clipProbability(out[o + c]);
+          rowLoss = Math.log(S) - Math.log(clipProbability(out[o + label]));
           for (let c = 0; c < k; c++) {
             const p = out[o + c];
-            dOut[o + c] = clip(p) === p ? wi * (1 / S - (c === label ? 1 / p : 0)) : 0;
+            dOut[o + c] = clipProbability(p) === p ? wi * (1 / S - (c === label ? 1 / p : 0)) : 0;
           }
         } else {
           let S = 0;
@@ -199,7 +202,7 @@ function makeCategorical(sparse: boolean, fromLogits: boolean): Loss {
           let gq = 0;
           for (let c = 0; c < k; c++) {
             const q = out[o + c] / S;
-            const qc = q < EPS ? EPS : q > 1 - EPS ? 1 - EPS : q;
+            const qc = clipProbability(q);
             const yc = y[o + c];
             rowLoss -= yc * Math.log(qc);
             const g = qc === q ? -yc / q : 0;
@@ -215,8 +218,11 @@ function makeCategorical(sparse: boolean, fromLogits: boolean): Loss {
   };
 }
 
-/** p clipped to [1e-7, 1 − 1e-7], Keras's epsilon. */
-function clip(p: number): number {
+/** The softmax cross-entropy's e^(z − max) for one row (grown when a row is wider; never per step). */
+let expScratch = new Float64Array(16);
+
+/** p clipped to [1e-7, 1 − 1e-7], Keras's epsilon (also the float64 twin's, reference-loss.ts). */
+export function clipProbability(p: number): number {
   return p < EPS ? EPS : p > 1 - EPS ? 1 - EPS : p;
 }
 

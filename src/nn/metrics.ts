@@ -1,3 +1,4 @@
+import { argmax } from '../tensor/argmax.js';
 import { sigmoid } from './activations.js';
 import type { Loss } from './losses.js';
 
@@ -69,21 +70,30 @@ function checkState(name: string, s: readonly number[], length: number): void {
   }
 }
 
+/** rowProbabilities' result, reused (grown when a row is wider). */
+let rowScratch = new Float64Array(16);
+
 /**
- * The probability at out[j] of row i: out itself, or sigmoid(z), or the row's softmax when the
- * loss was fused with a softmax output (then `k` > 1). Float32, as the model's output is.
+ * Row i's k probabilities: out itself, or sigmoid(z), or the row's softmax when the loss was
+ * fused with a softmax output (then `k` > 1; its max and sum taken once per row). Float32 values,
+ * as the model's output is, in a scratch array that the next call overwrites.
  */
-function probability(out: Float32Array, i: number, j: number, k: number, fused: Fused): number {
-  if (fused === false) return out[j];
-  if (fused === 'softmax' || (fused === true && k > 1)) {
-    const o = i * k;
+function rowProbabilities(out: Float32Array, i: number, k: number, fused: Fused): Float64Array {
+  if (rowScratch.length < k) rowScratch = new Float64Array(k);
+  const p = rowScratch;
+  const o = i * k;
+  if (fused === false) {
+    for (let c = 0; c < k; c++) p[c] = out[o + c];
+  } else if (fused === 'softmax' || (fused === true && k > 1)) {
     let max = -Infinity;
     for (let c = 0; c < k; c++) max = Math.max(max, out[o + c]);
     let s = 0;
     for (let c = 0; c < k; c++) s += Math.exp(out[o + c] - max);
-    return Math.fround(Math.exp(out[j] - max) / s);
+    for (let c = 0; c < k; c++) p[c] = Math.fround(Math.exp(out[o + c] - max) / s);
+  } else {
+    for (let c = 0; c < k; c++) p[c] = Math.fround(sigmoid(out[o + c]));
   }
-  return Math.fround(sigmoid(out[j]));
+  return p;
 }
 
 /**
@@ -106,13 +116,6 @@ export const binaryAccuracy: Metric = meanMetric('binary_accuracy', (out, y, w, 
     }
     return total;
 });
-
-/** The index of a row's largest value (the first, on ties), as argmax does. */
-function argmax(a: Float32Array, o: number, k: number): number {
-  let best = 0;
-  for (let c = 1; c < k; c++) if (a[o + c] > a[o + best]) best = c;
-  return best;
-}
 
 /**
  * Categorical accuracy: a row is a hit when argmax(out) = argmax(y). On logits it is the same as
@@ -144,7 +147,8 @@ function errorMetric(name: string, f: (d: number) => number): Metric {
     let total = 0;
     for (let i = 0; i < rows; i++) {
       let e = 0;
-      for (let j = i * k, end = j + k; j < end; j++) e += f(y[j] - probability(out, i, j, k, fused === true ? (k > 1 ? 'softmax' : 'sigmoid') : fused));
+      const p = rowProbabilities(out, i, k, fused);
+      for (let c = 0, j = i * k; c < k; c++, j++) e += f(y[j] - p[c]);
       total += ((w === null ? 1 : w[i]) * e) / k;
     }
     return total;
@@ -174,9 +178,10 @@ export function confusionMetric(name: string, which: 'precision' | 'recall', thr
         update(out, y, w, rows, k, fused) {
           for (let i = 0; i < rows; i++) {
             const wi = w === null ? 1 : w[i];
-            for (let j = i * k, end = j + k; j < end; j++) {
-              const predicted = probability(out, i, j, k, fused) > threshold;
-              const positive = sparse ? y[i] === j - i * k : y[j] === 1;
+            const p = rowProbabilities(out, i, k, fused);
+            for (let c = 0, j = i * k; c < k; c++, j++) {
+              const predicted = p[c] > threshold;
+              const positive = sparse ? y[i] === c : y[j] === 1;
               if (predicted && positive) tp += wi;
               else if (predicted) fp += wi;
               else if (positive) fn += wi;
@@ -216,15 +221,17 @@ export function aucMetric(name: string, curve: 'ROC' | 'PR' = 'ROC', sparse = fa
       let weights: number[] = [];
       return {
         reset() {
-          scores = [];
-          labels = [];
-          weights = [];
+          // emptied in place: a reset every batch (batch logs) allocates nothing
+          scores.length = 0;
+          labels.length = 0;
+          weights.length = 0;
         },
         update(out, y, w, rows, k, fused) {
           for (let i = 0; i < rows; i++) {
-            for (let j = i * k, end = j + k; j < end; j++) {
-              scores.push(probability(out, i, j, k, fused));
-              labels.push(sparse ? (y[i] === j - i * k ? 1 : 0) : y[j]);
+            const p = rowProbabilities(out, i, k, fused);
+            for (let c = 0, j = i * k; c < k; c++, j++) {
+              scores.push(p[c]);
+              labels.push(sparse ? (y[i] === c ? 1 : 0) : y[j]);
               weights.push(w === null ? 1 : w[i]);
             }
           }

@@ -25,7 +25,7 @@
  */
 import { Dense } from './dense.js';
 import { Dropout } from './dropout.js';
-import { binaryCrossentropy, categoricalCrossentropy, hinge, huber, HUBER_DELTA, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy, type Loss } from './losses.js';
+import { binaryCrossentropy, categoricalCrossentropy, clipProbability, hinge, huber, HUBER_DELTA, meanAbsoluteError, meanSquaredError, sparseCategoricalCrossentropy, type Loss } from './losses.js';
 import type { L1L2 } from './regularizers.js';
 import type { Sequential } from './sequential.js';
 
@@ -39,8 +39,6 @@ export interface ReferenceLoss {
   lossWith(tensor: number, index: number, value: number): number;
 }
 
-/** Keras's clip for probabilities when BCE is not given logits (the same as losses.ts). */
-const EPS = 1e-7;
 
 interface TwinLayer {
   W: Float64Array;
@@ -191,19 +189,18 @@ function crossEntropyOnLogits(sparse: boolean): RowLoss {
 function crossEntropyOnProbabilities(sparse: boolean): RowLoss {
   return (p, y, r, k) => {
     const o = r * k;
-    const clip = (v: number) => (v < EPS ? EPS : v > 1 - EPS ? 1 - EPS : v);
     if (sparse) {
       // TF's sparse order: clip, then normalise (a softmax of the logs)
       let Sc = 0;
-      for (let c = 0; c < k; c++) Sc += clip(p[o + c]);
-      return Math.log(Sc) - Math.log(clip(p[o + y[r]]));
+      for (let c = 0; c < k; c++) Sc += clipProbability(p[o + c]);
+      return Math.log(Sc) - Math.log(clipProbability(p[o + y[r]]));
     }
     let S = 0;
     for (let c = 0; c < k; c++) S += p[o + c];
     let row = 0;
     for (let c = 0; c < k; c++) {
       const q = p[o + c] / S;
-      const qc = q < EPS ? EPS : q > 1 - EPS ? 1 - EPS : q;
+      const qc = clipProbability(q);
       row -= (sparse ? (c === y[r] ? 1 : 0) : y[o + c]) * Math.log(qc);
     }
     return row;
@@ -215,7 +212,7 @@ function rowLoss(loss: Loss, fused: boolean): RowLoss | null {
   if (loss.name === 'binary_crossentropy' && bceLogits) return meanOver((z, t) => Math.max(z, 0) - z * t + Math.log1p(Math.exp(-Math.abs(z))));
   if (loss === binaryCrossentropy) {
     return meanOver((p, t) => {
-      const pc = p < EPS ? EPS : p > 1 - EPS ? 1 - EPS : p;
+      const pc = clipProbability(p);
       return -(t * Math.log(pc) + (1 - t) * Math.log(1 - pc));
     });
   }
