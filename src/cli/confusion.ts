@@ -2,6 +2,7 @@
  * A multi-class model's predictions against the true classes: the confusion matrix (rows: the
  * true class, columns: the predicted one, the argmax of the probabilities) and its text table.
  */
+import { argmax } from '../tensor/argmax.js';
 
 /**
  * Counts `[K][K]`: `m[t][p]` rows of true class t predicted as p. `P` is `[rows, K]` probabilities
@@ -14,13 +15,6 @@ export function confusionMatrix(P: Float32Array, y: ArrayLike<number>, k: number
   const m = Array.from({ length: k }, () => new Array<number>(k).fill(0));
   for (let i = 0; i < y.length; i++) m[y[i]][argmax(P, i * k, k)]++;
   return m;
-}
-
-/** The index of the first largest of `P[at … at + k)`, relative to `at`. */
-export function argmax(P: ArrayLike<number>, at: number, k: number): number {
-  let best = 0;
-  for (let j = 1; j < k; j++) if (P[at + j] > P[at + best]) best = j;
-  return best;
 }
 
 /**

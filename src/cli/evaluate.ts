@@ -20,6 +20,7 @@ import type { Matrix } from '../tensor/matrix.js';
 import { confusionMatrix, formatConfusion } from './confusion.js';
 import { oneHot } from './model-options.js';
 import { formatRegression, regressionFigures } from './regression.js';
+import { classNamesOf } from '../io/model-file.js';
 
 export const EVALUATE_SPEC: Spec = {
   model: { type: 'string', help: 'a model file (densely train --save, or model.save)' },
@@ -49,7 +50,7 @@ export function evaluate(argv: string[], io: Io): number {
   const loaded = loadModelFile(o.model as string, { backend: backendOption(o.backend, o.threads) });
   const { model, preparation, featureNames } = loaded;
   // a model of K > 1 outputs is a classifier: its class names, or 0…K−1 when the file has none
-  const classes = loaded.classes ?? (model.outputSize === 1 ? null : Array.from({ length: model.outputSize as number }, (_, i) => String(i)));
+  const classes = classNamesOf(loaded);
   if (classes) {
     for (const [flag, given] of [['--threshold', o.threshold], ['--contact-cost', o.contactCost], ['--report', o.report]] as const) {
       if (given !== undefined) throw new UsageError(`evaluate: ${flag} needs a binary label; ${o.model as string} has ${classes.length} classes (${classes.join(', ')})`);

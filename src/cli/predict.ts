@@ -19,6 +19,7 @@ import { backendOption, THREADS_SPEC, commandOptions, type Spec, UsageError } fr
 import { csvRows, isNpyPath, loadPredictFeatures } from './dataset.js';
 import { writeOut, type Io } from './io.js';
 import { checkFiniteScores } from '../io/finite-scores.js';
+import { classNamesOf } from '../io/model-file.js';
 
 export const PREDICT_SPEC: Spec = {
   model: { type: 'string', help: 'a model file: saved by densely train --save or by model.save (any version)' },
@@ -56,7 +57,7 @@ export function predict(argv: string[], io: Io): number {
   const loaded = loadModelFile(o.model as string, { backend: backendOption(o.backend, o.threads) });
   const { model, preparation } = loaded;
   // a model of K > 1 outputs is a classifier: its class names, or 0…K−1 when the file has none
-  const classes = loaded.classes ?? (model.outputSize === 1 ? null : Array.from({ length: model.outputSize as number }, (_, i) => String(i)));
+  const classes = classNamesOf(loaded);
   // a regression model's one output is the number predicted: a 'prediction' column, no decision
   const regression = loaded.target === 'regression';
   if (regression && o.threshold !== undefined) throw new UsageError(`predict: --threshold needs a binary model; ${o.model as string} is a regression model (it predicts numbers)`);

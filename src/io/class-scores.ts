@@ -6,12 +6,9 @@
  *   id,p_class_0,p_class_1,p_class_2,class
  *   17,0.91,0.06,0.03,class_0
  */
+import { argmax } from '../tensor/argmax.js';
 import { float32Text } from '../tensor/float32-text.js';
-
-/** A CSV field, quoted when it holds the delimiter, a quote or a line break (RFC 4180). */
-export function field(v: string): string {
-  return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
-}
+import { field } from './scored-list.js';
 
 /** The predicted class's column: 'class', or 'predicted_class' when the ID column is already called 'class'. */
 function classColumn(idName: string | undefined): string {
@@ -43,13 +40,9 @@ export function classScoresRows(P: Float32Array, classes: readonly string[], ids
   let out = '';
   for (let r = 0; r < rows; r++) {
     const at = r * k;
-    let best = 0;
     let line = ids ? `${field(ids[r])},` : '';
-    for (let j = 0; j < k; j++) {
-      if (P[at + j] > P[at + best]) best = j;
-      line += `${float32Text(P[at + j])},`;
-    }
-    out += `${line}${names[best]}\n`;
+    for (let j = 0; j < k; j++) line += `${float32Text(P[at + j])},`;
+    out += `${line}${names[argmax(P, at, k)]}\n`;
   }
   return out;
 }

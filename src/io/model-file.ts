@@ -50,6 +50,18 @@ export interface LoadedModel {
 }
 
 /**
+ * The classes a loaded model predicts: its file's class names, or '0' … 'K−1' for a model of
+ * K > 1 outputs saved without them (a TF.js model, say); null for a one-output model.
+ *
+ * @example
+ * classNamesOf(loadModelFile('wine.json')); // ['class_0', 'class_1', 'class_2']
+ */
+export function classNamesOf(loaded: LoadedModel): string[] | null {
+  const k = loaded.model.outputSize as number;
+  return loaded.classes ?? (k === 1 ? null : Array.from({ length: k }, (_, i) => String(i)));
+}
+
+/**
  * The file for a model and its data sections.
  *
  * @example

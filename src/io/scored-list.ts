@@ -38,7 +38,7 @@ export function selectRows(scores: ArrayLike<number>, top?: TopSpec): Int32Array
 }
 
 /** A CSV field, quoted when it holds the delimiter, a quote or a line break (RFC 4180). */
-function field(v: string): string {
+export function field(v: string): string {
   return /[",\r\n]/.test(v) ? `"${v.replace(/"/g, '""')}"` : v;
 }
 

@@ -12,8 +12,8 @@ import type { ChunkSource } from '../data/csv.js';
 import { writeNpy } from '../data/npy.js';
 import type { PreprocessorJSON } from '../data/preprocessor.js';
 import { scoreCsvBlocks } from '../io/score-stream.js';
-import { scoredCsvHeader, scoredCsvRows, selectRows, type ScoredCsvOptions, type TopSpec } from '../io/scored-list.js';
-import { classScoresHeader, classScoresRows, field } from '../io/class-scores.js';
+import { field, scoredCsvHeader, scoredCsvRows, selectRows, type ScoredCsvOptions, type TopSpec } from '../io/scored-list.js';
+import { classScoresHeader, classScoresRows } from '../io/class-scores.js';
 import type { Sequential } from '../nn/sequential.js';
 import type { AtomicWriter } from './files.js';
 

@@ -19,6 +19,7 @@ import type { Sequential } from '../nn/sequential.js';
 import { readFileBytes } from '../node/files.js';
 import { loadModelFile } from '../node/model-files.js';
 import { Matrix } from '../tensor/matrix.js';
+import { classNamesOf } from '../io/model-file.js';
 
 /** Rows per forward pass when scoring a request: the arena is planned for this once, at load. */
 export const SERVE_BATCH_ROWS = 256;
@@ -117,7 +118,7 @@ export function loadServedModel(path: string): ServedModel {
     outputSize: model.outputSize as number,
     featureNames: loaded.featureNames,
     training: loaded.training,
-    classes: loaded.classes ?? (model.outputSize === 1 ? null : Array.from({ length: model.outputSize as number }, (_, i) => String(i))),
+    classes: classNamesOf(loaded),
     regression: loaded.target === 'regression',
   };
 }
