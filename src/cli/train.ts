@@ -355,18 +355,11 @@ function printFit(c: FinishContext, fitSeconds: number): void {
   c.io.out(`fit: ${fitSeconds.toFixed(2)} s, ${f.usPerStep.toFixed(0)} µs/step, ${Math.round(f.samplesPerSecond).toLocaleString('en-US')} samples/s`);
 }
 
-/** --save, --save-tfjs and --save-onnx; `file` adds the class names or the regression marker, `training` the run's record. */
-function saveAll(c: FinishContext, file: { classes?: string[]; target?: 'regression' }, training: Record<string, unknown>): void {
-  const { o, data, model, epochs, batchSize, testSize, randomState, seed, learningRate } = c;
-  if (o.save) {
-    saveModel(o.save as string, model, {
-      featureNames: data.featureNames,
-      preparation: data.preprocessing,
-      ...file,
-      training: { data: data.source, epochs, batchSize, testSize, randomState, seed, learningRate, ...training },
-    });
-  }
-  if (o.saveTfjs) saveTfjs(o.saveTfjs as string, model.toJSON(), { preparation: data.preprocessing, featureNames: data.featureNames, ...file });
+/** --save, --save-tfjs and --save-onnx: the run's data sections (with class names or the regression marker), and `training`, the run's record. */
+function saveAll(c: FinishContext, training: Record<string, unknown>): void {
+  const { o, data, model, epochs, batchSize, testSize, randomState, seed, learningRate, sections } = c;
+  if (o.save) saveModel(o.save as string, model, { ...sections, training: { data: data.source, epochs, batchSize, testSize, randomState, seed, learningRate, ...training } });
+  if (o.saveTfjs) saveTfjs(o.saveTfjs as string, model.toJSON(), sections);
   if (o.saveOnnx) saveOnnx(o.saveOnnx as string, model.toJSON(), o.onnxPreprocess ? data.preprocessing : null);
 }
 
@@ -399,7 +392,7 @@ function finishTraining(c: FinishContext): number {
   const { loss: testLoss, accuracy: testAccuracy, ...otherMetrics } = test;
   const record = modelRecord(c);
 
-  saveAll(c, {}, { classWeight, ...record, test: { ...test, auc } });
+  saveAll(c, { classWeight, ...record, test: { ...test, auc } });
 
   const result = {
     ...runFigures(c, fitSeconds),
@@ -475,7 +468,7 @@ function finishMultiClass(c: FinishContext, classes: string[]): number {
   // the other --metrics on the test rows (auc, precision, recall: micro-averaged), by their names
   const otherMetrics = Object.fromEntries(Object.entries(test).filter(([k]) => k !== 'loss' && !/^(acc|accuracy|sparse_categorical_accuracy|sparseCategoricalAccuracy)$/.test(k)));
   const testJson = { loss: test.loss, accuracy, ...otherMetrics, classes, confusion };
-  saveAll(c, { classes }, { classWeight, ...record, test: testJson });
+  saveAll(c, { classWeight, ...record, test: testJson });
   const skipped = c.trainer.skipped;
   if (skipped.length) io.err(`densely: warning: --on-nan skip-batch skipped ${skipped.length} batch${skipped.length === 1 ? '' : 'es'} with a NaN or an Infinity (first: ${skipped[0]})`);
   if (json) {
@@ -499,7 +492,7 @@ function finishRegression(c: FinishContext): number {
   const figures = regressionFigures(model.predict(XTest).data, yTest.data);
   const record = modelRecord(c);
   const testJson = { ...test, ...figures };
-  saveAll(c, { target: 'regression' }, { ...record, test: testJson });
+  saveAll(c, { ...record, test: testJson });
   if (json) {
     io.out(JSON.stringify({ ...runFigures(c, fitSeconds), target: 'regression', ...record, history: historyJson(c), test: testJson }));
     return 0;

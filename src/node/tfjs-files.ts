@@ -6,7 +6,8 @@
  * src/io/tfjs's; this file only touches the disk.
  *
  * Both files go to temporary files first and are renamed into place only when both are written
- * (weights.bin first, then model.json), so a failed save leaves the old pair as it was.
+ * (weights.bin first, then model.json, through writeFilesTogether), so a failed save leaves the
+ * old pair as it was.
  */
 import { mkdirSync, statSync } from 'node:fs';
 import { dirname, join } from 'node:path';
@@ -16,7 +17,7 @@ import type { DenselyMetadata } from '../io/tfjs/layers-model.js';
 import { tfjsArtifacts } from '../io/tfjs/to-tfjs.js';
 import type { SequentialJSON } from '../nn/model-json.js';
 import { registerPathWriter } from '../nn/save-handlers.js';
-import { checkWritableTarget, openAtomicWriter, readFileBytes, type AtomicWriter } from './files.js';
+import { checkWritableTarget, readFileBytes, writeFilesTogether } from './files.js';
 
 registerPathWriter((dir, document) => saveTfjs(dir, document), 'tfjs');
 
@@ -38,21 +39,8 @@ export function saveTfjs(target: string, document: SequentialJSON, sections: Den
   } catch (e) {
     throw new Error(`${dir}: cannot create the folder (${(e as Error).message})`);
   }
-  const writers: AtomicWriter[] = [];
-  try {
-    for (const [name, bytes] of weightFiles) {
-      const w = openAtomicWriter(join(dir, name));
-      writers.push(w);
-      w.write(bytes);
-    }
-    const json = openAtomicWriter(jsonPath);
-    writers.push(json);
-    json.write(JSON.stringify(modelJson));
-  } catch (e) {
-    for (const w of writers) w.abort();
-    throw e;
-  }
-  for (const w of writers) w.commit();
+  // weights first, then model.json, all or none (a failed rename puts the old files back)
+  writeFilesTogether([...[...weightFiles].map(([name, bytes]) => ({ path: join(dir, name), data: bytes })), { path: jsonPath, data: JSON.stringify(modelJson) }]);
   return jsonPath;
 }
 

@@ -7,7 +7,7 @@
  */
 import type { Backend } from '../backends/backend.js';
 import { jsBackend } from '../backends/js/index.js';
-import type { LearningRateSchedule } from './schedules.js';
+import { isSchedule, type LearningRateSchedule } from './schedules.js';
 
 /** One trainable tensor and its gradient, both flat views of the same length. */
 export interface ParamGrad {
@@ -181,7 +181,7 @@ export abstract class BlockOptimizer implements Optimizer {
   }
   /** Reads a `learningRate` option, a number or a schedule (kept in this.schedule). */
   protected readLearningRate(owner: string, value: number | LearningRateSchedule | undefined, fallback: number): number {
-    if (typeof value === 'object' && value !== null && typeof value.at === 'function' && typeof value.getConfig === 'function') {
+    if (isSchedule(value)) {
       this.schedule = value;
       return checkHyper(owner, 'learningRate (the schedule at step 0)', value.at(0), 0, Infinity);
     }
