@@ -3,25 +3,12 @@ import { existsSync, mkdirSync, mkdtempSync, readFileSync, writeFileSync } from 
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-import type { Io } from '../../src/cli/io.js';
+import { run } from './run.js';
 import { readNpy, writeNpy } from '../../src/data/npy.js';
 import { loadNpyMatrix } from '../../src/node/files.js';
 import { DEFAULT_DATA } from '../../src/cli/dataset.js';
 
 const root = join(__dirname, '..', '..');
-
-function capture(): Io & { stdout: string[]; stderr: string[] } {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  return { stdout, stderr, out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-}
-
-function run(...argv: string[]) {
-  const io = capture();
-  const code = main(argv, io);
-  return { code, out: io.stdout.join('\n'), err: io.stderr.join('\n') };
-}
 
 /** A small labelled .npy: 600 rows × 6 features + label, a learnable rule. */
 function smallData(dir: string) {

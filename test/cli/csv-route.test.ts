@@ -6,8 +6,7 @@ import { copyFileSync, existsSync, mkdtempSync, readFileSync, writeFileSync } fr
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import type { Io } from '../../src/cli/io.js';
-import { main } from '../../src/cli/main.js';
+import { run } from './run.js';
 import { loadModelFile } from '../../src/node/model-files.js';
 import { fileChunks } from '../../src/node/chunks.js';
 import { loadNpyMatrix } from '../../src/node/files.js';
@@ -18,14 +17,6 @@ import { Matrix } from '../../src/tensor/matrix.js';
 const root = join(__dirname, '..', '..');
 const bankCsv = join(root, 'data', 'bank-full.csv.gz');
 const fixtures = join(__dirname, '..', 'fixtures', 'csv');
-
-function run(...argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const io: Io = { out: (l) => stdout.push(l), err: (l) => stderr.push(l) };
-  const code = main(argv, io);
-  return { code, out: stdout.join('\n'), err: stderr.join('\n') };
-}
 
 /**
  * A synthetic marketing export unlike the bank's: commas, a quoted field with a comma, label

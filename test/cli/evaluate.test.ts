@@ -7,18 +7,11 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
+import { run } from './run.js';
 import { scoreSummary } from '../../src/analysis/summary.js';
-import { main } from '../../src/cli/main.js';
 import { writeNpy } from '../../src/data/npy.js';
 import { loadModelFile } from '../../src/node/model-files.js';
 import { loadNpyMatrix } from '../../src/node/files.js';
-
-function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 const CONTRACT = ['n', 'positiveRate', 'baselineAccuracy', 'auc', 'prAuc', 'logLoss', 'brier', 'threshold', 'confusion', 'precision', 'recall', 'f1', 'bestF1', 'gains', 'calibration'];
 

@@ -1,13 +1,6 @@
 /** `densely gradcheck`: the table, the JSON, and a failing exit code when the step is too coarse for ReLU. */
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
-
-function run(...argv: string[]) {
-  const stdout: string[] = [];
-  const stderr: string[] = [];
-  const code = main(argv, { out: (l) => stdout.push(l), err: (l) => stderr.push(l) });
-  return { code, out: stdout.join('\n'), err: stderr.join('\n') };
-}
+import { run } from './run.js';
 
 describe('densely gradcheck', () => {
   it('prints {worst, layers: [{layer, maxRelError}]} with --json, every layer under the tolerance', () => {

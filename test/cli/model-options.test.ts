@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { run } from './run.js';
 import { writeNpy } from '../../src/data/npy.js';
 import { prepareNpyTraining } from '../../src/data/prepare.js';
 import { Dense } from '../../src/nn/dense.js';
@@ -18,13 +18,6 @@ import { Adam } from '../../src/optim/adam.js';
 import { Matrix } from '../../src/tensor/matrix.js';
 
 const wine = join(__dirname, '..', 'fixtures', 'csv', 'wine.csv');
-
-function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** n rows × d features + a 0/1 label; `signal` 0 makes the label independent of the features. */
 function table(n: number, d: number, signal: number, seed = 7): Float32Array {

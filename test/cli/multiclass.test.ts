@@ -7,7 +7,7 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { run } from './run.js';
 import { readNpy, writeNpy } from '../../src/data/npy.js';
 import { loadModelFile, saveModel } from '../../src/node/model-files.js';
 import { prepareCsvTraining } from '../../src/data/prepare.js';
@@ -15,13 +15,6 @@ import { fileChunks } from '../../src/node/chunks.js';
 
 const wine = join(__dirname, '..', 'fixtures', 'csv', 'wine.csv');
 const CLASSES = ['class_0', 'class_1', 'class_2'];
-
-function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** The CSV text as rows of fields (no quoting in these files). */
 function csvTable(text: string): string[][] {

@@ -7,17 +7,10 @@ import { mkdtempSync, readFileSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { beforeAll, describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { run } from './run.js';
 import { writeNpy } from '../../src/data/npy.js';
 import { startServer } from '../../src/serve/start.js';
 import { http } from '../serve/helpers.js';
-
-function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 /** 400 rows: x1, x2 uniform in ±2, a color, and spend (noise ±0.3). */
 function rows(): { x1: number; x2: number; color: string; spend: number }[] {

@@ -7,7 +7,7 @@ import { existsSync, mkdtempSync, readFileSync, readdirSync, writeFileSync } fro
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { describe, expect, it } from 'vitest';
-import { main } from '../../src/cli/main.js';
+import { run } from '../cli/run.js';
 import { readNpy, writeNpy } from '../../src/data/npy.js';
 import { modelFile, modelFromFile } from '../../src/io/model-file.js';
 import { Dense } from '../../src/nn/dense.js';
@@ -18,13 +18,6 @@ import { MT19937 } from '../../src/tensor/random.js';
 
 const fixtures = join(__dirname, '..', 'fixtures', 'models');
 const csvFixtures = join(__dirname, '..', 'fixtures', 'csv');
-
-function run(...argv: string[]) {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  return { code, out: out.join('\n'), err: err.join('\n') };
-}
 
 function data(n: number, d: number, seed: number) {
   const rng = new MT19937(seed);

@@ -1,4 +1,5 @@
 /** Small deterministic helpers shared by the nn tests. */
+import { Matrix } from '../../src/tensor/matrix.js';
 import { MT19937 } from '../../src/tensor/random.js';
 
 /** Uniform floats in [-scale, scale) from a seeded generator. */
@@ -59,4 +60,24 @@ export function checkGradient(analytic: ArrayLike<number>, f: () => number, arr:
   }
   if (bad.length > 0) throw new Error(`gradient mismatch at ${bad.length} of ${arr.length} points: ${bad.slice(0, 5).join('; ')}`);
   return skipped;
+}
+
+/**
+ * n rows × d features uniform in [-1, 1) from MT19937(seed), and a 0/1 label: 1 when
+ * Σ weight(j)·x_j + noise·(u − 0.5) > 0, u one more draw per row (none without `noise`).
+ */
+export function linearData(n: number, d: number, seed: number, weight: (j: number) => number, noise?: number): { X: Matrix; y: Float32Array } {
+  const rng = new MT19937(seed);
+  const X = new Matrix(n, d);
+  const y = new Float32Array(n);
+  for (let i = 0; i < n; i++) {
+    let z = 0;
+    for (let j = 0; j < d; j++) {
+      const v = 2 * rng.random() - 1;
+      X.data[i * d + j] = v;
+      z += weight(j) * v;
+    }
+    y[i] = (noise === undefined ? z : z + noise * (rng.random() - 0.5)) > 0 ? 1 : 0;
+  }
+  return { X, y };
 }

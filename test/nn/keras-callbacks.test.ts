@@ -4,6 +4,7 @@
  * carrying it through a paused run), TerminateOnNaN, and the tfjs factory spelling.
  */
 import { describe, expect, it } from 'vitest';
+import { linearData } from './helpers.js';
 import { callbacks, EarlyStopping, LearningRateScheduler, ReduceLROnPlateau, type Callback } from '../../src/nn/callbacks.js';
 import { Dense } from '../../src/nn/dense.js';
 import { rocAuc } from '../../src/nn/metrics.js';
@@ -11,25 +12,9 @@ import { Sequential } from '../../src/nn/sequential.js';
 import { Trainer } from '../../src/nn/trainer.js';
 import { ExponentialDecay } from '../../src/optim/schedules.js';
 import { SGD } from '../../src/optim/sgd.js';
-import { Matrix } from '../../src/tensor/matrix.js';
-import { MT19937 } from '../../src/tensor/random.js';
 
 /** n rows × d features; the label is mostly noise, so a wide net overfits and val_auc falls. */
-function data(n: number, d: number, noise: number, seed = 7) {
-  const rng = new MT19937(seed);
-  const X = new Matrix(n, d);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let z = 0;
-    for (let j = 0; j < d; j++) {
-      const v = 2 * rng.random() - 1;
-      X.data[i * d + j] = v;
-      if (j < 2) z += v;
-    }
-    y[i] = z + noise * (rng.random() - 0.5) > 0 ? 1 : 0;
-  }
-  return { X, y };
-}
+const data = (n: number, d: number, noise: number, seed = 7) => linearData(n, d, seed, (j) => (j < 2 ? 1 : 0), noise);
 
 const bits = (ws: Float32Array[]) => ws.map((w) => Array.from(new Uint32Array(w.buffer, w.byteOffset, w.length)));
 

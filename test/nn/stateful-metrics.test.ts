@@ -3,6 +3,7 @@
  * never as a mean of batch values, and their state survives a paused and resumed run.
  */
 import { describe, expect, it } from 'vitest';
+import { linearData } from './helpers.js';
 import { averagePrecision } from '../../src/analysis/curves.js';
 import { Dense } from '../../src/nn/dense.js';
 import { aucMetric, getMetric, rocAuc, type MetricSpec, weightedAveragePrecision, weightedRocAuc } from '../../src/nn/metrics.js';
@@ -12,21 +13,7 @@ import { Matrix } from '../../src/tensor/matrix.js';
 import { MT19937 } from '../../src/tensor/random.js';
 
 /** n rows × 5 features, a noisy 0/1 label. */
-function data(n = 120, d = 5, seed = 11) {
-  const rng = new MT19937(seed);
-  const X = new Matrix(n, d);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let z = 0;
-    for (let j = 0; j < d; j++) {
-      const v = 2 * rng.random() - 1;
-      X.data[i * d + j] = v;
-      z += (j % 2 === 0 ? 1 : -0.7) * v;
-    }
-    y[i] = z + 0.8 * (rng.random() - 0.5) > 0 ? 1 : 0;
-  }
-  return { X, y };
-}
+const data = (n = 120, d = 5, seed = 11) => linearData(n, d, seed, (j) => (j % 2 === 0 ? 1 : -0.7), 0.8);
 
 const METRICS: MetricSpec[] = ['accuracy', 'auc', { auc: { curve: 'PR' as const, name: 'pr_auc' } }, 'precision', 'recall', 'mae', 'mse'];
 

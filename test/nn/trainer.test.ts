@@ -10,32 +10,18 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { serialize } from 'node:v8';
 import { describe, expect, it } from 'vitest';
+import { linearData } from './helpers.js';
 import { EarlyStopping, type Callback } from '../../src/nn/callbacks.js';
 import { Dense } from '../../src/nn/dense.js';
 import { Sequential } from '../../src/nn/sequential.js';
 import { Trainer, type FitOptions } from '../../src/nn/trainer.js';
 import { SGD } from '../../src/optim/sgd.js';
 import { Matrix } from '../../src/tensor/matrix.js';
-import { MT19937 } from '../../src/tensor/random.js';
 
 const root = join(__dirname, '..', '..');
 
 /** 100 rows × 6 features and a learnable 0/1 label: batch 16 gives 7 steps, the last of 4 rows. */
-function data(n = 100, d = 6, seed = 5) {
-  const rng = new MT19937(seed);
-  const X = new Matrix(n, d);
-  const y = new Float32Array(n);
-  for (let i = 0; i < n; i++) {
-    let z = 0;
-    for (let j = 0; j < d; j++) {
-      const v = 2 * rng.random() - 1;
-      X.data[i * d + j] = v;
-      z += (j % 3 === 0 ? 1 : -0.5) * v;
-    }
-    y[i] = z + 0.3 * (rng.random() - 0.5) > 0 ? 1 : 0;
-  }
-  return { X, y };
-}
+const data = (n = 100, d = 6, seed = 5) => linearData(n, d, seed, (j) => (j % 3 === 0 ? 1 : -0.5), 0.3);
 
 function model(d = 6, seed = 3) {
   const m = new Sequential([new Dense(12, { activation: 'relu', inputShape: [d] }), new Dense(8, { activation: 'tanh' }), new Dense(1, { activation: 'sigmoid' })], { seed });

@@ -4,7 +4,7 @@ import { request } from 'node:http';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { gunzipSync } from 'node:zlib';
-import { main } from '../../src/cli/main.js';
+import { run } from '../cli/run.js';
 
 const root = join(__dirname, '..', '..');
 
@@ -18,11 +18,9 @@ export function bankRows(rows: number, from = 0): string {
 
 /** Runs the CLI in-process; throws with its stderr on a non-zero exit. */
 export function cli(...argv: string[]): string {
-  const out: string[] = [];
-  const err: string[] = [];
-  const code = main(argv, { out: (l) => out.push(l), err: (l) => err.push(l) });
-  if (code !== 0) throw new Error(`densely ${argv.join(' ')} exited ${code}: ${err.join('\n')}`);
-  return out.join('\n');
+  const r = run(...argv);
+  if (r.code !== 0) throw new Error(`densely ${argv.join(' ')} exited ${r.code}: ${r.err}`);
+  return r.out;
 }
 
 /** A folder with train.csv (1,500 rows), new.csv (200 other rows) and model.json trained on the first for `epochs`. */
